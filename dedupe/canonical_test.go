@@ -1,0 +1,33 @@
+package dedupe
+
+import "testing"
+
+func TestCanonical(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"HTTPS://Example.COM:443/a/b?utm_source=x&b=2&a=1#frag", "https://example.com/a/b?a=1&b=2"},
+		{"http://example.com:80", "http://example.com/"},
+		{"http://example.com:8080/x", "http://example.com:8080/x"},
+		{"https://example.com/story?fbclid=abc&gclid=def", "https://example.com/story"},
+		{"https://example.com/story?id=7&utm_medium=rss&UTM_Campaign=c", "https://example.com/story?id=7"},
+		{"https://example.com/s?b=2&a=1&b=1", "https://example.com/s?a=1&b=2&b=1"},
+		{"https://example.com/Case/Path", "https://example.com/Case/Path"},
+		{"https://user:pw@example.com/x", "https://example.com/x"},
+		{"https://example.com./x", "https://example.com/x"},
+		{"https://[::1]:443/x", "https://[::1]/x"},
+		{"https://example.com/a%2Fb?q=a%20b", "https://example.com/a%2Fb?q=a%20b"},
+		{"https://example.com/x?", "https://example.com/x"},
+		{"  https://example.com/x  ", "https://example.com/x"},
+		{"mailto:someone@example.com", "mailto:someone@example.com"},
+		{"/relative/path", "/relative/path"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got := Canonical(tt.in)
+		if got != tt.want {
+			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if again := Canonical(got); again != got {
+			t.Errorf("Canonical not idempotent on %q: %q -> %q", tt.in, got, again)
+		}
+	}
+}
