@@ -1,0 +1,229 @@
+// Package pipeline turns the items of a poll into stored stories: exact
+// dedupe against what each feed already carried, then the linking stages
+// (near-duplicates, clusters, follow-ups, topics) for each new story, all in
+// the poll's one write transaction.
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// Tx is what the pipeline needs from a write transaction.
+type Tx interface {
+	FeedID(ctx context.Context, name, url string) (int64, error)
+	SaveFeedState(ctx context.Context, st storyline.FeedState) error
+	Sighting(ctx context.Context, feedID int64, key string) (id int64, hash string, err error)
+	StoryByCanonical(ctx context.Context, canonical string) (int64, error)
+	InsertStory(ctx context.Context, s *storyline.Story, feedID int64, hash string) error
+	UpdateStoryText(ctx context.Context, s *storyline.Story, hash string, at time.Time) error
+	AddSighting(ctx context.Context, feedID int64, key string, id int64, link string, at time.Time) error
+}
+
+// DB runs write transactions.
+type DB interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// Pipeline stores polls. It is safe for concurrent use: the database
+// serialises the transactions.
+type Pipeline struct {
+	db  DB
+	log *slog.Logger
+}
+
+// New returns a pipeline writing to db.
+func New(db DB, log *slog.Logger) *Pipeline {
+	return &Pipeline{db: db, log: log}
+}
+
+// Stats counts what a batch did to the store.
+type Stats struct {
+	Items     int // items offered
+	New       int // new stories
+	Updated   int // stories whose title or text the feed changed
+	Seen      int // stories already stored from another feed, now seen in this one too
+	Unchanged int // items this feed had already delivered
+}
+
+func (s *Stats) add(o Stats) {
+	s.Items += o.Items
+	s.New += o.New
+	s.Updated += o.Updated
+	s.Seen += o.Seen
+	s.Unchanged += o.Unchanged
+}
+
+// Poll is the result of one successful fetch of a feed.
+type Poll struct {
+	State   storyline.FeedState // the feed's state after this fetch, saved with the items
+	Items   []storyline.Item
+	Backlog bool // the feed's first poll: its stories are marked as backlog
+	At      time.Time
+}
+
+// Store saves a poll's items and the feed's new state in one transaction, so
+// that a crash can never record the fetch (and its ETag) without its stories.
+func (p *Pipeline) Store(ctx context.Context, poll Poll) (Stats, error) {
+	items := byPublished(poll.Items)
+	var stats Stats
+	err := p.db.Update(ctx, func(tx Tx) error {
+		stats = Stats{}
+		feedID, err := tx.FeedID(ctx, poll.State.Name, poll.State.URL)
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			st, err := p.apply(ctx, tx, feedID, &items[i], poll.At, poll.Backlog)
+			if err != nil {
+				return fmt.Errorf("feed %s: %w", poll.State.Name, err)
+			}
+			stats.add(st)
+		}
+		return tx.SaveFeedState(ctx, poll.State)
+	})
+	return stats, err
+}
+
+// SaveState records a fetch that brought no items (304, or an error).
+func (p *Pipeline) SaveState(ctx context.Context, st storyline.FeedState) error {
+	return p.db.Update(ctx, func(tx Tx) error { return tx.SaveFeedState(ctx, st) })
+}
+
+// Archived is an item read from a file for ingest, with the feed it belongs to.
+type Archived struct {
+	Feed    string
+	FeedURL string
+	Item    storyline.Item
+}
+
+// ingestBatch bounds one ingest transaction: large enough to amortise the
+// commit, small enough that an interrupted ingest keeps most of its work.
+const ingestBatch = 500
+
+// Ingest processes archived items in publication order, each with the clock
+// set to its own publication time, exactly as a live poll at that moment
+// would have. Ingested stories are not backlog: they were asked for.
+func (p *Pipeline) Ingest(ctx context.Context, items []Archived) (Stats, error) {
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Item.Published.Before(items[j].Item.Published) })
+	var total Stats
+	for start := 0; start < len(items); start += ingestBatch {
+		batch := items[start:min(start+ingestBatch, len(items))]
+		var stats Stats
+		err := p.db.Update(ctx, func(tx Tx) error {
+			stats = Stats{}
+			ids := map[string]int64{}
+			for i := range batch {
+				a := &batch[i]
+				id, ok := ids[a.Feed]
+				if !ok {
+					var err error
+					if id, err = tx.FeedID(ctx, a.Feed, a.FeedURL); err != nil {
+						return err
+					}
+					ids[a.Feed] = id
+				}
+				st, err := p.apply(ctx, tx, id, &a.Item, a.Item.Published, false)
+				if err != nil {
+					return fmt.Errorf("feed %s: %w", a.Feed, err)
+				}
+				stats.add(st)
+			}
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		total.add(stats)
+	}
+	return total, nil
+}
+
+// apply stores one item. An item's identity within its feed is its GUID,
+// else its canonical URL, else the hash of its title and text; across feeds,
+// the canonical URL.
+func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, it *storyline.Item, now time.Time, backlog bool) (Stats, error) {
+	stats := Stats{Items: 1}
+	hash := contentHash(it)
+	key := itemKey(it, hash)
+	id, oldHash, err := tx.Sighting(ctx, feedID, key)
+	if err != nil {
+		return stats, err
+	}
+	s := storyFromItem(it, now, backlog)
+	switch {
+	case id != 0 && oldHash == hash:
+		stats.Unchanged++
+		return stats, nil
+	case id != 0:
+		s.ID = id
+		stats.Updated++
+		return stats, tx.UpdateStoryText(ctx, &s, hash, now)
+	}
+	if id, err = tx.StoryByCanonical(ctx, it.Canonical); err != nil {
+		return stats, err
+	}
+	if id != 0 {
+		stats.Seen++
+		return stats, tx.AddSighting(ctx, feedID, key, id, it.URL, now)
+	}
+	if err := tx.InsertStory(ctx, &s, feedID, hash); err != nil {
+		return stats, err
+	}
+	stats.New++
+	return stats, tx.AddSighting(ctx, feedID, key, s.ID, it.URL, now)
+}
+
+func storyFromItem(it *storyline.Item, now time.Time, backlog bool) storyline.Story {
+	published := it.Published
+	if published.IsZero() {
+		published = now
+	}
+	return storyline.Story{
+		URL: it.URL, Canonical: it.Canonical, Source: it.Source,
+		Title: it.Title, Summary: it.Summary, Content: it.Content,
+		Author: it.Author, Categories: it.Categories,
+		Published: published.UTC(), FirstSeen: now.UTC(), Backlog: backlog,
+	}
+}
+
+func itemKey(it *storyline.Item, hash string) string {
+	switch {
+	case it.GUID != "":
+		return "g:" + it.GUID
+	case it.Canonical != "":
+		return "u:" + it.Canonical
+	}
+	return "h:" + hash
+}
+
+func contentHash(it *storyline.Item) string {
+	h := sha256.New()
+	for _, s := range []string{it.Title, it.Summary, it.Content} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// byPublished returns the items oldest first (items without a date keep
+// their feed order after the dated ones), so stages see causes before
+// consequences.
+func byPublished(items []storyline.Item) []storyline.Item {
+	out := append([]storyline.Item(nil), items...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Published, out[j].Published
+		if a.IsZero() || b.IsZero() {
+			return !a.IsZero() && b.IsZero()
+		}
+		return a.Before(b)
+	})
+	return out
+}

@@ -1,0 +1,185 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// Sighting finds the story a feed already carried under its item key.
+// It returns id 0 when the feed has no such item.
+func (tx *Tx) Sighting(ctx context.Context, feedID int64, key string) (id int64, hash string, err error) {
+	err = tx.tx.QueryRowContext(ctx, `SELECT s.id, s.hash FROM sightings g JOIN stories s ON s.id = g.story_id
+		WHERE g.feed_id = ? AND g.item_key = ?`, feedID, key).Scan(&id, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("storage: sighting: %w", err)
+	}
+	return id, hash, nil
+}
+
+// StoryByCanonical finds a story by canonical URL; 0 when there is none.
+func (tx *Tx) StoryByCanonical(ctx context.Context, canonical string) (int64, error) {
+	if canonical == "" {
+		return 0, nil
+	}
+	var id int64
+	err := tx.tx.QueryRowContext(ctx, `SELECT id FROM stories WHERE url = ? ORDER BY id LIMIT 1`, canonical).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("storage: story by url: %w", err)
+	}
+	return id, nil
+}
+
+// InsertStory stores a new story first seen in feedID and sets s.ID.
+func (tx *Tx) InsertStory(ctx context.Context, s *storyline.Story, feedID int64, hash string) error {
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO stories(url, link, source, title, summary, content,
+		author, categories, hash, published, first_seen, updated, feed_id, backlog)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		s.Canonical, s.URL, s.Source, s.Title, s.Summary, s.Content, s.Author,
+		strings.Join(s.Categories, "\n"), hash, unix(s.Published), unix(s.FirstSeen), unix(s.FirstSeen),
+		feedID, s.Backlog).Scan(&s.ID)
+	if err != nil {
+		return fmt.Errorf("storage: insert story: %w", err)
+	}
+	return nil
+}
+
+// UpdateStoryText replaces the text of a story whose feed edited it.
+func (tx *Tx) UpdateStoryText(ctx context.Context, s *storyline.Story, hash string, at time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE stories SET title = ?, summary = ?, content = ?, author = ?,
+		categories = ?, hash = ?, updated = ? WHERE id = ?`,
+		s.Title, s.Summary, s.Content, s.Author, strings.Join(s.Categories, "\n"), hash, unix(at), s.ID)
+	if err != nil {
+		return fmt.Errorf("storage: update story %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// AddSighting records that feedID carries story id under key.
+func (tx *Tx) AddSighting(ctx context.Context, feedID int64, key string, id int64, link string, at time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sightings(feed_id, item_key, story_id, link, first_seen)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, feedID, key, id, link, unix(at))
+	if err != nil {
+		return fmt.Errorf("storage: sighting: %w", err)
+	}
+	return nil
+}
+
+// StoryFilter selects stories for Stories.
+type StoryFilter struct {
+	Since time.Time // first seen at or after; zero for all
+	Limit int       // 0 for no limit
+	IDs   []int64   // only these, when not nil
+}
+
+const storyColumns = `s.id, s.url, s.link, s.source, s.title, s.summary, s.content, s.author, s.categories,
+	s.published, s.first_seen, f.name, s.backlog, COALESCE(s.duplicate_of, 0), COALESCE(s.storyline, 0),
+	(SELECT group_concat(name, char(10)) FROM (SELECT f2.name FROM sightings g JOIN feeds f2 ON f2.id = g.feed_id
+		WHERE g.story_id = s.id GROUP BY f2.id ORDER BY min(g.first_seen), f2.id))`
+
+// Stories returns stored stories, newest first.
+func (db *DB) Stories(ctx context.Context, f StoryFilter) ([]storyline.Story, error) {
+	q := `SELECT ` + storyColumns + ` FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.first_seen >= ?`
+	args := []any{unix(f.Since)}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return nil, nil
+		}
+		q += ` AND s.id IN (SELECT value FROM json_each(?))`
+		args = append(args, int64sJSON(f.IDs))
+	}
+	q += ` ORDER BY s.published DESC, s.id DESC`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: stories: %w", err)
+	}
+	defer rows.Close()
+	var out []storyline.Story
+	for rows.Next() {
+		s, err := scanStory(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: stories: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Story returns one story by id.
+func (tx *Tx) Story(ctx context.Context, id int64) (storyline.Story, error) {
+	s, err := scanStory(tx.tx.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories s
+		JOIN feeds f ON f.id = s.feed_id WHERE s.id = ?`, id))
+	if err != nil {
+		return s, fmt.Errorf("storage: story %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// StoryLinks returns every link under which each story was seen, first first.
+func (db *DB) StoryLinks(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT story_id, link FROM sightings
+		WHERE story_id IN (SELECT value FROM json_each(?)) AND link <> '' ORDER BY story_id, first_seen`, int64sJSON(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: story links: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64][]string)
+	for rows.Next() {
+		var id int64
+		var link string
+		if err := rows.Scan(&id, &link); err != nil {
+			return nil, err
+		}
+		if l := out[id]; len(l) == 0 || l[len(l)-1] != link {
+			out[id] = append(l, link)
+		}
+	}
+	return out, rows.Err()
+}
+
+func scanStory(row interface{ Scan(...any) error }) (storyline.Story, error) {
+	var s storyline.Story
+	var cats string
+	var feeds sql.NullString
+	var published, firstSeen int64
+	err := row.Scan(&s.ID, &s.Canonical, &s.URL, &s.Source, &s.Title, &s.Summary, &s.Content, &s.Author,
+		&cats, &published, &firstSeen, &s.Feed, &s.Backlog, &s.DuplicateOf, &s.Storyline, &feeds)
+	if err != nil {
+		return s, err
+	}
+	s.Published, s.FirstSeen = fromUnix(published), fromUnix(firstSeen)
+	if cats != "" {
+		s.Categories = strings.Split(cats, "\n")
+	}
+	if feeds.String != "" {
+		s.Feeds = strings.Split(feeds.String, "\n")
+	}
+	return s, nil
+}
+
+func int64sJSON(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprint(&b, id)
+	}
+	b.WriteByte(']')
+	return b.String()
+}
