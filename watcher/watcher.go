@@ -290,13 +290,15 @@ func (w *Watcher) Due(f Feed, st storyline.FeedState, now time.Time) bool {
 	return !now.Before(w.schedule(f).Next(st.LastFetch))
 }
 
-// schedule is the feed's own schedule, or the default interval shifted by a
-// per-feed offset so that feeds without a schedule do not all fire at once.
-func (w *Watcher) schedule(f Feed) cron.Schedule {
+func (w *Watcher) schedule(f Feed) cron.Schedule { return w.opts.ScheduleFor(f) }
+
+// ScheduleFor is the feed's own schedule, or the default interval shifted by
+// a per-feed offset so that feeds without a schedule do not all fire at once.
+func (o Options) ScheduleFor(f Feed) cron.Schedule {
 	if f.Schedule != nil {
 		return f.Schedule
 	}
-	every := w.opts.DefaultInterval
+	every := o.DefaultInterval
 	if every <= 0 {
 		every = 30 * time.Minute
 	}

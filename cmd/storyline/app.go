@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/storage"
+)
+
+// app is what every command gets: the loaded config, a lazily opened
+// database, output streams, a logger and the clock.
+type app struct {
+	cfgPath string
+	cfg     *config.Config // nil until loadConfig
+	stdout  io.Writer
+	stderr  io.Writer
+	log     *slog.Logger
+	now     func() time.Time
+	getenv  func(string) string
+	db      *storage.DB // nil until openDB
+}
+
+// openDB opens the configured database once; main closes it on exit.
+func (a *app) openDB(ctx context.Context) (*storage.DB, error) {
+	if a.db != nil {
+		return a.db, nil
+	}
+	if a.cfg == nil {
+		return nil, fmt.Errorf("no config loaded")
+	}
+	db, err := storage.Open(ctx, a.cfg.Storage.Path)
+	if err != nil {
+		return nil, err
+	}
+	a.db = db
+	return db, nil
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/storyline/storyline/config"
+)
+
+func cmdCheck(ctx context.Context, a *app, args []string) error {
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("check takes no arguments")}
+	}
+	cfg := a.cfg
+	feeds, err := watchedFeeds(cfg)
+	if err != nil {
+		return err
+	}
+	now := a.now()
+	fmt.Fprintf(a.stdout, "%s: ok (%d feeds, %d topics, %d digests; database %s)\n\n",
+		a.cfgPath, len(cfg.Feeds), len(cfg.Topics), len(cfg.Digests), cfg.Storage.Path)
+	opts := watcherOptions(cfg)
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FEED\tSCHEDULE\tNEXT RUN (UTC)\tURL")
+	for _, f := range feeds {
+		spec := f.Spec
+		if spec == "" {
+			spec = "every " + config.FormatDuration(cfg.Fetch.DefaultInterval) + " (default, jittered)"
+		}
+		next := opts.ScheduleFor(f).Next(now)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Name, spec, next.UTC().Format("2006-01-02 15:04:05"), f.URL)
+	}
+	tw.Flush()
+	if len(cfg.Digests) > 0 {
+		fmt.Fprintln(a.stdout)
+		tw = tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "DIGEST\tSCHEDULE\tNEXT RUN (UTC)\tTO")
+		for _, d := range cfg.Digests {
+			s, err := config.ParseSchedule(d.Schedule)
+			if err != nil {
+				return fmt.Errorf("digest %s: %w", d.Name, err)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", d.Name, d.Schedule, s.Next(now).UTC().Format("2006-01-02 15:04:05"), d.To)
+		}
+		tw.Flush()
+	}
+	return nil
+}

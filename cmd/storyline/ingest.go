@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/storyline/storyline/feedparse"
+	"github.com/storyline/storyline/pipeline"
+)
+
+func cmdIngest(ctx context.Context, a *app, args []string) error {
+	if len(args) == 0 {
+		return usageError{fmt.Errorf("usage: storyline ingest FILE... (- reads standard input)")}
+	}
+	var items []pipeline.Archived
+	var failed int
+	for _, file := range args {
+		name, url, body, err := readFeedFile(file)
+		if err == nil {
+			var f *feedparse.Feed
+			if f, err = feedparse.Parse(body, "", url); err == nil {
+				for _, it := range f.Items {
+					items = append(items, pipeline.Archived{Feed: name, FeedURL: url, Item: it})
+				}
+				continue
+			}
+		}
+		failed++
+		fmt.Fprintf(a.stderr, "storyline ingest: %s: %v\n", file, err)
+	}
+	p, err := a.pipeline(ctx)
+	if err != nil {
+		return err
+	}
+	stats, err := p.Ingest(ctx, items)
+	fmt.Fprintf(a.stdout, "ingested %d items from %d files: %d new stories, %d updated, %d seen in another feed, %d unchanged\n",
+		stats.Items, len(args)-failed, stats.New, stats.Updated, stats.Seen, stats.Unchanged)
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be read", failed, len(args))
+	}
+	return nil
+}
+
+// readFeedFile names a file's feed after the file (without extension), so
+// that one outlet's archive files all land in one feed.
+func readFeedFile(file string) (name, url string, body []byte, err error) {
+	if file == "-" {
+		body, err = io.ReadAll(os.Stdin)
+		return "stdin", "file:///dev/stdin", body, err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return "", "", nil, err
+	}
+	body, err = os.ReadFile(abs)
+	base := filepath.Base(abs)
+	return strings.TrimSuffix(base, filepath.Ext(base)), "file://" + filepath.ToSlash(abs), body, err
+}

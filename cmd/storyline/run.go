@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/watcher"
+)
+
+// shutdownGrace bounds how long in-flight polls may finish after SIGTERM
+// before they are cancelled.
+const shutdownGrace = 15 * time.Second
+
+func cmdRun(ctx context.Context, a *app, args []string) error {
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("run takes no arguments")}
+	}
+	w, err := a.watcher(ctx)
+	if err != nil {
+		return err
+	}
+	feeds, err := watchedFeeds(a.cfg)
+	if err != nil {
+		return err
+	}
+	// Polls run under their own context so that SIGTERM stops new work at
+	// once but lets in-flight polls finish within shutdownGrace.
+	pollCtx, cancelPolls := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelPolls()
+	sched := w.NewScheduler(pollCtx)
+	sched.Schedule(feeds)
+	sched.Start()
+
+	var wg sync.WaitGroup
+	pollNow := func(fs []watcher.Feed, force bool) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, f := range fs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					res, err := w.Poll(pollCtx, f, force)
+					watcher.LogResult(a.log, res, err)
+				}()
+			}
+		}()
+	}
+	due, err := a.dueFeeds(ctx, w, feeds)
+	if err != nil {
+		return err
+	}
+	a.log.Info("storyline running", "config", a.cfgPath, "feeds", len(feeds), "due_now", len(due), "database", a.cfg.Storage.Path)
+	pollNow(due, false)
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			a.log.Info("stopping: finishing in-flight polls", "grace", shutdownGrace)
+			timer := time.AfterFunc(shutdownGrace, cancelPolls)
+			sched.Stop()
+			wg.Wait()
+			timer.Stop()
+			a.log.Info("stopped")
+			return nil
+		case <-hup:
+			added, err := a.reload(sched)
+			if err != nil {
+				a.log.Error("reload rejected; keeping the running config", "config", a.cfgPath, "err", err)
+				continue
+			}
+			pollNow(added, true)
+		}
+	}
+}
+
+// dueFeeds are the feeds to poll at start: never polled, or overdue.
+func (a *app) dueFeeds(ctx context.Context, w *watcher.Watcher, feeds []watcher.Feed) ([]watcher.Feed, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var due []watcher.Feed
+	now := a.now()
+	for _, f := range feeds {
+		st, err := db.FeedState(ctx, f.Name)
+		if err != nil {
+			return nil, err
+		}
+		if w.Due(f, st, now) {
+			due = append(due, f)
+		}
+	}
+	return due, nil
+}
+
+// reload re-reads the config; an invalid one leaves everything as it was.
+func (a *app) reload(sched *watcher.Scheduler) ([]watcher.Feed, error) {
+	cfg, err := config.Load(a.cfgPath, a.getenv)
+	if err != nil {
+		var errs config.Errors
+		if errors.As(err, &errs) {
+			for _, e := range errs {
+				a.log.Error("config error", "at", e.Error())
+			}
+		}
+		return nil, err
+	}
+	feeds, err := watchedFeeds(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.cfg = cfg
+	added := sched.Schedule(feeds)
+	a.log.Info("config reloaded", "feeds", len(feeds), "added_or_changed", len(added))
+	return added, nil
+}

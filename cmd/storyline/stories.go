@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/storage"
+)
+
+// storyJSON is the documented `stories --json` element.
+type storyJSON struct {
+	ID          int64    `json:"id"`
+	URL         string   `json:"url"`
+	Title       string   `json:"title"`
+	Summary     string   `json:"summary"`
+	Published   string   `json:"published"`
+	FirstSeen   string   `json:"first_seen"`
+	Feed        string   `json:"feed"`
+	Feeds       []string `json:"feeds"`
+	Source      string   `json:"source,omitempty"`
+	URLs        []string `json:"urls"`
+	DuplicateOf *int64   `json:"duplicate_of"`
+	Storyline   *int64   `json:"storyline"`
+	Topics      []string `json:"topics"`
+}
+
+func cmdStories(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("stories", flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	asJSON := fs.Bool("json", false, "print JSON (see README)")
+	since := fs.String("since", "", "only stories first seen since: a duration (36h, 7d) or a date (2017-01-27, RFC 3339)")
+	limit := fs.Int("limit", 50, "at most N stories; 0 for all")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	var f storage.StoryFilter
+	f.Limit = *limit
+	if *since != "" {
+		t, err := parseSince(*since, a.now())
+		if err != nil {
+			return usageError{err}
+		}
+		f.Since = t
+	}
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	stories, err := db.Stories(ctx, f)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeStoriesJSON(ctx, a, db, stories)
+	}
+	printStories(a, stories)
+	return nil
+}
+
+func writeStoriesJSON(ctx context.Context, a *app, db *storage.DB, stories []storyline.Story) error {
+	ids := make([]int64, len(stories))
+	for i := range stories {
+		ids[i] = stories[i].ID
+	}
+	links, err := db.StoryLinks(ctx, ids)
+	if err != nil {
+		return err
+	}
+	out := make([]storyJSON, len(stories))
+	for i, s := range stories {
+		out[i] = storyJSON{
+			ID: s.ID, URL: s.URL, Title: s.Title, Summary: s.Summary,
+			Published: s.Published.UTC().Format(time.RFC3339), FirstSeen: s.FirstSeen.UTC().Format(time.RFC3339),
+			Feed: s.Feed, Feeds: nonNil(s.Feeds), Source: s.Source, URLs: nonNil(links[s.ID]),
+			DuplicateOf: optionalID(s.DuplicateOf), Storyline: optionalID(s.Storyline), Topics: nonNil(s.Topics),
+		}
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func printStories(a *app, stories []storyline.Story) {
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPUBLISHED\tFEED\tTITLE")
+	for _, s := range stories {
+		feed := s.Feed
+		if len(s.Feeds) > 1 {
+			feed += fmt.Sprintf(" +%d", len(s.Feeds)-1)
+		}
+		title := s.Title
+		if s.DuplicateOf != 0 {
+			title += fmt.Sprintf("  (duplicate of %d)", s.DuplicateOf)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", s.ID, s.Published.UTC().Format("2006-01-02 15:04"), feed, clip(title, 100))
+	}
+	tw.Flush()
+}
+
+func optionalID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// parseSince reads a duration back from now, or a date or time.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if d, err := config.ParseDuration(s); err == nil {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--since %q: want a duration such as 36h or 7d, or a date such as 2017-01-27", s)
+}

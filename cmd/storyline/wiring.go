@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/pipeline"
+	"github.com/storyline/storyline/storage"
+	"github.com/storyline/storyline/watcher"
+)
+
+// pipelineDB lets *storage.DB serve the pipeline, whose transactions are
+// typed by the interface it declares.
+type pipelineDB struct{ db *storage.DB }
+
+func (p pipelineDB) Update(ctx context.Context, fn func(pipeline.Tx) error) error {
+	return p.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
+}
+
+// pipeline builds the processing pipeline on the configured database.
+func (a *app) pipeline(ctx context.Context) (*pipeline.Pipeline, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.New(pipelineDB{db}, a.log), nil
+}
+
+// watcher builds the fetcher and watcher from the config.
+func (a *app) watcher(ctx context.Context) (*watcher.Watcher, error) {
+	p, err := a.pipeline(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return newWatcher(a.cfg, a.db, p, a), nil
+}
+
+func newWatcher(cfg *config.Config, db *storage.DB, p *pipeline.Pipeline, a *app) *watcher.Watcher {
+	f := watcher.NewFetcher(watcher.FetchOptions{
+		Timeout:      cfg.Fetch.Timeout,
+		MaxBody:      cfg.Fetch.MaxBody,
+		UserAgent:    cfg.Fetch.UserAgent,
+		AllowPrivate: cfg.Fetch.AllowPrivate,
+	})
+	return watcher.New(f, db, p, watcherOptions(cfg), a.log, a.now)
+}
+
+func watcherOptions(cfg *config.Config) watcher.Options {
+	return watcher.Options{
+		Workers:         cfg.Fetch.Workers,
+		PerHost:         cfg.Fetch.PerHost,
+		DefaultInterval: cfg.Fetch.DefaultInterval,
+		MinInterval:     cfg.Fetch.MinInterval,
+		MaxInterval:     cfg.Fetch.MaxInterval,
+		MaxBackoff:      cfg.Fetch.MaxBackoff,
+	}
+}
+
+// watchedFeeds turns the configured feeds into the watcher's, with parsed
+// schedules. The config was validated, so a bad schedule here is a bug.
+func watchedFeeds(cfg *config.Config) ([]watcher.Feed, error) {
+	out := make([]watcher.Feed, 0, len(cfg.Feeds))
+	for _, f := range cfg.Feeds {
+		wf := watcher.Feed{Name: f.Name, URL: f.URL, Spec: f.Schedule, UserAgent: f.UserAgent, Timeout: f.Timeout}
+		if f.Schedule != "" {
+			s, err := config.ParseSchedule(f.Schedule)
+			if err != nil {
+				return nil, fmt.Errorf("feed %s: %w", f.Name, err)
+			}
+			wf.Schedule = s
+		}
+		out = append(out, wf)
+	}
+	return out, nil
+}
