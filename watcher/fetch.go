@@ -135,7 +135,8 @@ func (f *Fetcher) Fetch(ctx context.Context, r Request, now time.Time) (*Respons
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		if ctx.Err() == context.DeadlineExceeded {
+		var ne net.Error
+		if ctx.Err() == context.DeadlineExceeded || (errors.As(err, &ne) && ne.Timeout()) {
 			return nil, fmt.Errorf("timed out after %s: %w", timeout, err)
 		}
 		return nil, err
@@ -170,12 +171,12 @@ func (f *Fetcher) Fetch(ctx context.Context, r Request, now time.Time) (*Respons
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.opts.MaxBody+1))
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
-			return nil, fmt.Errorf("timed out after %s reading the body: %w", timeout, err)
+			return out, fmt.Errorf("timed out after %s reading the body: %w", timeout, err)
 		}
-		return nil, fmt.Errorf("reading body: %w", err)
+		return out, fmt.Errorf("reading body: %w", err)
 	}
 	if int64(len(body)) > f.opts.MaxBody {
-		return nil, fmt.Errorf("%w (%d bytes)", ErrTooLarge, f.opts.MaxBody)
+		return out, fmt.Errorf("%w (%d bytes)", ErrTooLarge, f.opts.MaxBody)
 	}
 	out.Body = body
 	return out, nil

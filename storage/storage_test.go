@@ -1,0 +1,73 @@
+package storage
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+func TestOpenCreatesPrivateMigratedFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	var version int
+	if err := db.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil || version < 1 {
+		t.Errorf("user_version %d %v", version, err)
+	}
+	var mode string
+	db.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+	if mode != "wal" {
+		t.Errorf("journal_mode %q", mode)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
+	db.Close()
+	// Reopening applies nothing twice.
+	db, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+}
+
+func TestFeedStateRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st, err := db.FeedState(ctx, "nope")
+	if err != nil || st.Name != "nope" || st.Polls != 0 {
+		t.Fatalf("unknown feed: %+v %v", st, err)
+	}
+	at := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	want := storyline.FeedState{Name: "f", URL: "https://f.example/", Title: "F", ETag: `"x"`, LastModified: "Tue",
+		Polls: 3, LastFetch: at, LastSuccess: at.Add(-time.Hour), LastStatus: 500, LastError: "HTTP 500", Failures: 2, NextCheck: at.Add(time.Hour)}
+	if err := db.Update(ctx, func(tx *Tx) error { return tx.SaveFeedState(ctx, want) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.FeedState(ctx, "f")
+	if err != nil || got != want {
+		t.Fatalf("got %+v, want %+v (%v)", got, want, err)
+	}
+	all, err := db.FeedStates(ctx)
+	if err != nil || len(all) != 1 {
+		t.Fatalf("FeedStates %v %v", all, err)
+	}
+}
