@@ -52,12 +52,12 @@ func (db *DB) FeedStates(ctx context.Context) ([]storyline.FeedState, error) {
 	return out, rows.Err()
 }
 
-// FeedID returns the id of the named feed, creating it (or updating its URL)
-// as needed.
+// FeedID returns the id of the named feed, creating it with url if needed.
+// An existing feed keeps its URL: only a fetch (SaveFeedState) changes it.
 func (tx *Tx) FeedID(ctx context.Context, name, url string) (int64, error) {
 	var id int64
 	err := tx.tx.QueryRowContext(ctx, `INSERT INTO feeds(name, url) VALUES (?, ?)
-		ON CONFLICT(name) DO UPDATE SET url = excluded.url RETURNING id`, name, url).Scan(&id)
+		ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id`, name, url).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("storage: feed %s: %w", name, err)
 	}
