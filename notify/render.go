@@ -1,0 +1,150 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+	"time"
+	"unicode/utf8"
+)
+
+//go:embed templates/*.tmpl
+var templates embed.FS
+
+// textWidth is where the text rendering wraps lines.
+const textWidth = 72
+
+var funcs = map[string]any{
+	"window":    windowText,
+	"when":      func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006 15:04 MST") },
+	"day":       dayText,
+	"outlet":    func(source, feed string) string { return outletText(source, feed) },
+	"also":      alsoText,
+	"relation":  relationText,
+	"underline": func(s string) string { return strings.Repeat("=", utf8.RuneCountInString(s)) },
+	"wrap":      wrap,
+}
+
+var (
+	textTmpl = texttemplate.Must(texttemplate.New("digest.txt.tmpl").Funcs(funcs).ParseFS(templates, "templates/digest.txt.tmpl"))
+	htmlTmpl = htmltemplate.Must(htmltemplate.New("digest.html.tmpl").Funcs(funcs).ParseFS(templates, "templates/digest.html.tmpl"))
+)
+
+// RenderText renders the text/plain version of d.
+func RenderText(d *Digest) (string, error) {
+	var b bytes.Buffer
+	if err := textTmpl.Execute(&b, d); err != nil {
+		return "", fmt.Errorf("notify: render text: %w", err)
+	}
+	return b.String(), nil
+}
+
+// RenderHTML renders the text/html version of d. Every story text was
+// stripped of markup by Compose and html/template escapes it again; links
+// with a scheme other than http(s) or mailto are neutralised by html/template.
+func RenderHTML(d *Digest) (string, error) {
+	var b bytes.Buffer
+	if err := htmlTmpl.Execute(&b, d); err != nil {
+		return "", fmt.Errorf("notify: render html: %w", err)
+	}
+	return b.String(), nil
+}
+
+// RenderPayload renders the versioned JSON document of d.
+func RenderPayload(d *Digest) ([]byte, error) {
+	b, err := json.MarshalIndent(Payload{Version: PayloadVersion, Type: "digest", Digest: *d}, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("notify: render payload: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// ParsePayload reads a document written by RenderPayload.
+func ParsePayload(b []byte) (*Payload, error) {
+	var p Payload
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("notify: payload: %w", err)
+	}
+	if p.Version != PayloadVersion {
+		return nil, fmt.Errorf("notify: payload version %d, want %d", p.Version, PayloadVersion)
+	}
+	return &p, nil
+}
+
+func windowText(w Window) string {
+	const layout = "Mon 2 Jan 2006 15:04 MST"
+	if w.Start == nil {
+		return "Until " + w.End.UTC().Format(layout)
+	}
+	return w.Start.UTC().Format(layout) + " to " + w.End.UTC().Format(layout)
+}
+
+func dayText(day *string) string {
+	if day == nil {
+		return "date unknown"
+	}
+	t, err := time.Parse(time.DateOnly, *day)
+	if err != nil {
+		return *day
+	}
+	return t.Format("Mon 2 Jan 2006")
+}
+
+func outletText(source, feed string) string {
+	if source != "" && source != feed {
+		return source + " via " + feed
+	}
+	return feed
+}
+
+func alsoText(also []Also) string {
+	var b strings.Builder
+	b.WriteString("Also reported by: ")
+	for i, a := range also {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.Outlet)
+		if a.URL != "" {
+			b.WriteString(" <" + a.URL + ">")
+		}
+	}
+	return b.String()
+}
+
+func relationText(rel string) string {
+	switch rel {
+	case "cancelled":
+		return "Cancelled"
+	case "postponed":
+		return "Postponed"
+	default:
+		return "Reported"
+	}
+}
+
+// wrap breaks s into lines of at most textWidth characters where it can,
+// indenting the continuation lines by indent spaces.
+func wrap(s string, indent int) string {
+	var b strings.Builder
+	col := indent
+	for i, w := range strings.Fields(s) {
+		n := utf8.RuneCountInString(w)
+		if i > 0 {
+			if col+1+n > textWidth {
+				b.WriteString("\n" + strings.Repeat(" ", indent))
+				col = indent
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(w)
+		col += n
+	}
+	return b.String()
+}

@@ -1,0 +1,133 @@
+package notify
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/storyline/storyline"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got; go test -update rewrites it):\n%s", name, diff)
+	}
+}
+
+// sampleDigest is a digest with every section, made-up stories and some
+// hostile feed text.
+func sampleDigest() *Digest {
+	day := func(d int) time.Time { return time.Date(2017, 1, d, 0, 0, 0, 0, time.UTC) }
+	spec := Spec{Name: "morning", Subject: "storyline: morning", Topics: []string{"diplomacy", "space"},
+		MaxStories: 4, Upcoming: 7 * 24 * time.Hour, Grace: 2 * 24 * time.Hour}
+	stories := []storyline.Story{
+		{ID: 21, URL: "https://wire.example/leaders-agree-call", Title: "Leaders agree to a phone call on Saturday",
+			Summary: "The two presidents <b>will speak</b> by phone on Saturday, officials said, in the first contact since the inauguration. " +
+				"Aides expect the conversation to cover trade, sanctions and a long list of regional disputes that have strained relations for years.",
+			Feed: "wire", Feeds: []string{"wire", "aggregator"}, Published: day(27).Add(9 * time.Hour), Topics: []string{"diplomacy"}, Storyline: 5},
+		{ID: 22, URL: "https://daily.example/call-saturday?utm_source=x", Title: "Phone call set for Saturday",
+			Summary: "A call is planned.", Feed: "daily", Feeds: []string{"daily"}, Published: day(27).Add(10 * time.Hour),
+			Topics: []string{"diplomacy"}, Storyline: 5},
+		{ID: 23, URL: "javascript:alert(1)", Title: `Probe <script>alert("x")</script>lands & rolls`,
+			Summary: "Q&amp;A with the mission team.", Source: "Space Weekly", Feed: "aggregator", Feeds: []string{"aggregator"},
+			Published: day(27).Add(11 * time.Hour), Topics: []string{"space", "diplomacy"}},
+		{ID: 24, URL: "https://wire.example/probe-copy", Title: "Probe lands and rolls", Feed: "wire", Feeds: []string{"wire"},
+			Published: day(27).Add(12 * time.Hour), DuplicateOf: 23},
+		{ID: 25, URL: "https://wire.example/rocket", Title: "Rocket test delayed", Summary: "", Feed: "wire",
+			Feeds: []string{"wire"}, Published: day(27).Add(13 * time.Hour), Topics: []string{"space"}},
+		{ID: 26, URL: "https://wire.example/a", Title: "Envoys meet", Feed: "wire", Feeds: []string{"wire"},
+			Published: day(27).Add(14 * time.Hour), Topics: []string{"diplomacy"}},
+		{ID: 27, URL: "https://wire.example/b", Title: "Treaty text published", Feed: "wire", Feeds: []string{"wire"},
+			Published: day(27).Add(15 * time.Hour), Topics: []string{"diplomacy"}},
+		{ID: 28, URL: "https://wire.example/c", Title: "Talks adjourned", Feed: "wire", Feeds: []string{"wire"},
+			Published: day(27).Add(16 * time.Hour), Topics: []string{"diplomacy"}},
+	}
+	events := []storyline.DigestEvent{
+		{ID: 1, Summary: "Presidents speak by phone", Expected: day(26), Status: "happened",
+			Anticipation: storyline.DigestRef{ID: 11, URL: "https://wire.example/call-planned", Title: "Presidents to speak by phone", Feed: "wire",
+				Published: day(25), Topics: []string{"diplomacy"}},
+			Outcome: storyline.DigestRef{ID: 26, URL: "https://wire.example/a", Title: "Envoys meet", Feed: "wire",
+				Published: day(27).Add(14 * time.Hour), Topics: []string{"diplomacy"}}, Relation: "happened"},
+		{ID: 2, Summary: "Ministers meet in Geneva", Expected: day(27), Status: "cancelled",
+			Anticipation: storyline.DigestRef{ID: 12, URL: "https://wire.example/geneva", Title: "Ministers to meet in Geneva", Feed: "wire",
+				Published: day(24), Topics: []string{"diplomacy"}},
+			Outcome: storyline.DigestRef{ID: 28, URL: "https://wire.example/c", Title: "Talks adjourned", Feed: "wire",
+				Published: day(27).Add(16 * time.Hour), Topics: []string{"diplomacy"}}, Relation: "cancelled"},
+		{ID: 3, Summary: "Leaders speak by phone", Expected: day(28), Status: "pending",
+			Anticipation: storyline.DigestRef{ID: 21, URL: "https://wire.example/leaders-agree-call", Title: "Leaders agree to a phone call on Saturday",
+				Feed: "wire", Published: day(27).Add(9 * time.Hour), Topics: []string{"diplomacy"}}},
+		{ID: 4, Summary: "Rocket launch", Expected: day(26), Status: "pending",
+			Anticipation: storyline.DigestRef{ID: 13, URL: "https://wire.example/launch", Title: "Rocket to launch on Thursday", Feed: "wire",
+				Published: day(23), Topics: []string{"space"}}},
+	}
+	return Compose(spec, Input{Start: day(27).Add(7 * time.Hour), End: day(28).Add(7 * time.Hour), After: 20, Stories: stories, Events: events})
+}
+
+func TestRenderGolden(t *testing.T) {
+	d := sampleDigest()
+	text, err := RenderText(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "digest.txt.golden", text)
+	html, err := RenderHTML(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "digest.html.golden", html)
+	payload, err := RenderPayload(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "digest.json.golden", string(payload))
+
+	// Whatever the golden files say, hostile feed text never renders live.
+	for _, bad := range []string{"<script", "<b>", "javascript:"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("HTML rendering contains %q", bad)
+		}
+	}
+	p, err := ParsePayload(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(d, &p.Digest, cmp.AllowUnexported(Digest{}), cmp.FilterPath(func(p cmp.Path) bool {
+		return p.Last().String() == ".announced" || p.Last().String() == ".reported"
+	}, cmp.Ignore())); diff != "" {
+		t.Errorf("payload round trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestRenderEmpty(t *testing.T) {
+	d := Compose(Spec{Name: "evening", Subject: "storyline: evening"}, Input{End: end})
+	text, err := RenderText(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "empty.txt.golden", text)
+}
+
+func TestParsePayloadVersion(t *testing.T) {
+	if _, err := ParsePayload([]byte(`{"version":2,"type":"digest"}`)); err == nil {
+		t.Error("a payload of an unknown version parsed")
+	}
+}
