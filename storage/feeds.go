@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/storyline/storyline"
 )
@@ -79,4 +80,31 @@ func (tx *Tx) SaveFeedState(ctx context.Context, st storyline.FeedState) error {
 		return fmt.Errorf("storage: save feed %s: %w", st.Name, err)
 	}
 	return nil
+}
+
+// FeedsInError counts feeds whose last fetch failed.
+func (db *DB) FeedsInError(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM feeds WHERE failures > 0`).Scan(&n)
+	return n, err
+}
+
+// StoriesPerFeed counts, per feed name, the stories each feed brought since t.
+func (db *DB) StoriesPerFeed(ctx context.Context, since time.Time) (map[string]int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT f.name, count(*) FROM sightings g JOIN feeds f ON f.id = g.feed_id
+		WHERE g.first_seen >= ? GROUP BY f.id`, unix(since))
+	if err != nil {
+		return nil, fmt.Errorf("storage: stories per feed: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var name string
+		var n int
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, err
+		}
+		out[name] = n
+	}
+	return out, rows.Err()
 }

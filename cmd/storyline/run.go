@@ -38,6 +38,13 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	sched.Schedule(feeds)
 	sched.Start()
 
+	svc, err := a.startService(ctx, w)
+	if err != nil {
+		sched.Stop()
+		return err
+	}
+	defer svc.wait()
+
 	var wg sync.WaitGroup
 	pollNow := func(fs []watcher.Feed, force bool) {
 		wg.Add(1)
@@ -59,6 +66,7 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	}
 	a.log.Info("storyline running", "config", a.cfgPath, "feeds", len(feeds), "due_now", len(due), "database", a.cfg.Storage.Path)
 	pollNow(due, false)
+	svc.ready()
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -67,6 +75,7 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 		select {
 		case <-ctx.Done():
 			a.log.Info("stopping: finishing in-flight polls", "grace", shutdownGrace)
+			svc.stopping()
 			timer := time.AfterFunc(shutdownGrace, cancelPolls)
 			sched.Stop()
 			wg.Wait()
@@ -74,7 +83,9 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 			a.log.Info("stopped")
 			return nil
 		case <-hup:
+			svc.reloading()
 			added, err := a.reload(sched)
+			svc.ready()
 			if err != nil {
 				a.log.Error("reload rejected; keeping the running config", "config", a.cfgPath, "err", err)
 				continue

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-systemd/v22/daemon"
+
+	"github.com/storyline/storyline/status"
+	"github.com/storyline/storyline/watcher"
+)
+
+// service is the daemon's face to its supervisor: sd_notify states, the
+// watchdog, metrics and the status endpoint. Outside systemd the
+// notifications are no-ops.
+type service struct {
+	a       *app
+	metrics *status.Metrics
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+func (a *app) startService(ctx context.Context, w *watcher.Watcher) (*service, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gaugeCtx := context.WithoutCancel(ctx)
+	m := status.NewMetrics(status.Gauges{
+		FeedsInError: func() float64 {
+			n, _ := db.FeedsInError(gaugeCtx)
+			return float64(n)
+		},
+	})
+	states, err := db.FeedStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range states {
+		if st.LastSuccess.After(m.LastSuccess()) {
+			m.SetLastSuccess(st.LastSuccess)
+		}
+	}
+	w.Observe = func(r watcher.Result) {
+		m.ObservePoll(status.Poll{
+			Status: r.Status, NotModified: r.NotModified, Failed: r.Err != nil, Bytes: r.Bytes,
+			Duration: r.Duration, New: r.Stats.New, Updated: r.Stats.Updated, Seen: r.Stats.Seen, At: a.now(),
+		})
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	s := &service{a: a, metrics: m, cancel: cancel}
+	health := func(ctx context.Context) error {
+		if sctx.Err() != nil {
+			return errors.New("stopping")
+		}
+		return db.Ping(ctx)
+	}
+	if addr := a.cfg.Status.Listen; addr != "" {
+		h := status.Handler(m, health, a.now)
+		// Listen now so that a bad address fails the start, not later.
+		errc := make(chan error, 1)
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			if err := status.Serve(sctx, addr, h, a.log); err != nil {
+				a.log.Error("status endpoint stopped", "err", err)
+				errc <- err
+			}
+		}()
+		select {
+		case err := <-errc:
+			cancel()
+			s.wg.Wait()
+			return nil, err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if interval, err := daemon.SdWatchdogEnabled(false); err == nil && interval > 0 {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.watchdog(sctx, interval/2, health)
+		}()
+	}
+	return s, nil
+}
+
+// watchdog pings systemd while the database answers, so that a wedged
+// daemon is restarted.
+func (s *service) watchdog(ctx context.Context, every time.Duration, health status.Health) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			check, cancel := context.WithTimeout(ctx, every)
+			err := health(check)
+			cancel()
+			if err != nil {
+				s.a.log.Warn("health check failed; not pinging the watchdog", "err", err)
+				continue
+			}
+			s.notify(daemon.SdNotifyWatchdog)
+		}
+	}
+}
+
+func (s *service) notify(state string) {
+	if _, err := daemon.SdNotify(false, state); err != nil {
+		s.a.log.Warn("sd_notify failed", "state", state, "err", err)
+	}
+}
+
+func (s *service) ready() { s.notify(daemon.SdNotifyReady + "\nSTATUS=polling feeds") }
+
+func (s *service) reloading() {
+	s.notify(fmt.Sprintf("%s\nMONOTONIC_USEC=%s", daemon.SdNotifyReloading, strconv.FormatInt(monotonicUsec(), 10)))
+}
+
+func (s *service) stopping() { s.notify(daemon.SdNotifyStopping) }
+
+// wait stops the status endpoint and the watchdog.
+func (s *service) wait() {
+	s.cancel()
+	s.wg.Wait()
+}
