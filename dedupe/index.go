@@ -1,0 +1,416 @@
+// Package dedupe recognises the same article across outlets and groups
+// stories about the same event.
+//
+// Three layers, cheapest first: canonical URLs (Canonical), near-duplicates
+// (the same wire copy with small edits: character-shingle MinHash with LSH
+// banding, confirmed by exact Jaccard similarity and vetoed when the texts
+// disagree on a number), and same-story clusters (online clustering of
+// TF-IDF vectors of title and summary against recent clusters, with time
+// decay). Both lookups go through indexes the Store keeps (LSH buckets, an
+// inverted index of terms to recent clusters) and never scan the stored
+// stories; a bounded time window keeps the indexes small.
+//
+// The package does no I/O of its own: Index.Process runs inside the caller's
+// write transaction through the small Store interface.
+package dedupe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// Store is what Index needs from storage. Process calls it inside one write
+// transaction, so that a story, its fingerprint and its cluster commit
+// together.
+type Store interface {
+	// NearCandidates returns stories published at or after since that
+	// share at least one of bands, most shared bands first, at most limit.
+	NearCandidates(ctx context.Context, bands []int64, since time.Time, limit int) ([]storyline.NearCandidate, error)
+	// AddFingerprint files a story under its LSH band keys.
+	AddFingerprint(ctx context.Context, storyID int64, bands []int64, published time.Time) error
+	// CountTerms counts one more document holding terms and returns each
+	// term's document frequency (this document included) and the number of
+	// documents counted so far.
+	CountTerms(ctx context.Context, terms []string) (df []int64, docs int64, err error)
+	// ClusterCandidates returns clusters updated at or after since that
+	// hold any of terms: for each term the perTerm most recently updated,
+	// then at most limit of those, the ones holding most terms first.
+	ClusterCandidates(ctx context.Context, terms []string, since time.Time, perTerm, limit int) ([]storyline.StoryCluster, error)
+	// Cluster returns one cluster; ok is false when it is not (or no
+	// longer) indexed.
+	Cluster(ctx context.Context, id int64) (c storyline.StoryCluster, ok bool, err error)
+	// SaveCluster creates or replaces a cluster and files it under terms
+	// as updated at c.Updated.
+	SaveCluster(ctx context.Context, c storyline.StoryCluster, terms []string) error
+	// SetStoryline records a story's near-duplicate original (0 for none)
+	// and its cluster.
+	SetStoryline(ctx context.Context, storyID, duplicateOf, cluster int64) error
+	// PruneDedupe drops at most limit fingerprints filed before
+	// fingerprints and at most limit clusters (with their index entries)
+	// last updated before clusters.
+	PruneDedupe(ctx context.Context, fingerprints, clusters time.Time, limit int) error
+}
+
+// Config tunes near-duplicate detection and clustering.
+type Config struct {
+	// NearJaccard is the Jaccard similarity of character shingles at and
+	// above which two texts are the same copy.
+	NearJaccard float64
+	// NearWindow is how far back the original of a near-duplicate may be.
+	NearWindow time.Duration
+	// NearCandidates bounds how many LSH candidates are confirmed.
+	NearCandidates int
+
+	// ClusterThreshold is the decayed cosine similarity between a story
+	// and a cluster's centroid at and above which the story joins it.
+	ClusterThreshold float64
+	// HalfLife is the time after which a cluster's pull on new stories
+	// halves, counted from its latest story: coverage of one event comes
+	// in a burst, and the same words a day later are often a new event
+	// (the next day's market report, a second filing).
+	HalfLife time.Duration
+	// ClusterIdle closes a cluster that received nothing for this long: it
+	// is no longer a candidate and leaves the index.
+	ClusterIdle time.Duration
+	// LookupTerms is how many of a story's rarest words are used to find
+	// candidate clusters.
+	LookupTerms int
+	// PerTerm bounds the clusters fetched per lookup term (most recent
+	// first), Candidates the clusters scored.
+	PerTerm    int
+	Candidates int
+	// CentroidTerms bounds the terms kept per cluster centroid.
+	CentroidTerms int
+	// PruneBatch bounds the index entries each Process call prunes, so
+	// that pruning is spread evenly over the work.
+	PruneBatch int
+}
+
+// DefaultConfig returns the settings measured on real news (see the eval
+// tests in this package).
+func DefaultConfig() Config {
+	return Config{
+		NearJaccard:      0.55,
+		NearWindow:       72 * time.Hour,
+		NearCandidates:   16,
+		ClusterThreshold: 0.10,
+		HalfLife:         12 * time.Hour,
+		ClusterIdle:      48 * time.Hour,
+		LookupTerms:      8,
+		PerTerm:          16,
+		Candidates:       32,
+		CentroidTerms:    100,
+		PruneBatch:       64,
+	}
+}
+
+// Validate reports every setting out of range.
+func (c Config) Validate() error {
+	var errs []error
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf("dedupe: "+format, args...))
+		}
+	}
+	check(c.NearJaccard > 0 && c.NearJaccard <= 1, "near_jaccard %v not in (0, 1]", c.NearJaccard)
+	check(c.NearWindow > 0, "near_window %v must be positive", c.NearWindow)
+	check(c.NearCandidates > 0, "near_candidates %d must be positive", c.NearCandidates)
+	check(c.ClusterThreshold > 0 && c.ClusterThreshold <= 1, "cluster_threshold %v not in (0, 1]", c.ClusterThreshold)
+	check(c.HalfLife > 0, "half_life %v must be positive", c.HalfLife)
+	check(c.ClusterIdle > 0, "cluster_idle %v must be positive", c.ClusterIdle)
+	check(c.LookupTerms > 0, "lookup_terms %d must be positive", c.LookupTerms)
+	check(c.PerTerm > 0, "per_term %d must be positive", c.PerTerm)
+	check(c.Candidates > 0, "candidates %d must be positive", c.Candidates)
+	check(c.CentroidTerms > 0, "centroid_terms %d must be positive", c.CentroidTerms)
+	check(c.PruneBatch >= 0, "prune_batch %d must not be negative", c.PruneBatch)
+	return errors.Join(errs...)
+}
+
+// Index finds near-duplicates and same-story clusters. It holds no state
+// of its own (everything lives in the Store), so it is safe for concurrent
+// use.
+type Index struct {
+	cfg Config
+	log *slog.Logger
+	now func() time.Time
+}
+
+// New returns an index. now is the clock (for ingest, the item's time).
+func New(cfg Config, log *slog.Logger, now func() time.Time) (*Index, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		return nil, errors.New("dedupe: nil clock")
+	}
+	return &Index{cfg: cfg, log: log, now: now}, nil
+}
+
+// Result is what Process decided for a story.
+type Result struct {
+	DuplicateOf int64   // the original this story near-duplicates, 0 if none
+	Similarity  float64 // Jaccard similarity to that original
+	Storyline   int64   // the story's cluster: the id of the cluster's first story
+	Score       float64 // decayed similarity to the cluster joined; 0 for a new cluster
+	Size        int     // the cluster's size with this story
+}
+
+// maxNearText bounds the text shingled per story: beyond a few sentences
+// two copies are the same copy anyway.
+const maxNearText = 600
+
+// Fingerprint is what near-duplicate detection compares: the cleaned title
+// and summary, normalised, and the numbers they state.
+type Fingerprint struct {
+	Text     string   // normalised title and summary
+	Raw      string   // cleaned title and summary, for the number veto
+	Shingles []uint64 // sorted distinct shingle hashes of Text
+}
+
+// NewFingerprint returns the fingerprint of a story's title and summary.
+// source (the outlet) helps strip a trailing outlet name from the title.
+func NewFingerprint(title, summary, source string) Fingerprint {
+	t, s := CleanTitle(title, source), CleanSummary(summary)
+	nt, ns := Normalize(t), Normalize(s)
+	raw := t
+	text := nt
+	// Feeds that repeat the headline as the description add nothing.
+	if ns != "" && ns != nt && !strings.HasPrefix(nt, ns) {
+		if strings.HasPrefix(ns, nt) {
+			text = ns
+		} else {
+			text = nt + " " + ns
+		}
+		raw = t + "\n" + s
+	}
+	if r := []rune(text); len(r) > maxNearText {
+		text = string(r[:maxNearText])
+	}
+	return Fingerprint{Text: text, Raw: raw, Shingles: Shingles(text)}
+}
+
+// Near reports whether two fingerprints are the same copy, and their
+// Jaccard similarity.
+func (c Config) Near(a, b Fingerprint) (bool, float64) {
+	j := Jaccard(a.Shingles, b.Shingles)
+	if j < c.NearJaccard {
+		return false, j
+	}
+	return !NumbersClash(a.Raw, b.Raw), j
+}
+
+// Process finds the near-duplicate original and the cluster of a story that
+// the caller has just stored (s.ID set), records both through st, and files
+// the story in the indexes for the stories after it. Stories should come in
+// publication order.
+func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Result, error) {
+	if s.ID == 0 {
+		return Result{}, errors.New("dedupe: story has no id; store it first")
+	}
+	now := ix.now().UTC()
+	at := s.Published.UTC()
+	if at.IsZero() || at.After(now) {
+		at = now // undated, or dated in the future by a wrong clock
+	}
+	fp := NewFingerprint(s.Title, s.Summary, s.Source)
+	sig := MinHash(fp.Shingles)
+	bands := sig.BandKeys()
+
+	var res Result
+	var dup storyline.NearCandidate
+	if len(fp.Shingles) > 0 {
+		cands, err := st.NearCandidates(ctx, bands, at.Add(-ix.cfg.NearWindow), ix.cfg.NearCandidates)
+		if err != nil {
+			return res, err
+		}
+		for _, c := range cands {
+			if c.ID == s.ID {
+				continue
+			}
+			ok, j := ix.cfg.Near(fp, NewFingerprint(c.Title, c.Summary, c.Source))
+			if ok && (j > res.Similarity || j == res.Similarity && c.ID < dup.ID) {
+				dup, res.Similarity = c, j
+			}
+		}
+		if dup.ID != 0 {
+			res.DuplicateOf = dup.ID
+			if dup.DuplicateOf != 0 { // point at the first copy, not at a copy of it
+				res.DuplicateOf = dup.DuplicateOf
+			}
+		}
+	}
+
+	weights := Terms(CleanTitle(s.Title, s.Source), clip(CleanSummary(s.Summary), maxTermText))
+	names := make([]string, 0, len(weights))
+	for t := range weights {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	df := map[string]int64{}
+	var docs int64
+	if len(names) > 0 {
+		counts, n, err := st.CountTerms(ctx, names)
+		if err != nil {
+			return res, err
+		}
+		for i, t := range names {
+			df[t] = counts[i]
+		}
+		docs = n
+	}
+	vec := TFIDF(weights, df, docs)
+	words := unigrams(names)
+
+	var cluster storyline.StoryCluster
+	found := false
+	if res.DuplicateOf != 0 {
+		// A copy belongs where its original is.
+		id := dup.Storyline
+		if id == 0 {
+			id = res.DuplicateOf
+		}
+		c, ok, err := st.Cluster(ctx, id)
+		if err != nil {
+			return res, err
+		}
+		if !ok {
+			c = storyline.StoryCluster{ID: id, Started: at, Updated: at}
+		}
+		cluster, found = c, true
+		res.Score = res.Similarity
+	} else if len(vec) > 0 {
+		lookup := rarest(words, df, ix.cfg.LookupTerms)
+		if len(lookup) > 0 {
+			cands, err := st.ClusterCandidates(ctx, lookup, at.Add(-ix.cfg.ClusterIdle), ix.cfg.PerTerm, ix.cfg.Candidates)
+			if err != nil {
+				return res, err
+			}
+			for _, c := range cands {
+				score := Cosine(vec, centroidVector(c.Centroid)) * ix.decay(at.Sub(c.Updated))
+				if score >= ix.cfg.ClusterThreshold && (score > res.Score || score == res.Score && c.ID < cluster.ID) {
+					cluster, res.Score, found = c, score, true
+				}
+			}
+		}
+	}
+	if !found {
+		cluster = storyline.StoryCluster{ID: s.ID, Started: at, Updated: at}
+		res.Score = 0
+	}
+	cluster.Size++
+	if at.After(cluster.Updated) {
+		cluster.Updated = at
+	}
+	cluster.Centroid = addToCentroid(cluster.Centroid, vec, ix.cfg.CentroidTerms)
+	res.Storyline, res.Size = cluster.ID, cluster.Size
+
+	if err := st.SaveCluster(ctx, cluster, words); err != nil {
+		return res, err
+	}
+	if len(fp.Shingles) > 0 {
+		if err := st.AddFingerprint(ctx, s.ID, bands, at); err != nil {
+			return res, err
+		}
+	}
+	if err := st.SetStoryline(ctx, s.ID, res.DuplicateOf, res.Storyline); err != nil {
+		return res, err
+	}
+	if ix.cfg.PruneBatch > 0 {
+		if err := st.PruneDedupe(ctx, now.Add(-ix.cfg.NearWindow), now.Add(-ix.cfg.ClusterIdle), ix.cfg.PruneBatch); err != nil {
+			return res, err
+		}
+	}
+	s.DuplicateOf, s.Storyline = res.DuplicateOf, res.Storyline
+	ix.log.Debug("dedupe", "story", s.ID, "duplicate_of", res.DuplicateOf, "jaccard", res.Similarity,
+		"storyline", res.Storyline, "score", res.Score, "size", res.Size)
+	return res, nil
+}
+
+// maxTermText bounds the summary text weighed for clustering.
+const maxTermText = 1500
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
+
+// decay is the weight of a cluster last updated d ago.
+func (ix *Index) decay(d time.Duration) float64 {
+	if d <= 0 {
+		return 1
+	}
+	return math.Exp2(-d.Hours() / ix.cfg.HalfLife.Hours())
+}
+
+// unigrams returns the single words among terms (bigrams hold a space).
+func unigrams(terms []string) []string {
+	out := make([]string, 0, len(terms))
+	for _, t := range terms {
+		if !strings.Contains(t, " ") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// rarest returns up to n words seen in other documents before, rarest first:
+// a word only this story has cannot lead to a cluster, and a frequent one
+// leads to too many.
+func rarest(words []string, df map[string]int64, n int) []string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		if df[w] > 1 {
+			out = append(out, w)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if df[out[i]] != df[out[j]] {
+			return df[out[i]] < df[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+func centroidVector(c []storyline.TermWeight) Vector {
+	v := make(Vector, len(c))
+	for _, tw := range c {
+		v[tw.Term] = tw.Weight
+	}
+	return v
+}
+
+// addToCentroid adds a unit vector to a centroid and keeps its n heaviest
+// terms: the light ones come from single stories and barely move a cosine.
+func addToCentroid(c []storyline.TermWeight, v Vector, n int) []storyline.TermWeight {
+	sum := centroidVector(c)
+	for t, w := range v {
+		sum[t] += w
+	}
+	terms := top(sum, n)
+	out := make([]storyline.TermWeight, len(terms))
+	for i, t := range terms {
+		out[i] = storyline.TermWeight{Term: t, Weight: sum[t]}
+	}
+	return out
+}

@@ -1,0 +1,188 @@
+package dedupe
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold maps text to the form every comparison uses: NFKC (full-width and
+// ligature forms become plain), diacritics removed ("Peña" = "Pena", since
+// outlets differ in whether they keep them), lower case. Punctuation is kept
+// so that callers can still see token boundaries such as "7.1" or "AT&T".
+func fold(s string) string {
+	s = norm.NFKC.String(s)
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	if r, _, err := transform.String(t, s); err == nil {
+		s = r
+	}
+	return strings.ToLower(s)
+}
+
+// Normalize returns s folded (NFKC, no diacritics, lower case) with every
+// run of characters other than letters and digits turned into one space.
+func Normalize(s string) string {
+	s = fold(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // drop leading spaces
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			b.WriteRune(r)
+			space = false
+			continue
+		}
+		if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+var (
+	// Wire-service slugs before a headline: "UPDATE 2-", "CORRECTED-",
+	// "GLOBAL MARKETS-", "EM ASIA FX-". Upper case words glued to the
+	// headline by a hyphen, the Reuters style.
+	// At least five characters, so that "US-China" or "NATO-Russia" stay.
+	wireSlug = regexp.MustCompile(`^[A-Z][A-Z0-9' ]{3,30}[A-Z0-9]-(['"‘“]?[A-Z])`)
+	// Rubrics before a headline: "VIDEO: ", "Watch - ".
+	rubric = regexp.MustCompile(`(?i)^(?:video|watch|breaking(?: news)?|exclusive|live|photos?|gallery|opinion|analysis|update[d]?|listen|podcast)\s*[:|\-–—]\s+`)
+	// Agency credits anywhere: "(AP)", "(Reuters)".
+	agencyCredit = regexp.MustCompile(`(?i)\(\s*(?:ap|reuters|afp|upi|dpa|pti|ians|ani|xinhua|kyodo|tass|efe|ansa|bloomberg|cnn|bbc|ap photo|the associated press|associated press)\s*\)`)
+	// A dateline at the start of a summary: "WASHINGTON (Reuters) - ",
+	// "NEW YORK — ". Upper-case place names, an optional credit, a dash.
+	dateline = regexp.MustCompile(`^[A-Z][A-Z .,'’]{1,40}(?:\([^)]{1,40}\))?\s*[-–—:]+\s+`)
+	// Revision counters and truncation marks at the end: " (2)", "...", "…".
+	trailingJunk = regexp.MustCompile(`(?:\s*\(\d{1,2}\)|\s*(?:\.\.\.|…)|\s*--\s*\d+(?:st|nd|rd|th) update)+\s*$`)
+	// Separators before an outlet tail: " - Reuters", " | CNN".
+	tailSep = regexp.MustCompile(`\s+[-|–—]\s+`)
+)
+
+// CleanTitle strips what outlets add around a shared headline: wire slugs
+// ("UPDATE 1-"), rubrics ("VIDEO:"), agency credits ("(AP)"), revision
+// counters and a trailing outlet name (" - Reuters", " | CNN"). source is the
+// outlet or feed the story came from, when known; a tail naming it is always
+// dropped, other tails only when they look like a name.
+func CleanTitle(title, source string) string {
+	t := strings.TrimSpace(norm.NFKC.String(title))
+	t = agencyCredit.ReplaceAllString(t, " ")
+	for range 2 { // "UPDATE 2-VIDEO: ..." has two layers
+		if m := wireSlug.FindStringSubmatchIndex(t); m != nil {
+			t = t[m[2]:]
+		}
+		t = rubric.ReplaceAllString(t, "")
+	}
+	t = trailingJunk.ReplaceAllString(t, "")
+	t = stripTail(t, source)
+	return strings.Join(strings.Fields(t), " ")
+}
+
+// CleanSummary strips a dateline and agency credits from a summary.
+func CleanSummary(summary string) string {
+	s := strings.TrimSpace(norm.NFKC.String(summary))
+	s = dateline.ReplaceAllString(s, "")
+	s = agencyCredit.ReplaceAllString(s, " ")
+	s = trailingJunk.ReplaceAllString(s, "")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// stripTail drops the last " - X" / " | X" part of a title when X is the
+// source, or is short and reads like a name (every word capitalised or a
+// domain): "... - WBOC-TV 16, Delmarva", "... | CNN". A lower-case tail
+// ("- traders") is content and stays.
+func stripTail(t, source string) string {
+	locs := tailSep.FindAllStringIndex(t, -1)
+	if len(locs) == 0 {
+		return t
+	}
+	last := locs[len(locs)-1]
+	head, tail := t[:last[0]], t[last[1]:]
+	if len(strings.Fields(head)) < 3 {
+		return t // the "tail" is most of the headline
+	}
+	if source != "" {
+		ns, nt := Normalize(source), Normalize(tail)
+		if nt != "" && (ns == nt || strings.Contains(ns, nt) || strings.Contains(nt, ns)) {
+			return head
+		}
+	}
+	if looksLikeName(tail) {
+		return head
+	}
+	return t
+}
+
+func looksLikeName(s string) bool {
+	words := strings.Fields(s)
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	if strings.Contains(s, ".com") || strings.Contains(s, ".co.") || strings.Contains(s, ".org") {
+		return true
+	}
+	for _, w := range words {
+		r := []rune(w)[0]
+		if !(unicode.IsUpper(r) || unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	// "Live Updates", "Report" read like a name but are rubrics; a tail
+	// naming an outlet is seldom a single common word, so require two words
+	// or a word in capitals.
+	return len(words) >= 2 || strings.ToUpper(words[0]) == words[0]
+}
+
+// numberRe finds numbers: "3", "6.2", "1,800", "9:10".
+var numberRe = regexp.MustCompile(`\d+(?:[.,:]\d+)*`)
+
+// Numbers returns the distinct numbers written in s, thousands separators
+// removed so that "1,800" = "1800".
+func Numbers(s string) []string {
+	found := numberRe.FindAllString(norm.NFKC.String(s), -1)
+	out := found[:0]
+	seen := map[string]bool{}
+	for _, n := range found {
+		if i := strings.LastIndexByte(n, ','); i >= 0 && len(n)-i == 4 {
+			n = strings.ReplaceAll(n, ",", "")
+		}
+		n = strings.ReplaceAll(n, ",", ".")
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// NumbersClash reports whether a and b each state a number the other does
+// not ("rises 3%" against "rises 5%"): a near-identical text that disagrees
+// on a figure is a different report (another day's rate, a revised toll),
+// not the same copy. A number only one side has is an added detail, no clash.
+func NumbersClash(a, b string) bool {
+	na, nb := Numbers(a), Numbers(b)
+	if len(na) == 0 || len(nb) == 0 {
+		return false
+	}
+	return !subset(na, nb) && !subset(nb, na)
+}
+
+func subset(a, b []string) bool {
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			if x == y {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
