@@ -34,6 +34,8 @@ var commands = map[string]command{
 	"ingest":  {run: cmdIngest, summary: "process feed files (- for stdin) in publication order"},
 	"stories": {run: cmdStories, summary: "list stored stories, newest first [--json] [--since D] [--limit N]"},
 	"check":   {run: cmdCheck, summary: "validate the config and print the resolved schedule"},
+	"opml":    {run: cmdOPML, summary: "opml import [--into FILE] OPML: add feeds via an included file; opml export: print OPML"},
+	"feeds":   {run: cmdFeeds, summary: "list feeds with last success, last error, failures, next check, stories/day [--json]"},
 	"demo":    {run: cmdDemo, summary: "serve built-in sample feeds on 127.0.0.1 and run the pipeline end to end", noConfig: true},
 }
 

@@ -243,3 +243,34 @@ func TestServiceLifecycle(t *testing.T) {
 		t.Errorf("feed1 polled %d times; a reload must not re-poll unchanged feeds", hits[1].Load())
 	}
 }
+
+// TestUnitVerifies runs systemd-analyze verify on the shipped unit, with
+// ExecStart pointing at a freshly built binary (.ci/run installs systemd's
+// tools where they are missing).
+func TestUnitVerifies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped in -short mode")
+	}
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze not installed (apt-get install systemd): skipping")
+	}
+	unit, err := os.ReadFile(filepath.Join("..", "..", "systemd", "storyline.service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Type=notify", "WatchdogSec=", "StateDirectory=storyline", "DynamicUser=yes",
+		"NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "PrivateDevices=yes",
+		"RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "SystemCallFilter=@system-service", "UMask=0077",
+		"EnvironmentFile=", "ExecReload=/bin/kill -HUP $MAINPID"} {
+		if !strings.Contains(string(unit), want) {
+			t.Errorf("unit lacks %s", want)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "storyline.service")
+	os.WriteFile(path, bytes.ReplaceAll(unit, []byte("/usr/local/bin/storyline"), []byte(storylineBinary(t))), 0o644)
+	out, err := exec.Command(analyze, "verify", path).CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
