@@ -1,0 +1,8 @@
+package topic
+
+// Exported for the external tests.
+var (
+	IsSep    = isSep
+	FoldRune = foldRune
+	Words    = words
+)
