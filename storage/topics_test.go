@@ -38,8 +38,8 @@ func topicFixture(t *testing.T) (*DB, []int64) {
 		}
 		for i, s := range []struct {
 			title, summary, feed string
-			also               []string
-			day                int
+			also                 []string
+			day                  int
 		}{
 			{"Trump and Putin to speak", "The White House said so.", "a", []string{"b"}, 27},
 			{"Kremlin confirms call", "Putin will call Trump.", "b", []string{"c"}, 28},
