@@ -1,0 +1,363 @@
+package followup
+
+import (
+	"strings"
+)
+
+// caseStyle says how far capital letters can be trusted in a sentence.
+type caseStyle int
+
+const (
+	proseCase caseStyle = iota // capitals mark names
+	titleCase                  // Most Words Capitalised: capitals say little
+	upperCase                  // SHOUTED: capitals say nothing
+)
+
+func styleOf(toks []token) caseStyle {
+	var n, caps, uppers int
+	first := true
+	for _, t := range toks {
+		if !t.word || !hasLetter(t.text) {
+			continue
+		}
+		if first {
+			first = false
+			continue
+		}
+		n++
+		if t.upper {
+			uppers++
+		}
+		if t.cap && len(t.low) > 3 || t.upper {
+			caps++
+		}
+	}
+	if n == 0 {
+		return proseCase
+	}
+	if n >= 3 && uppers*10 >= n*7 {
+		return upperCase
+	}
+	long := 0
+	for _, t := range toks[1:] {
+		if t.word && len(t.low) > 3 && hasLetter(t.text) {
+			long++
+		}
+	}
+	if long >= 3 && caps*10 >= long*6 {
+		return titleCase
+	}
+	return proseCase
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127 {
+			return true
+		}
+	}
+	return false
+}
+
+// entity is a named actor found in a sentence.
+type entity struct {
+	start, end int // token span of the name, titles stripped
+	name       string
+	key        string
+	secondary  bool // a place or venue
+	attrib     bool // named only as a source ("the Kremlin said")
+	country    bool
+}
+
+// particles may join the parts of a name ("Bank of England").
+var particles = set("of", "de", "da", "del", "la", "le", "van", "von", "der", "bin", "al", "el", "du", "&")
+
+// nameKey is the alias under which an actor is matched: the last word of a
+// person's name ("trump" for "Donald Trump"), the whole name when the last
+// word is generic ("supreme court"), and a country's canonical name for
+// its abbreviations and demonyms.
+func nameKey(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	full := strings.Join(words, " ")
+	if c, ok := countries[full]; ok {
+		return c
+	}
+	last := words[len(words)-1]
+	if len(words) == 1 {
+		return last
+	}
+	if genericHeads[last] || len(last) <= 2 || isDigits(last) {
+		return full
+	}
+	return last
+}
+
+// knownNames are names seen capitalised in a story's prose, used to find
+// them again in its headline whatever the headline's capitals.
+type knownNames map[string][]string // first word -> full folded names
+
+func (k knownNames) add(words []string) {
+	if len(words) == 0 {
+		return
+	}
+	full := strings.Join(words, " ")
+	for _, have := range k[words[0]] {
+		if have == full {
+			return
+		}
+	}
+	k[words[0]] = append(k[words[0]], full)
+	// The surname alone names the same actor ("Trump").
+	if len(words) > 1 && !genericHeads[words[len(words)-1]] {
+		last := words[len(words)-1]
+		if !common[last] {
+			k.add([]string{last})
+		}
+	}
+}
+
+// longest returns the length in tokens of the longest known name at i.
+func (k knownNames) longest(toks []token, i int) int {
+	best := 0
+	for _, name := range k[toks[i].low] {
+		ws := strings.Fields(name)
+		if i+len(ws) > len(toks) || len(ws) <= best {
+			continue
+		}
+		ok := true
+		for j, w := range ws {
+			if toks[i+j].low != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			best = len(ws)
+		}
+	}
+	return best
+}
+
+// findEntities finds the named actors of a sentence. known holds names
+// seen in the story's prose; style tells whether capitals can be trusted.
+func findEntities(toks []token, style caseStyle, known knownNames) []entity {
+	var spans [][2]int
+	firstWord := -1
+	for i, t := range toks {
+		if t.word {
+			firstWord = i
+			break
+		}
+	}
+	nameLike := func(i int) bool {
+		t := toks[i]
+		if !t.word || !hasLetter(t.text) {
+			return false
+		}
+		if _, ok := weekdays[t.low]; ok {
+			return false
+		}
+		if _, ok := months[t.low]; ok && (t.low != "may" || t.cap) {
+			return false
+		}
+		if t.low == "i" || t.low == "n't" || strings.HasPrefix(t.low, "'") {
+			return false
+		}
+		switch style {
+		case upperCase:
+			return false
+		case titleCase:
+			if t.upper && len(t.low) <= 5 {
+				return true // an acronym
+			}
+			return t.cap && !common[t.low] && !common[lemma(t.low)]
+		}
+		if t.upper {
+			return true
+		}
+		if !t.cap {
+			return false
+		}
+		if i == firstWord || i > 0 && (toks[i-1].low == "\"" || toks[i-1].low == ":" || toks[i-1].low == "(") {
+			// Sentence-initial capitals say nothing about common words.
+			return !common[t.low] && !common[lemma(t.low)] && !strings.HasSuffix(t.low, "ing") && !strings.HasSuffix(t.low, "ly")
+		}
+		return true
+	}
+	for i := 0; i < len(toks); {
+		if n := known.longest(toks, i); n > 0 {
+			spans = append(spans, [2]int{i, i + n})
+			i += n
+			continue
+		}
+		if _, isCountry := countries[toks[i].low]; isCountry && toks[i].word && (toks[i].cap || toks[i].upper || style != proseCase) {
+			// Multi-word countries first ("united states").
+			end := i + 1
+			if i+1 < len(toks) {
+				if _, ok := countries[toks[i].low+" "+toks[i+1].low]; ok {
+					end = i + 2
+				}
+			}
+			if !(toks[i].low == "us" && !toks[i].upper) {
+				spans = append(spans, [2]int{i, end})
+				i = end
+				continue
+			}
+		}
+		if i+1 < len(toks) {
+			if _, ok := countries[toks[i].low+" "+toks[i+1].low]; ok && toks[i].cap {
+				spans = append(spans, [2]int{i, i + 2})
+				i += 2
+				continue
+			}
+		}
+		if !nameLike(i) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(toks) {
+			if nameLike(j) || toks[j].cap && style == proseCase && toks[j].word && hasLetter(toks[j].text) {
+				j++
+				continue
+			}
+			if particles[toks[j].low] && j+1 < len(toks) && nameLike(j+1) && toks[j].low != "&" || toks[j].low == "&" && j+1 < len(toks) && toks[j+1].cap {
+				j += 2
+				continue
+			}
+			break
+		}
+		spans = append(spans, [2]int{i, j})
+		i = j
+	}
+	var out []entity
+	for _, sp := range spans {
+		e, ok := makeEntity(toks, sp[0], sp[1])
+		if !ok {
+			continue
+		}
+		out = append(out, e)
+	}
+	// An actor named right before a title and another name is an
+	// affiliation: "FBI director James Comey", "Kremlin spokesman Dmitry Peskov".
+	var kept []entity
+	for k, e := range out {
+		if k+1 < len(out) {
+			between := toks[e.end:out[k+1].start]
+			if len(between) > 0 && len(between) <= 3 && allTitles(between) {
+				continue
+			}
+		}
+		kept = append(kept, e)
+	}
+	// Places and venues; countries used as adjectives ("US refugee deal").
+	for k := range kept {
+		e := &kept[k]
+		p := e.start - 1
+		for p >= 0 && (determiners[toks[p].low] || titles[toks[p].low] && !toks[p].cap) {
+			p--
+		}
+		if p >= 0 && placePreps[toks[p].low] {
+			e.secondary = true
+		}
+		if e.country && e.end < len(toks) && toks[e.end].word && !toks[e.end].cap && !titles[toks[e.end].low] &&
+			!headTitles[toks[e.end].low] && common[toks[e.end].low] && !copulas[toks[e.end].low] && !modalCues[toks[e.end].low] {
+			e.secondary = true
+		}
+	}
+	return kept
+}
+
+func allTitles(ts []token) bool {
+	for _, t := range ts {
+		if !(titles[t.low] || t.low == "'s" || t.low == "-") {
+			return false
+		}
+	}
+	return true
+}
+
+// makeEntity strips titles, demonyms and affiliations from a span of tokens.
+func makeEntity(toks []token, start, end int) (entity, bool) {
+	// Trim leading determiners and trailing possessives and punctuation.
+	for start < end && (determiners[toks[start].low] || !toks[start].word) {
+		start++
+	}
+	for end > start && (!toks[end-1].word || toks[end-1].low == "'s") {
+		end--
+	}
+	if start >= end {
+		return entity{}, false
+	}
+	// The name is what follows the last title: "U.S. District Judge Richard
+	// Leon" -> "Richard Leon", "Hurricane Irma" -> "Irma".
+	last := -1
+	for i := start; i < end; i++ {
+		if titles[toks[i].low] {
+			last = i
+		}
+	}
+	nameStart := start
+	if last >= 0 && last+1 < end {
+		nameStart = last + 1
+	}
+	if last >= 0 && last+1 >= end {
+		// All titles and affiliation: "Mexican President" stands for Mexico.
+		for i := start; i < end; i++ {
+			if c, ok := countries[toks[i].low]; ok {
+				return entity{start: i, end: i + 1, name: toks[i].text, key: c, country: true}, true
+			}
+		}
+		if last == start {
+			return entity{}, false
+		}
+		// "White House Press Secretary": keep the part before the titles.
+		firstTitle := end
+		for i := start; i < end; i++ {
+			if titles[toks[i].low] {
+				firstTitle = i
+				break
+			}
+		}
+		end = firstTitle
+		if end <= start {
+			return entity{}, false
+		}
+	}
+	var ws, shown []string
+	for i := nameStart; i < end; i++ {
+		if !toks[i].word {
+			continue
+		}
+		ws = append(ws, toks[i].low)
+		shown = append(shown, toks[i].text)
+	}
+	if len(ws) == 0 {
+		return entity{}, false
+	}
+	if len(ws) == 1 && (common[ws[0]] || len(ws[0]) < 2) && !toks[nameStart].upper {
+		if _, ok := countries[ws[0]]; !ok {
+			return entity{}, false
+		}
+	}
+	e := entity{start: nameStart, end: end, name: strings.Join(shown, " "), key: nameKey(ws)}
+	if _, ok := countries[strings.Join(ws, " ")]; ok {
+		e.country = true
+		e.name = canonicalCountryName(e.key, e.name)
+	}
+	return e, true
+}
+
+// canonicalCountryName shows a demonym as its country ("Russian" -> "Russia").
+func canonicalCountryName(key, shown string) string {
+	if strings.EqualFold(shown, key) || strings.ToUpper(shown) == shown {
+		return shown
+	}
+	words := strings.Fields(key)
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
+}

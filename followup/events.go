@@ -1,0 +1,273 @@
+package followup
+
+import (
+	"strings"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// interactive classes take a partner: one event per partner when a subject
+// speaks with several ("Trump will speak with Putin as well as Merkel").
+var interactive = set("speak", "meet")
+
+// draft is an event being assembled from a story's mentions.
+type draft struct {
+	class, lemma string
+	actors       []entity
+	when         window
+	sent         int
+	evidence     string
+}
+
+func (d *draft) coreKeys() []string {
+	var ks []string
+	for _, e := range d.actors {
+		if !e.secondary && !contains(ks, e.key) {
+			ks = append(ks, e.key)
+		}
+	}
+	return ks
+}
+
+// buildEvents turns anticipated (and rescheduled) mentions into events:
+// actors from the clause, split per partner, merged when one restates
+// another, pronouns resolved to the previous pair of actors.
+func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Anticipation {
+	var drafts []*draft
+	for _, m := range ms {
+		when := m.when
+		switch {
+		case m.mode == modeAnticipated:
+		case m.mode == modePostponed && !m.newWhen.zero():
+			when = m.newWhen // the rescheduled event is anticipated anew
+		default:
+			continue
+		}
+		st := sents[m.sent]
+		from, to := clauseBounds(st.toks, m.start, true)
+		var before, after []entity
+		for _, e := range st.ents {
+			if e.attrib || e.start < from || e.end > to {
+				continue
+			}
+			if e.start < m.start {
+				before = append(before, e)
+			} else {
+				after = append(after, e)
+			}
+		}
+		if len(actorsCore(before)) == 0 && len(actorsCore(after)) == 0 {
+			if ante := antecedent(sents, m.sent, from, m.start); ante != nil {
+				before = ante
+			}
+		}
+		evidence := joinTokens(st.toks)
+		groups := [][]entity{append(append([]entity{}, before...), after...)}
+		if interactive[m.class] && len(actorsCore(before)) >= 1 {
+			if partners := coordinated(st.toks, actorsCore(after)); len(partners) >= 2 {
+				groups = nil
+				for _, p := range partners {
+					g := append([]entity{}, before...)
+					groups = append(groups, append(g, p))
+				}
+			}
+		}
+		for _, g := range groups {
+			drafts = append(drafts, &draft{class: m.class, lemma: m.lemma, actors: dedupe(g), when: when, sent: m.sent, evidence: evidence})
+		}
+	}
+	// Merge restatements: same class, actors of one within the other's (or
+	// none), compatible times. The earlier (headline first) survives.
+	var merged []*draft
+	for _, d := range drafts {
+		placed := false
+		for _, e := range merged {
+			if e.class != d.class || !compatible(e, d) {
+				continue
+			}
+			ek, dk := e.coreKeys(), d.coreKeys()
+			if len(ek) < 2 && len(dk) > len(ek) {
+				e.actors = dedupe(append(e.actors, d.actors...))
+			}
+			if e.when.zero() || !d.when.zero() && d.when.days() < e.when.days() && e.when.overlaps(d.when, 1) {
+				e.when = d.when
+			}
+			placed = true
+			break
+		}
+		if !placed {
+			merged = append(merged, d)
+		}
+	}
+	var out []storyline.Anticipation
+	for _, d := range merged {
+		core := d.coreKeys()
+		if len(core) == 0 {
+			continue
+		}
+		a := storyline.Anticipation{
+			Published: pub.UTC(),
+			Action:    d.lemma,
+			Class:     d.class,
+			Evidence:  d.evidence,
+			From:      d.when.from,
+			To:        d.when.to,
+		}
+		var names []string
+		for _, e := range d.actors {
+			a.Actors = append(a.Actors, storyline.Actor{Name: e.name, Key: e.key, Secondary: e.secondary})
+			if !e.secondary {
+				names = append(names, e.name)
+			}
+		}
+		a.Summary = joinNames(names) + " " + d.class
+		out = append(out, a)
+	}
+	return out
+}
+
+// compatible: one event restates the other when the core actors of one lie
+// within the other's (an event with none fits any) and the times can agree.
+func compatible(a, b *draft) bool {
+	ak, bk := a.coreKeys(), b.coreKeys()
+	if !(subset(ak, bk) || subset(bk, ak)) {
+		return false
+	}
+	if !a.when.zero() && !b.when.zero() && !a.when.overlaps(b.when, 1) {
+		return false
+	}
+	return true
+}
+
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if !contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func actorsCore(es []entity) []entity {
+	var out []entity
+	for _, e := range es {
+		if !e.secondary {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func dedupe(es []entity) []entity {
+	var out []entity
+	seen := map[string]int{}
+	for _, e := range es {
+		if k, ok := seen[e.key]; ok {
+			// Keep the fuller name and a core role over a secondary one.
+			if len(e.name) > len(out[k].name) {
+				out[k].name = e.name
+			}
+			if !e.secondary {
+				out[k].secondary = false
+			}
+			continue
+		}
+		seen[e.key] = len(out)
+		out = append(out, e)
+	}
+	return out
+}
+
+// coordinated returns the partners after the action when they form a list
+// ("with Putin ... as well as Merkel and Hollande"); otherwise nil.
+func coordinated(toks []token, after []entity) []entity {
+	if len(after) < 2 {
+		return nil
+	}
+	for k := 1; k < len(after); k++ {
+		between := toks[after[k-1].end:after[k].start]
+		coord := false
+		for _, t := range between {
+			switch {
+			case t.low == "and" || t.low == "or" || t.low == "," || t.low == "as" || t.low == "well":
+				coord = true
+			case titles[t.low] || t.low == "'s" || isTimeWord(t.low) || t.low == "on" || t.low == "with" || t.low == "separately" || t.low == "also":
+			case t.word:
+				if _, ok := countries[t.low]; ok {
+					continue
+				}
+				return nil
+			}
+		}
+		if !coord {
+			return nil
+		}
+	}
+	return after
+}
+
+// antecedent resolves "they", "the two leaders" to the last pair of actors
+// named in the previous three sentences.
+func antecedent(sents []*sentence, si, from, i int) []entity {
+	st := sents[si]
+	found := false
+	for k := from; k < i && k < len(st.toks); k++ {
+		w := st.toks[k].low
+		if pluralPronoun[w] || w == "two" || w == "both" || w == "leaders" || w == "sides" {
+			found = true
+		}
+	}
+	if !found {
+		return nil
+	}
+	for j := si - 1; j >= 0 && j >= si-3; j-- {
+		if sents[j].headline {
+			continue
+		}
+		var core []entity
+		for _, e := range sents[j].ents {
+			if !e.attrib && !e.secondary {
+				core = append(core, e)
+			}
+		}
+		core = dedupe(core)
+		if len(core) >= 2 {
+			return core
+		}
+	}
+	return nil
+}
+
+func joinNames(ns []string) string {
+	switch len(ns) {
+	case 0:
+		return ""
+	case 1:
+		return ns[0]
+	}
+	return strings.Join(ns[:len(ns)-1], ", ") + " and " + ns[len(ns)-1]
+}
+
+// joinTokens rebuilds readable text from tokens.
+func joinTokens(ts []token) string {
+	var b strings.Builder
+	for i, t := range ts {
+		if i > 0 && t.word && !strings.HasPrefix(t.text, "'") && t.low != "n't" {
+			b.WriteByte(' ')
+		} else if i > 0 && !t.word && (t.low == "-" || t.low == "—" || t.low == "(" || t.low == "\"") {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.text)
+	}
+	return b.String()
+}

@@ -1,0 +1,761 @@
+package followup
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// mode is how a sentence presents an action.
+type mode int
+
+const (
+	modeNone        mode = iota // negated, conditional or a past plan: ignored
+	modeAnticipated             // expected to happen
+	modeRealised                // reported as done or under way
+	modeCancelled
+	modePostponed
+)
+
+// sentence is one analysed sentence of a story.
+type sentence struct {
+	toks     []token
+	style    caseStyle
+	headline bool
+	attrib   []bool // tokens that only name a source
+	ents     []entity
+	times    []timeExpr
+}
+
+// mention is one occurrence of an action word in a sentence.
+type mention struct {
+	sent       int
+	start, end int // tokens
+	lemma      string
+	class      string
+	mode       mode
+	when       window
+	newWhen    window // the new date of a postponed event
+	isVerbPast bool
+}
+
+// Outcome is an action a story reports as done, cancelled or postponed.
+type Outcome struct {
+	Class    string
+	Lemma    string
+	Relation storyline.Relation
+	When     window // when it happened, if the story says; zero otherwise
+	Sentence int
+}
+
+// Analysis is what follow-up linking needs to know about one story.
+type Analysis struct {
+	Published time.Time
+	Title     string
+	Events    []storyline.Anticipation // events the story anticipates, without IDs
+	Outcomes  []Outcome
+	// Keys are the actor keys the story's outcomes are indexed under.
+	Keys []string
+	// terms is the story's folded text with country keys added, padded
+	// with spaces, for whole-word look-ups of actor keys.
+	terms string
+	stems map[string]bool // content-word stems for text similarity
+}
+
+// HasTerm reports whether the story names key (a word or phrase).
+func (a *Analysis) HasTerm(key string) bool {
+	return strings.Contains(a.terms, " "+key+" ")
+}
+
+// OutcomeKeys lists the (class, actor key) pairs under which the story's
+// outcomes are indexed.
+func (a *Analysis) OutcomeKeys() []storyline.OutcomeKey {
+	var out []storyline.OutcomeKey
+	seen := map[storyline.OutcomeKey]bool{}
+	for _, o := range a.Outcomes {
+		for _, k := range a.Keys {
+			ok := storyline.OutcomeKey{Class: o.Class, Key: k}
+			if !seen[ok] {
+				seen[ok] = true
+				out = append(out, ok)
+			}
+		}
+	}
+	return out
+}
+
+// maxSentences bounds the work per story: the lead carries the news.
+const maxSentences = 40
+
+// Analyze extracts a story's anticipated events and reported outcomes. It
+// is pure: the publication time stands in for "now" when resolving dates.
+func Analyze(s *storyline.Story) *Analysis {
+	pub := s.Published
+	if pub.IsZero() {
+		pub = s.FirstSeen
+	}
+	a := &Analysis{Published: pub, Title: s.Title, stems: map[string]bool{}}
+	body := s.Content
+	if body == "" {
+		body = s.Summary
+	} else if s.Summary != "" && !strings.HasPrefix(strings.TrimSpace(body), strings.TrimSpace(s.Summary[:min(len(s.Summary), 40)])) {
+		body = s.Summary + "\n" + body
+	}
+	var sents []*sentence
+	if t := strings.TrimSpace(s.Title); t != "" {
+		sents = append(sents, &sentence{toks: tokenize(t), headline: true})
+	}
+	if strings.TrimSpace(body) != strings.TrimSpace(s.Title) {
+		for _, txt := range sentences(body) {
+			if len(sents) >= maxSentences {
+				break
+			}
+			sents = append(sents, &sentence{toks: tokenize(txt)})
+		}
+	}
+	// Names seen in prose help to find them in shouted or Title Case lines.
+	known := knownNames{}
+	for _, st := range sents {
+		st.style = styleOf(st.toks)
+		if st.headline && st.style == proseCase && len(sents) > 1 {
+			// Headlines use capitals loosely even when not in Title Case.
+			continue
+		}
+		if st.style != proseCase {
+			continue
+		}
+		for _, e := range findEntities(st.toks, proseCase, nil) {
+			known.add(wordsOf(st.toks[e.start:e.end]))
+		}
+	}
+	var all []string
+	for _, st := range sents {
+		st.ents = findEntities(st.toks, st.style, known)
+		st.attrib = attribution(st)
+		for k := range st.ents {
+			e := &st.ents[k]
+			for i := e.start; i < e.end; i++ {
+				if st.attrib[i] {
+					e.attrib = true
+				}
+			}
+		}
+		st.times = findTimes(st.toks)
+		for _, t := range st.toks {
+			if t.word {
+				all = append(all, t.low)
+				if c, ok := countries[t.low]; ok && (t.cap || t.upper) {
+					all = append(all, c)
+				}
+			}
+		}
+		for _, e := range st.ents {
+			all = append(all, e.key)
+		}
+	}
+	a.terms = " " + strings.Join(all, " ") + " "
+	for _, w := range all {
+		if !common[w] && len(w) > 2 {
+			a.stems[stem(w)] = true
+		}
+	}
+
+	var ms []mention
+	for i, st := range sents {
+		for _, m := range findMentions(st, i) {
+			m.mode = classify(st, &m, pub)
+			if m.mode != modeNone {
+				ms = append(ms, m)
+			}
+		}
+	}
+	keys := map[string]bool{}
+	addKeys := func(st *sentence) {
+		for _, e := range st.ents {
+			if !e.attrib && e.key != "" {
+				keys[e.key] = true
+			}
+		}
+	}
+	if len(sents) > 0 && sents[0].headline {
+		addKeys(sents[0])
+	}
+	for _, m := range ms {
+		rel := storyline.Relation("")
+		switch m.mode {
+		case modeRealised:
+			rel = storyline.Happened
+		case modeCancelled:
+			rel = storyline.Cancelled
+		case modePostponed:
+			rel = storyline.Postponed
+		}
+		if rel != "" {
+			a.Outcomes = append(a.Outcomes, Outcome{Class: m.class, Lemma: m.lemma, Relation: rel, When: m.when, Sentence: m.sent})
+			addKeys(sents[m.sent])
+		}
+	}
+	for k := range keys {
+		a.Keys = append(a.Keys, k)
+	}
+	sort.Strings(a.Keys)
+	a.Events = buildEvents(sents, ms, pub)
+	return a
+}
+
+func wordsOf(ts []token) []string {
+	var ws []string
+	for _, t := range ts {
+		if t.word {
+			ws = append(ws, t.low)
+		}
+	}
+	return ws
+}
+
+// attribution marks the tokens that only name a source: "..., the Kremlin
+// said", "White House spokesman Sean Spicer said Friday that ...",
+// "according to ...", and a headline's "US officials:" or ": Kremlin".
+func attribution(st *sentence) []bool {
+	toks := st.toks
+	mask := make([]bool, len(toks))
+	n := len(toks)
+	// Headline labels before or after a colon or dash.
+	if st.headline {
+		for i, t := range toks {
+			if t.low != ":" && t.low != "-" && t.low != "—" && t.low != "|" {
+				continue
+			}
+			left, right := countWords(toks[:i]), countWords(toks[i+1:])
+			switch {
+			case right > 0 && right <= 3 && left > right:
+				for j := i; j < n; j++ {
+					mask[j] = true
+				}
+			case left > 0 && left <= 4 && right > left && t.low == ":":
+				for j := 0; j <= i; j++ {
+					mask[j] = true
+				}
+			}
+		}
+	}
+	// "according to X" up to the next comma.
+	for i := 0; i+1 < n; i++ {
+		if toks[i].low == "according" && toks[i+1].low == "to" {
+			j := i
+			for j < n && toks[j].low != "," && toks[j].low != "." {
+				mask[j] = true
+				j++
+			}
+		}
+	}
+	// A trailing ", X said [Friday]".
+	for i := n - 1; i > 0; i-- {
+		if toks[i].low != "," {
+			continue
+		}
+		tail := toks[i+1:]
+		if len(tail) > 14 {
+			break
+		}
+		hasSay, hasCue := false, false
+		for _, t := range tail {
+			if sayVerbs[t.low] {
+				hasSay = true
+			}
+			if modalCues[t.low] || t.low == "to" {
+				hasCue = true
+			}
+		}
+		if hasSay && !hasCue {
+			for j := i; j < n; j++ {
+				mask[j] = true
+			}
+		}
+		break
+	}
+	// A leading "X said [Friday] [that]" before the reported clause.
+	for i := 0; i < n && i < 16; i++ {
+		if !sayVerbs[toks[i].low] || toks[i].low == "according" {
+			continue
+		}
+		if i == 0 {
+			break
+		}
+		j := i + 1
+		for j < n && (isTimeWord(toks[j].low) || toks[j].low == "on" || toks[j].low == "that" || toks[j].low == ",") {
+			j++
+		}
+		// Only when a reported clause follows: a subject and more words.
+		if n-j < 3 {
+			break
+		}
+		for k := 0; k < j; k++ {
+			mask[k] = true
+		}
+		break
+	}
+	return mask
+}
+
+func countWords(ts []token) int {
+	n := 0
+	for _, t := range ts {
+		if t.word {
+			n++
+		}
+	}
+	return n
+}
+
+func isTimeWord(w string) bool {
+	if _, ok := weekdays[w]; ok {
+		return true
+	}
+	switch w {
+	case "today", "tonight", "yesterday", "tomorrow", "morning", "afternoon", "evening", "night", "earlier", "late", "early", "last", "this":
+		return true
+	}
+	return false
+}
+
+// findMentions finds the action words of a sentence (longest phrase first).
+func findMentions(st *sentence, si int) []mention {
+	toks := st.toks
+	lem := make([]string, len(toks))
+	for i, t := range toks {
+		if t.word {
+			lem[i] = lemma(t.low)
+		}
+	}
+	inEntity := make([]bool, len(toks))
+	for _, e := range st.ents {
+		for i := e.start; i < e.end; i++ {
+			inEntity[i] = true
+		}
+	}
+	var out []mention
+	for i := 0; i < len(toks); i++ {
+		if !toks[i].word || inEntity[i] || st.attrib[i] {
+			continue
+		}
+		// Phrases of up to three words, on the words or their lemmas.
+		found := false
+		for n := 3; n >= 2 && !found; n-- {
+			if i+n > len(toks) {
+				continue
+			}
+			var raw, lm []string
+			for k := i; k < i+n; k++ {
+				raw = append(raw, toks[k].low)
+				lm = append(lm, lem[k])
+			}
+			for _, p := range []string{strings.Join(raw, " "), strings.Join(lm, " "), strings.Join(raw, "-")} {
+				if c, ok := phraseClass[p]; ok {
+					out = append(out, mention{sent: si, start: i, end: i + n, lemma: p, class: c, isVerbPast: isPast(toks[i].low)})
+					i += n - 1
+					found = true
+					break
+				}
+				if base, ok := irregular[p]; ok {
+					if c, ok := phraseClass[base]; ok {
+						out = append(out, mention{sent: si, start: i, end: i + n, lemma: base, class: c, isVerbPast: true})
+						i += n - 1
+						found = true
+						break
+					}
+				}
+			}
+		}
+		if found {
+			continue
+		}
+		if c, ok := phraseClass[toks[i].low]; ok { // hyphenated single tokens
+			out = append(out, mention{sent: si, start: i, end: i + 1, lemma: toks[i].low, class: c})
+			continue
+		}
+		c, ok := lemmaClass[lem[i]]
+		if !ok || !actionSense(toks, lem, i) {
+			continue
+		}
+		out = append(out, mention{sent: si, start: i, end: i + 1, lemma: lem[i], class: c, isVerbPast: isPast(toks[i].low)})
+	}
+	return out
+}
+
+// actionSense rules out uses of an action word that name no event: "calls
+// for", "rule out", "meet its burden", "a sign of", "strike a deal".
+func actionSense(toks []token, lem []string, i int) bool {
+	next, next2, prev := "", "", ""
+	if i+1 < len(toks) {
+		next = toks[i+1].low
+	}
+	if i+2 < len(toks) {
+		next2 = toks[i+2].low
+	}
+	if i > 0 {
+		prev = toks[i-1].low
+	}
+	switch lem[i] {
+	case "call":
+		if next == "for" || next == "on" || next == "off" || next == "it" || next == "out" || next == "up" ||
+			next == "back" || next == "into" || copulas[prev] && strings.HasSuffix(toks[i].low, "ed") || prev == "so" {
+			return false
+		}
+	case "rule":
+		if next == "out" || next == "of" || next == "book" || next == "change" || next == "changes" || strings.HasSuffix(toks[i].low, "s") && determiners[prev] {
+			return false
+		}
+	case "meet":
+		switch strings.TrimPrefix(next2, "the ") {
+		case "burden", "expectations", "expectation", "demand", "demands", "target", "targets", "goal", "goals",
+			"deadline", "standard", "standards", "requirements", "criteria", "needs", "threshold", "obligations":
+			return false
+		}
+		switch next {
+		case "expectations", "demand", "demands", "targets", "deadline", "requirements", "criteria", "needs":
+			return false
+		}
+	case "sign":
+		if next == "of" || next == "that" || determiners[prev] || prev == "no" {
+			return false
+		}
+	case "strike":
+		if next == "a" || next == "an" || next == "the" {
+			return false
+		}
+	case "pass":
+		if next == "away" || next == "on" || next == "through" || next == "by" {
+			return false
+		}
+	case "release":
+		if prev == "press" || next == "from" {
+			return false
+		}
+	case "win":
+		if next == "over" || prev == "win" {
+			return false
+		}
+	case "present":
+		return false
+	case "land":
+		return false
+	}
+	return true
+}
+
+// isPast reports whether a word is a past tense or participle form.
+func isPast(w string) bool {
+	if l, ok := irregular[w]; ok {
+		return l != w && !irregularPresent[w]
+	}
+	return strings.HasSuffix(w, "ed") && len(w) > 3 && !notVerbsEd[w]
+}
+
+// clauseBounds returns the clause around token i: [from, to).
+func clauseBounds(toks []token, i int, strong bool) (int, int) {
+	isBreak := func(t token, k int) bool {
+		if strong {
+			switch t.low {
+			case ";", "—", "–", "--", "(", ")", "\"", "but", "while", "although", "whereas", "because", ":", "|":
+				return true
+			}
+			return false
+		}
+		if t.low == "as" && k+2 < len(toks) && toks[k+1].low == "well" && toks[k+2].low == "as" {
+			return false
+		}
+		if t.low == "as" && k > 1 && toks[k-1].low == "well" {
+			return false
+		}
+		return clauseBreaks[t.low]
+	}
+	from := i
+	for from > 0 && !isBreak(toks[from-1], from-1) {
+		from--
+	}
+	to := i + 1
+	for to < len(toks) && !isBreak(toks[to], to) {
+		to++
+	}
+	return from, to
+}
+
+// classify decides whether a mention is anticipated, realised, cancelled
+// or postponed, and when.
+func classify(st *sentence, m *mention, pub time.Time) mode {
+	toks := st.toks
+	from, to := clauseBounds(toks, m.start, false)
+	// Cancellation and postponement cues anywhere near in the clause.
+	cancelled, postponed := false, false
+	postponeAt := -1
+	for k := max(from, m.start-7); k < min(to, m.end+7); k++ {
+		w := toks[k].low
+		two := ""
+		if k+1 < len(toks) {
+			two = w + " " + toks[k+1].low
+		}
+		if postponeCues[w] || postponeCues[two] {
+			postponed = true
+			postponeAt = k
+		}
+		if w == "off" && !(k > 0 && (lemma(toks[k-1].low) == "call" || toks[k-1].low == "is" || toks[k-1].low == "was")) {
+			continue
+		}
+		if cancelCues[w] || cancelCues[two] {
+			cancelled = true
+		}
+	}
+	// Negated futures of taking place: "will not attend", "won't go ahead".
+	if !cancelled {
+		for k := max(from, m.start-4); k < min(to, m.end+5); k++ {
+			if (toks[k].low == "not" || toks[k].low == "n't") && k > 0 && modalCues[toks[k-1].low] {
+				for q := k + 1; q < min(len(toks), k+4); q++ {
+					switch lemma(toks[q].low) {
+					case "attend", "go", "happen", "take", "proceed", "hold", "participate":
+						cancelled = true
+					}
+				}
+			}
+		}
+	}
+	if postponed || cancelled {
+		// The new date of a postponed event: "pushed back to Saturday".
+		if postponed && postponeAt >= 0 {
+			if e, ok := nearestTime(st, postponeAt, postponeAt, to); ok {
+				if w, ok := e.resolve(pub, true); ok && !w.from.Before(day(pub)) {
+					m.newWhen = w
+				}
+			}
+		}
+		if e, ok := nearestTime(st, m.start, from, to); ok {
+			if w, ok := e.resolve(pub, true); ok {
+				m.when = w
+			}
+		}
+		if postponed {
+			return modePostponed
+		}
+		return modeCancelled
+	}
+	// Conditionals and questions say nothing either way.
+	for k := from; k < m.start; k++ {
+		if conditionals[toks[k].low] {
+			return modeNone
+		}
+	}
+	ant, pastPlan, negated := anticipationCue(st, m, from, to)
+	if negated && !ant {
+		return modeNone
+	}
+	// A time that can only lie ahead ("tomorrow", "next week") makes any
+	// unreported mention an anticipation.
+	e, hasTime := nearestTime(st, m.start, from, to)
+	if !ant && !m.isVerbPast && hasTime && e.futureOnly {
+		ant = true
+	}
+	if !ant && !m.isVerbPast && hasTime && verbless(toks) {
+		if w, ok := e.resolve(pub, true); ok && !w.from.Before(day(pub)) {
+			ant = true
+		}
+	}
+	if ant {
+		if hasTime {
+			w, ok := e.resolve(pub, true)
+			if ok {
+				m.when = w
+			}
+			if pastPlan && (!ok || !w.from.After(day(pub))) {
+				return modeNone // a plan that was, not one that is
+			}
+		} else if pastPlan {
+			return modeNone
+		}
+		return modeAnticipated
+	}
+	if pastPlan {
+		return modeNone
+	}
+	// Negation right before a reported action: "did not meet".
+	for k := max(from, m.start-3); k < m.start; k++ {
+		if negations[toks[k].low] && toks[k].low != "without" && toks[k].low != "no" {
+			return modeNone
+		}
+	}
+	if hasTime {
+		if w, ok := e.resolve(pub, false); ok {
+			m.when = w
+		}
+	}
+	return modeRealised
+}
+
+// anticipationCue looks for a future or planned cue governing the mention.
+func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, negated bool) {
+	toks := st.toks
+	i := m.start
+	if m.isVerbPast && !(i > 0 && (toks[i-1].low == "be" || toks[i-1].low == "been" || toks[i-1].low == "have")) {
+		// "spoke", "testified": a past form reports, whatever precedes it,
+		// unless it is a future perfect or passive ("will be held").
+		return false, false, false
+	}
+	neg := func(a, b int) bool {
+		for k := max(a, 0); k < b; k++ {
+			if negations[toks[k].low] && toks[k].low != "without" {
+				return true
+			}
+		}
+		return false
+	}
+	// "not expected ... until early Sunday" still expects it, later.
+	until := false
+	for k := i; k < to; k++ {
+		if toks[k].low == "until" || toks[k].low == "till" {
+			until = true
+		}
+	}
+	lo := max(from, i-10)
+	for k := i - 1; k >= lo; k-- {
+		w := toks[k].low
+		switch {
+		case modalCues[w]:
+			if neg(k+1, i) && !until {
+				return false, false, true
+			}
+			return true, false, false
+		case w == "to" && k > 0:
+			p := toks[k-1].low
+			pp := ""
+			if k > 1 {
+				pp = toks[k-2].low
+			}
+			switch {
+			case pastPlanCues[p] || (p == "expected" || p == "set" || p == "scheduled" || p == "slated" || p == "due" || p == "supposed") && (pp == "was" || pp == "were" || pp == "been" || pp == "had"):
+				return true, true, false
+			case toCues[p] || copulas[p] && k+1 < len(toks) && toks[k+1].low != "be" && (pp != "" || st.headline):
+				if neg(max(k-4, lo), k) && !until {
+					return false, false, true
+				}
+				return true, false, false
+			case commitment(toks, k, lo):
+				return true, false, false
+			case st.headline && headlineTo(toks, k):
+				return true, false, false
+			}
+		case preNounCues[w] && k >= i-3:
+			if w == "expected" && k+1 < len(toks) && toks[k+1].low == "to" {
+				continue
+			}
+			return true, false, false
+		case beforeCues[w] && k >= i-4:
+			if w == "ahead" && !(k+1 < len(toks) && toks[k+1].low == "of") {
+				continue
+			}
+			return true, false, false
+		case w == "for" && k > 0 && (toks[k-1].low == "prepare" || toks[k-1].low == "prepares" || toks[k-1].low == "preparing" || toks[k-1].low == "bracing" || toks[k-1].low == "braces"):
+			return true, false, false
+		}
+		if isPast(w) && !pastPlanCues[w] && !toCues[w] && lemma(w) != "be" && k < i-1 && !titles[w] {
+			break // a reporting verb between: the cue, if any, is not ours
+		}
+	}
+	// After an event noun: "the call will take place", "ruling expected Tuesday".
+	if !isVerbForm(toks[i].low) {
+		for k := m.end; k < min(to, m.end+8); k++ {
+			w := toks[k].low
+			if isPast(w) && !postNounCues[w] && !copulas[w] && w != "expected" {
+				break
+			}
+			if postNounCues[w] || modalCues[w] {
+				if w == "set" && !(k+1 < len(toks) && (toks[k+1].low == "for" || toks[k+1].low == "to")) {
+					continue
+				}
+				prev := toks[k-1].low
+				if (prev == "was" || prev == "were" || prev == "had" || prev == "been") && w != "will" {
+					return true, true, false
+				}
+				if neg(m.end, k) && !until {
+					return false, false, true
+				}
+				return true, false, false
+			}
+			if w == "to" && k+2 < len(toks) && (toks[k+1].low == "take" && toks[k+2].low == "place" || toks[k+1].low == "be" && (toks[k+2].low == "held" || toks[k+2].low == "announced")) {
+				return true, false, false
+			}
+		}
+	}
+	return false, false, false
+}
+
+// commitment finds "agreed ... to", "plans ... to" a few words before "to".
+func commitment(toks []token, k, lo int) bool {
+	for q := k - 2; q >= max(lo, k-8); q-- {
+		switch toks[q].low {
+		case "agreed", "agree", "agrees", "plans", "plan", "planning", "vowed", "vows", "promised", "promises", "pledged", "pledges", "decided", "decides":
+			return true
+		}
+	}
+	return false
+}
+
+// headlineTo recognises the headline future "Trump to meet Putin": "to"
+// after a name or noun, before a verb.
+func headlineTo(toks []token, k int) bool {
+	if k+1 >= len(toks) || k == 0 {
+		return false
+	}
+	prev, next := toks[k-1], toks[k+1]
+	if !prev.word || isPast(prev.low) && !titles[prev.low] || copulas[prev.low] || lemma(prev.low) == "want" {
+		return false
+	}
+	if !next.word || determiners[next.low] || isDigits(next.low) {
+		return false
+	}
+	if _, isCountry := countries[next.low]; isCountry {
+		return false
+	}
+	return true
+}
+
+// isVerbForm reports whether w is an inflected verb (not a bare noun).
+func isVerbForm(w string) bool {
+	return isPast(w) || strings.HasSuffix(w, "ing")
+}
+
+// verbless reports whether a sentence has no finite verb, as in the
+// headline "AT&T, Time Warner decision Tuesday".
+func verbless(toks []token) bool {
+	for _, t := range toks {
+		if !t.word {
+			continue
+		}
+		if copulas[t.low] || modalCues[t.low] || sayVerbs[t.low] || isPast(t.low) || t.low == "has" || t.low == "have" {
+			return false
+		}
+		if l := lemma(t.low); l != t.low && lemmaClass[l] != "" && strings.HasSuffix(t.low, "s") {
+			return false
+		}
+	}
+	return true
+}
+
+// nearestTime returns the time expression of the clause nearest to token i.
+func nearestTime(st *sentence, i, from, to int) (timeExpr, bool) {
+	best, bestD := timeExpr{}, 1<<30
+	for _, e := range st.times {
+		if e.end <= from-2 || e.start >= to+6 {
+			continue
+		}
+		d := e.start - i
+		if d < 0 {
+			d = i - e.end + 1
+			d += 1 // prefer a time after the action on ties
+		}
+		if d < bestD {
+			best, bestD = e, d
+		}
+	}
+	return best, bestD < 1<<30
+}

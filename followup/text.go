@@ -1,0 +1,297 @@
+package followup
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// token is one word or punctuation mark of a sentence.
+type token struct {
+	text  string // as written, apostrophes normalised
+	low   string // lower case, diacritics folded
+	cap   bool   // starts with an upper-case letter
+	upper bool   // two or more letters, all upper case (an acronym or a shouted headline)
+	word  bool   // letters or digits; false for punctuation
+}
+
+// fold lower-cases s and strips diacritics ("Peña" -> "pena").
+func fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(out)
+}
+
+var quoteReplacer = strings.NewReplacer("’", "'", "‘", "'", "`", "'", "“", "\"", "”", "\"", "\u00a0", " ", "…", "...")
+
+// abbreviations that end with a period without ending a sentence.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "sen": true, "rep": true, "gov": true,
+	"gen": true, "lt": true, "col": true, "capt": true, "sgt": true, "adm": true, "prof": true, "jr": true,
+	"sr": true, "inc": true, "corp": true, "co": true, "ltd": true, "vs": true, "no": true, "ft": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true, "mon": true, "tue": true, "tues": true,
+	"wed": true, "thu": true, "thurs": true, "fri": true, "sat": true, "sun": true, "a.m": true, "p.m": true,
+	"e.g": true, "i.e": true, "etc": true, "u.s": true, "u.k": true, "u.n": true, "d.c": true, "approx": true,
+}
+
+// sentences splits text into sentences: at line breaks, and at . ! ? followed
+// by a space and something that can start a sentence, unless the period
+// closes an abbreviation or an initial.
+func sentences(text string) []string {
+	text = quoteReplacer.Replace(text)
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		para = strings.TrimSpace(para)
+		start := 0
+		for i := 0; i < len(para); i++ {
+			c := para[i]
+			if c != '.' && c != '!' && c != '?' {
+				continue
+			}
+			// Skip closing quotes and brackets after the mark.
+			j := i + 1
+			for j < len(para) && (para[j] == '"' || para[j] == '\'' || para[j] == ')') {
+				j++
+			}
+			if j >= len(para) || para[j] != ' ' {
+				continue
+			}
+			k := j
+			for k < len(para) && para[k] == ' ' {
+				k++
+			}
+			if k >= len(para) {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(para[k:])
+			if !(unicode.IsUpper(r) || unicode.IsDigit(r) || r == '"' || r == '\'' || r == '(') {
+				continue
+			}
+			if c == '.' {
+				w := lastWord(para[start:i])
+				lw := strings.ToLower(w)
+				if abbreviations[lw] || (utf8.RuneCountInString(w) == 1 && unicode.IsUpper([]rune(w)[0])) {
+					continue
+				}
+			}
+			if s := strings.TrimSpace(para[start:j]); s != "" {
+				out = append(out, s)
+			}
+			start = k
+			i = k - 1
+		}
+		if s := strings.TrimSpace(para[start:]); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func lastWord(s string) string {
+	i := strings.LastIndexFunc(s, func(r rune) bool {
+		return !(unicode.IsLetter(r) || r == '.' || r == '&')
+	})
+	return s[i+1:]
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '&' || r == '\'' || r == '.' || r == '-' || r == ':' || r == '$' || r == '%' || r == ','
+}
+
+// tokenize splits a sentence into tokens. Possessives and contractions
+// become their own tokens ("Trump's" -> "Trump" "'s", "won't" -> "will"
+// "n't"); hyphens between capitalised parts split ("AT&T-Time" -> "AT&T"
+// "-" "Time"); dotted acronyms lose their dots ("U.S." -> "US").
+func tokenize(s string) []token {
+	s = quoteReplacer.Replace(s)
+	var toks []token
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		if unicode.IsSpace(r) {
+			i++
+			continue
+		}
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '&' || r == '$') {
+			// Punctuation; "--" and dashes are one token.
+			j := i + 1
+			for j < len(rs) && rs[j] == r && (r == '-' || r == '.') {
+				j++
+			}
+			toks = append(toks, token{text: string(rs[i:j]), low: string(rs[i:j])})
+			i = j
+			continue
+		}
+		j := i
+		for j < len(rs) && isWordRune(rs[j]) {
+			j++
+		}
+		// Trailing punctuation that is not part of the word.
+		for j > i && strings.ContainsRune(".-':,", rs[j-1]) {
+			w := string(rs[i : j-1])
+			if rs[j-1] == '.' && isDottedAbbrev(w+".") {
+				break
+			}
+			j--
+		}
+		word := string(rs[i:j])
+		i = j
+		toks = appendWord(toks, word)
+	}
+	return toks
+}
+
+// isDottedAbbrev reports whether w is like "U.S." or "a.m.".
+func isDottedAbbrev(w string) bool {
+	if len(w) < 4 || !strings.Contains(w[:len(w)-1], ".") {
+		return false
+	}
+	for _, part := range strings.Split(strings.TrimSuffix(w, "."), ".") {
+		if utf8.RuneCountInString(part) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+func appendWord(toks []token, w string) []token {
+	// Internal commas only inside numbers ("1,000").
+	if strings.Contains(w, ",") {
+		parts := strings.Split(w, ",")
+		numeric := true
+		for _, p := range parts {
+			if p == "" || strings.IndexFunc(p, func(r rune) bool { return !unicode.IsDigit(r) && r != '$' && r != '.' }) >= 0 {
+				numeric = false
+			}
+		}
+		if !numeric {
+			for k, p := range parts {
+				if k > 0 {
+					toks = append(toks, token{text: ",", low: ","})
+				}
+				if p != "" {
+					toks = appendWord(toks, p)
+				}
+			}
+			return toks
+		}
+	}
+	// Colons only inside clock times ("4:33").
+	if strings.Contains(w, ":") {
+		parts := strings.SplitN(w, ":", 2)
+		if !(isDigits(parts[0]) && isDigits(parts[1])) {
+			toks = appendWord(toks, parts[0])
+			toks = append(toks, token{text: ":", low: ":"})
+			if parts[1] != "" {
+				toks = appendWord(toks, parts[1])
+			}
+			return toks
+		}
+	}
+	// "Feb.10" -> "Feb" "10"; "U.S." stays whole.
+	if k := strings.IndexByte(w, '.'); k > 0 && !isDottedAbbrev(w) && !isDottedAbbrev(w+".") {
+		a, b := w[:k], w[k+1:]
+		if b != "" && !isDigits(a) {
+			toks = appendWord(toks, a)
+			if !(isDigits(b) && abbreviations[strings.ToLower(a)]) {
+				toks = append(toks, token{text: ".", low: "."})
+			}
+			return appendWord(toks, b)
+		}
+	}
+	// Hyphens: split between capitalised parts ("AT&T-Time", "US-Russia").
+	if strings.Contains(w, "-") {
+		parts := strings.Split(w, "-")
+		split := len(parts) == 2 && startsUpper(parts[0]) && startsUpper(parts[1])
+		if split {
+			toks = appendWord(toks, parts[0])
+			toks = append(toks, token{text: "-", low: "-"})
+			return appendWord(toks, parts[1])
+		}
+	}
+	// Contractions and possessives.
+	lw := strings.ToLower(w)
+	switch {
+	case strings.HasSuffix(lw, "n't") && len(lw) > 3:
+		stem := w[:len(w)-3]
+		switch strings.ToLower(stem) {
+		case "wo":
+			stem = "will"
+		case "ca":
+			stem = "can"
+		case "sha":
+			stem = "shall"
+		}
+		toks = appendWord(toks, stem)
+		return append(toks, token{text: "n't", low: "n't", word: true})
+	case strings.HasSuffix(lw, "'s") || strings.HasSuffix(lw, "'ll") || strings.HasSuffix(lw, "'re") ||
+		strings.HasSuffix(lw, "'ve") || strings.HasSuffix(lw, "'d") || strings.HasSuffix(lw, "'m"):
+		k := strings.LastIndexByte(w, '\'')
+		if k > 0 {
+			toks = appendWord(toks, w[:k])
+			return append(toks, token{text: w[k:], low: strings.ToLower(w[k:]), word: true})
+		}
+	}
+	w = strings.Trim(w, "'")
+	if w == "" {
+		return toks
+	}
+	if isDottedAbbrev(w) || isDottedAbbrev(w+".") {
+		if startsUpper(w) {
+			w = strings.ReplaceAll(w, ".", "")
+		}
+	}
+	t := token{text: w, low: fold(w), word: true}
+	first, _ := utf8.DecodeRuneInString(w)
+	t.cap = unicode.IsUpper(first)
+	letters, uppers := 0, 0
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				uppers++
+			}
+		}
+	}
+	t.upper = letters >= 2 && letters == uppers
+	return append(toks, t)
+}
+
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// words returns the lower-case folded word tokens of text, for similarity
+// and actor look-ups.
+func words(text string) []string {
+	var out []string
+	for _, s := range sentences(text) {
+		for _, t := range tokenize(s) {
+			if t.word {
+				out = append(out, t.low)
+			}
+		}
+	}
+	return out
+}
