@@ -31,7 +31,7 @@ func (tx *Tx) StoryByCanonical(ctx context.Context, canonical string) (int64, er
 		return 0, nil
 	}
 	var id int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT id FROM stories WHERE url = ? ORDER BY id LIMIT 1`, canonical).Scan(&id)
+	err := tx.tx.QueryRowContext(ctx, `SELECT id FROM stories WHERE url = ? AND url <> '' ORDER BY id LIMIT 1`, canonical).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -36,6 +36,8 @@ var commands = map[string]command{
 	"check":   {run: cmdCheck, summary: "validate the config and print the resolved schedule"},
 	"opml":    {run: cmdOPML, summary: "opml import [--into FILE] OPML: add feeds via an included file; opml export: print OPML"},
 	"feeds":   {run: cmdFeeds, summary: "list feeds with last success, last error, failures, next check, stories/day [--json]"},
+	"bench":   {run: cmdBench, summary: "benchmark the pipeline against a loopback feed farm [--feeds N]", noConfig: true},
+	"farm":    {run: cmdFarm, summary: "serve the benchmark feed farm on loopback [--feeds N]", noConfig: true},
 	"demo":    {run: cmdDemo, summary: "serve built-in sample feeds on 127.0.0.1 and run the pipeline end to end", noConfig: true},
 }
 
