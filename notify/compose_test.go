@@ -10,7 +10,7 @@ import (
 
 var (
 	t0  = time.Date(2017, 1, 27, 7, 0, 0, 0, time.UTC) // previous window end (a Friday)
-	end = t0.Add(24 * time.Hour)                        // this window's end
+	end = t0.Add(24 * time.Hour)                       // this window's end
 )
 
 func story(id int64, feed, title string, opts ...func(*storyline.Story)) storyline.Story {

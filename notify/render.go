@@ -56,11 +56,14 @@ func RenderHTML(d *Digest) (string, error) {
 
 // RenderPayload renders the versioned JSON document of d.
 func RenderPayload(d *Digest) ([]byte, error) {
-	b, err := json.MarshalIndent(Payload{Version: PayloadVersion, Type: "digest", Digest: *d}, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // readable titles; the payload is not embedded in HTML
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(Payload{Version: PayloadVersion, Type: "digest", Digest: *d}); err != nil {
 		return nil, fmt.Errorf("notify: render payload: %w", err)
 	}
-	return append(b, '\n'), nil
+	return b.Bytes(), nil
 }
 
 // ParsePayload reads a document written by RenderPayload.

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -35,11 +36,11 @@ func Body(format string, m notify.Message) ([]byte, http.Header, error) {
 	switch format {
 	case FormatSlack:
 		h.Set("Content-Type", "application/json")
-		b, err := json.Marshal(map[string]any{"text": chatText(slack{}, p, slackLimit, utf8.RuneCountInString)})
+		b, err := marshal(map[string]any{"text": chatText(slack{}, p, slackLimit, utf8.RuneCountInString)})
 		return b, h, err
 	case FormatDiscord:
 		h.Set("Content-Type", "application/json")
-		b, err := json.Marshal(map[string]any{
+		b, err := marshal(map[string]any{
 			"content":          chatText(discord{}, p, discordLimit, utf8.RuneCountInString),
 			"allowed_mentions": map[string]any{"parse": []string{}}, // never ping @everyone from a headline
 		})
@@ -52,6 +53,14 @@ func Body(format string, m notify.Message) ([]byte, http.Header, error) {
 		return []byte(chatText(markdown{}, p, ntfyLimit, func(s string) int { return len(s) })), h, nil
 	}
 	return nil, nil, fmt.Errorf("unknown webhook format %q", format)
+}
+
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(v)
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
 
 // markup is a chat service's flavour of formatting.

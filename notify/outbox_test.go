@@ -1,0 +1,534 @@
+package notify_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/mail"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/notify"
+	"github.com/storyline/storyline/notify/email"
+	"github.com/storyline/storyline/notify/notifytest"
+	"github.com/storyline/storyline/notify/webhook"
+	"github.com/storyline/storyline/storage"
+)
+
+// clock is a settable clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// env is a real outbox in a SQLite file with a real SMTP server and a real
+// webhook receiver on loopback.
+type env struct {
+	t     *testing.T
+	path  string
+	db    *storage.DB
+	clock *clock
+	smtp  *notifytest.SMTPServer
+	hook  *notifytest.Receiver
+	spec  notify.Spec
+	// events, when set, stand in for the follow-up store's answer.
+	events []storyline.DigestEvent
+}
+
+const hookSecret = "hook-secret"
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	e := &env{
+		t:     t,
+		path:  filepath.Join(t.TempDir(), "storyline.db"),
+		// Deliverers on the real clock share the outbox with this one.
+		clock: &clock{t: time.Now().UTC().Truncate(time.Second)},
+		smtp:  notifytest.NewSMTPServer(t, notifytest.SMTPOptions{Username: "bot", Password: "pw"}),
+		hook:  notifytest.NewReceiver(t, hookSecret),
+		spec: notify.Spec{Name: "morning", Subject: "storyline: morning", To: []string{"email:me@example.org", "webhook:ops"},
+			MaxStories: 50, Upcoming: 7 * 24 * time.Hour, Grace: 2 * 24 * time.Hour},
+	}
+	e.open()
+	t.Cleanup(func() { e.db.Close() })
+	return e
+}
+
+func (e *env) open() {
+	db, err := storage.Open(context.Background(), e.path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.db = db
+}
+
+// restart closes the store, as a crash or a stop would, and opens it again.
+func (e *env) restart() {
+	if err := e.db.Close(); err != nil {
+		e.t.Fatal(err)
+	}
+	e.open()
+}
+
+// eventTx adds the follow-up store's answer to a real storage transaction.
+type eventTx struct {
+	*storage.Tx
+	events []storyline.DigestEvent
+}
+
+func (tx eventTx) DigestEvents(context.Context, int64, time.Time, time.Time) ([]storyline.DigestEvent, error) {
+	return tx.events, nil
+}
+
+func (e *env) digester() *notify.Digester {
+	return &notify.Digester{
+		Update: func(ctx context.Context, fn func(notify.Tx) error) error {
+			return e.db.Update(ctx, func(tx *storage.Tx) error {
+				if e.events != nil {
+					return fn(eventTx{tx, e.events})
+				}
+				return fn(tx)
+			})
+		},
+		Specs:  []notify.Spec{e.spec},
+		Domain: "example.org",
+		Now:    e.clock.Now,
+	}
+}
+
+func (e *env) deliverer(now func() time.Time) *notify.Deliverer {
+	mailer, err := email.New(email.Config{Host: e.smtp.Host, Port: e.smtp.Port, Username: "bot", Password: "pw",
+		From: "storyline@example.org", TLSConfig: e.smtp.ClientTLS, Timeout: 5 * time.Second})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &notify.Deliverer{
+		Outbox: e.db,
+		Senders: map[string]notify.Sender{
+			"email":   mailer,
+			"webhook": &webhook.Sender{Hooks: map[string]webhook.Hook{"ops": {URL: e.hook.URL, Secret: hookSecret}}},
+		},
+		Policy: notify.Policy{MaxAttempts: 6, MaxAge: time.Hour, Base: 20 * time.Millisecond, Max: 200 * time.Millisecond, Timeout: 5 * time.Second},
+		Now:    now,
+	}
+}
+
+// addStory stores a story as a poll would: backlog when it comes from the
+// feed's first poll.
+func (e *env) addStory(feed, title string, backlog bool, opts ...func(*storyline.Story)) int64 {
+	e.t.Helper()
+	ctx := context.Background()
+	now := e.clock.Now()
+	s := storyline.Story{URL: "https://" + feed + ".example/" + title, Canonical: "https://" + feed + ".example/" + title,
+		Title: title, Summary: "About " + title, Published: now, FirstSeen: now, Backlog: backlog}
+	for _, o := range opts {
+		o(&s)
+	}
+	err := e.db.Update(ctx, func(tx *storage.Tx) error {
+		fid, err := tx.FeedID(ctx, feed, "https://"+feed+".example/feed")
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertStory(ctx, &s, fid, title); err != nil {
+			return err
+		}
+		return tx.AddSighting(ctx, fid, "u:"+s.Canonical, s.ID, s.URL, now)
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s.ID
+}
+
+func (e *env) run() notify.Result {
+	e.t.Helper()
+	res, err := e.digester().Run(context.Background(), e.spec.Name)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return res
+}
+
+func (e *env) deliveries(key string) map[string]storyline.Delivery {
+	e.t.Helper()
+	ds, err := e.db.Deliveries(context.Background(), storage.DeliveryFilter{DigestKeys: []string{key}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[string]storyline.Delivery{}
+	for _, d := range ds {
+		out[d.Recipient] = d
+	}
+	return out
+}
+
+func (e *env) drain(dl *notify.Deliverer) {
+	e.t.Helper()
+	if err := dl.Drain(context.Background(), time.Now().Add(10*time.Second)); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func TestDigestDeliveredOnce(t *testing.T) {
+	e := newEnv(t)
+	e.addStory("wire", "first-poll-story", true)
+	e.addStory("wire", "talks-resume", false)
+	e.addStory("bbc", "talks-resume-bbc", false)
+
+	res := e.run()
+	if res.Record == nil || !res.Recorded || res.Record.Stories != 2 {
+		t.Fatalf("first run: %+v", res)
+	}
+	if strings.Contains(res.Record.Text, "first-poll-story") {
+		t.Error("a backlog story went into the digest")
+	}
+	e.drain(e.deliverer(e.clock.Now))
+
+	mails, hooks := e.smtp.Messages(), e.hook.Accepted()
+	if len(mails) != 1 || len(hooks) != 1 {
+		t.Fatalf("got %d emails and %d webhooks, want one each", len(mails), len(hooks))
+	}
+	if m, err := mail.ReadMessage(bytes.NewReader(mails[0].Data)); err != nil ||
+		m.Header.Get("Message-Id") != "<"+notify.MessageID(res.Record.Key, "example.org")+">" {
+		t.Errorf("email without the digest's Message-ID (%v):\n%s", err, mails[0].Data)
+	}
+	h := hooks[0]
+	if h.SigErr != nil || h.Header.Get("Idempotency-Key") != res.Record.Key {
+		t.Errorf("webhook: signature %v, Idempotency-Key %q", h.SigErr, h.Header.Get("Idempotency-Key"))
+	}
+	p, err := notify.ParsePayload(h.Body)
+	if err != nil || p.Key != res.Record.Key || len(p.Sections) != 1 || len(p.Sections[0].Stories) != 2 {
+		t.Errorf("payload: %+v, %v", p, err)
+	}
+	for r, d := range e.deliveries(res.Record.Key) {
+		if d.Status != storyline.DeliverySent || d.Attempts != 1 {
+			t.Errorf("%s: %s after %d attempts", r, d.Status, d.Attempts)
+		}
+	}
+
+	// Nothing new: nothing is recorded, nothing is sent.
+	e.clock.Add(time.Hour)
+	if res := e.run(); res.Record != nil {
+		t.Errorf("second run with nothing new recorded %s", res.Record.Key)
+	}
+	e.drain(e.deliverer(e.clock.Now))
+	if len(e.smtp.Messages()) != 1 || len(e.hook.Requests()) != 1 {
+		t.Errorf("running again sent more: %d emails, %d webhook requests", len(e.smtp.Messages()), len(e.hook.Requests()))
+	}
+
+	// Something new: only it goes out.
+	e.clock.Add(time.Hour)
+	e.addStory("wire", "talks-end", false)
+	res2 := e.run()
+	if res2.Record == nil || res2.Record.Stories != 1 || !strings.Contains(res2.Record.Text, "talks-end") ||
+		strings.Contains(res2.Record.Text, "talks-resume") {
+		t.Fatalf("third run: %+v", res2.Record)
+	}
+	if res2.Record.WindowStart != res.Record.WindowEnd.Add(time.Hour) {
+		t.Errorf("window starts %v, want where the previous run ended", res2.Record.WindowStart)
+	}
+	e.drain(e.deliverer(e.clock.Now))
+	if len(e.smtp.Messages()) != 2 || len(e.hook.Accepted()) != 2 {
+		t.Errorf("after new stories: %d emails, %d webhooks; want 2 each", len(e.smtp.Messages()), len(e.hook.Accepted()))
+	}
+}
+
+func TestEmptyDigest(t *testing.T) {
+	e := newEnv(t)
+	if res := e.run(); res.Record != nil {
+		t.Fatalf("empty digest recorded: %+v", res.Record)
+	}
+	e.spec.SendEmpty = true
+	e.clock.Add(time.Minute)
+	res := e.run()
+	if res.Record == nil || !strings.Contains(res.Record.Text, "Nothing new.") {
+		t.Fatalf("send_empty digest: %+v", res.Record)
+	}
+	e.drain(e.deliverer(e.clock.Now))
+	if len(e.smtp.Messages()) != 1 || len(e.hook.Accepted()) != 1 {
+		t.Errorf("send_empty: %d emails, %d webhooks", len(e.smtp.Messages()), len(e.hook.Accepted()))
+	}
+}
+
+func TestPreviewRecordsNothing(t *testing.T) {
+	e := newEnv(t)
+	e.addStory("wire", "a", false)
+	res, err := e.digester().Preview(context.Background(), "morning")
+	if err != nil || res.Record == nil || res.Recorded {
+		t.Fatalf("preview: %+v, %v", res, err)
+	}
+	if res := e.run(); res.Record == nil || res.Record.Stories != 1 {
+		t.Errorf("the run after a preview: %+v (a preview must not move the window)", res.Record)
+	}
+	if _, err := e.digester().Run(context.Background(), "nope"); err == nil {
+		t.Error("an unknown digest ran")
+	}
+}
+
+func TestReceiverDownThenUp(t *testing.T) {
+	e := newEnv(t)
+	e.addStory("wire", "a", false)
+	e.hook.FailNext(2, 503, "")
+	e.hook.FailNext(1, 429, "0")
+	e.smtp.FailNext(2, 451)
+	key := e.run().Record.Key
+	e.drain(e.deliverer(time.Now))
+
+	if got := len(e.hook.Requests()); got != 4 {
+		t.Errorf("webhook requests = %d, want 4 (503, 503, 429, 2xx)", got)
+	}
+	if len(e.hook.Accepted()) != 1 || len(e.smtp.Messages()) != 1 {
+		t.Errorf("accepted %d webhooks, %d emails; want exactly one each", len(e.hook.Accepted()), len(e.smtp.Messages()))
+	}
+	ds := e.deliveries(key)
+	if d := ds["webhook:ops"]; d.Status != storyline.DeliverySent || d.Attempts != 4 {
+		t.Errorf("webhook delivery %+v", d)
+	}
+	if d := ds["email:me@example.org"]; d.Status != storyline.DeliverySent || d.Attempts != 3 {
+		t.Errorf("email delivery %+v", d)
+	}
+	for _, r := range e.hook.Requests() {
+		if r.Header.Get("Idempotency-Key") != key {
+			t.Errorf("a retry changed the Idempotency-Key to %q", r.Header.Get("Idempotency-Key"))
+		}
+	}
+}
+
+func TestRetryPacing(t *testing.T) {
+	e := newEnv(t)
+	e.spec.To = []string{"webhook:ops"}
+	e.addStory("wire", "a", false)
+	key := e.run().Record.Key
+	now := e.clock.Now()
+	dl := e.deliverer(e.clock.Now)
+	dl.Jitter = func() float64 { return 0.5 }
+
+	e.hook.FailNext(1, 429, "30")
+	if _, err := dl.DeliverDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d := e.deliveries(key)["webhook:ops"]
+	if d.Status != storyline.DeliveryPending || !d.NextAttempt.Equal(now.Add(30*time.Second)) || !strings.Contains(d.LastError, "429") {
+		t.Fatalf("after 429 Retry-After 30: %+v", d)
+	}
+	e.clock.Add(30 * time.Second)
+	e.hook.FailNext(1, 500, "")
+	if _, err := dl.DeliverDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d = e.deliveries(key)["webhook:ops"]
+	// Attempt 2 failed: backoff 2·20ms = 40ms, jittered to 30ms (half plus half of the rest).
+	if want := e.clock.Now().Add(30 * time.Millisecond); d.Status != storyline.DeliveryPending || !d.NextAttempt.Equal(want) {
+		t.Fatalf("after a 500: next %v, want %v", d.NextAttempt, want)
+	}
+	// Not due yet: nothing is sent.
+	if n, err := dl.DeliverDue(context.Background()); err != nil || n != 0 {
+		t.Fatalf("before due: %d attempts, %v", n, err)
+	}
+	e.clock.Add(30 * time.Millisecond)
+	if n, err := dl.DeliverDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("when due: %d attempts, %v", n, err)
+	}
+	if d := e.deliveries(key)["webhook:ops"]; d.Status != storyline.DeliverySent || d.LastError != "" {
+		t.Errorf("final: %+v", d)
+	}
+}
+
+func TestPolicyBackoff(t *testing.T) {
+	p := notify.Policy{Base: time.Second, Max: 10 * time.Second}
+	var got []time.Duration
+	for n := 1; n <= 6; n++ {
+		got = append(got, p.Backoff(n))
+	}
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("backoff = %v, want %v", got, want)
+	}
+}
+
+func TestDeadAndRequeue(t *testing.T) {
+	e := newEnv(t)
+	e.addStory("wire", "a", false)
+	e.hook.FailNext(1, 404, "")
+	e.smtp.FailNext(10, 451)
+	key := e.run().Record.Key
+	dl := e.deliverer(time.Now)
+	dl.Policy.MaxAttempts = 3
+	e.drain(dl)
+
+	ds := e.deliveries(key)
+	if d := ds["webhook:ops"]; d.Status != storyline.DeliveryDead || d.Attempts != 1 || !strings.Contains(d.LastError, "404") {
+		t.Errorf("a 404 is final: %+v", d)
+	}
+	if d := ds["email:me@example.org"]; d.Status != storyline.DeliveryDead || d.Attempts != 3 || !strings.Contains(d.LastError, "gave up after 3 attempts") {
+		t.Errorf("email past its budget: %+v", d)
+	}
+	if len(e.hook.Requests()) != 1 {
+		t.Errorf("a 404 was retried: %d requests", len(e.hook.Requests()))
+	}
+
+	// The operator fixes things and retries the dead ones.
+	e.smtp.FailNext(0, 0)
+	e.smtp = notifytest.NewSMTPServer(t, notifytest.SMTPOptions{Username: "bot", Password: "pw"})
+	if n, err := e.db.RequeueDead(context.Background(), nil, time.Now()); err != nil || n != 2 {
+		t.Fatalf("requeue: %d, %v", n, err)
+	}
+	e.drain(e.deliverer(time.Now))
+	for r, d := range e.deliveries(key) {
+		if d.Status != storyline.DeliverySent {
+			t.Errorf("%s after requeue: %+v", r, d)
+		}
+	}
+	if len(e.hook.Accepted()) != 1 || len(e.smtp.Messages()) != 1 {
+		t.Errorf("after requeue: %d webhooks, %d emails", len(e.hook.Accepted()), len(e.smtp.Messages()))
+	}
+}
+
+func TestMaxAgeBudget(t *testing.T) {
+	e := newEnv(t)
+	e.spec.To = []string{"webhook:ops"}
+	e.addStory("wire", "a", false)
+	key := e.run().Record.Key
+	dl := e.deliverer(e.clock.Now)
+	e.hook.FailNext(1, 503, "7200") // come back in two hours: past the one-hour budget
+	if _, err := dl.DeliverDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := e.deliveries(key)["webhook:ops"]; d.Status != storyline.DeliveryDead || !strings.Contains(d.LastError, "retry budget") {
+		t.Errorf("retry past max_age: %+v", d)
+	}
+}
+
+// TestRestartResumes closes the store between a failed attempt and the
+// retry: the reopened outbox still has the delivery, and exactly one
+// arrives.
+func TestRestartResumes(t *testing.T) {
+	e := newEnv(t)
+	e.addStory("wire", "a", false)
+	e.hook.FailNext(1, 503, "")
+	e.smtp.FailNext(1, 421)
+	key := e.run().Record.Key
+	if _, err := e.deliverer(time.Now).DeliverDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.hook.Accepted())+len(e.smtp.Messages()) != 0 {
+		t.Fatal("the first attempts should have failed")
+	}
+
+	e.restart()
+	e.drain(e.deliverer(time.Now))
+	if len(e.hook.Accepted()) != 1 || len(e.smtp.Messages()) != 1 {
+		t.Errorf("after a restart: %d webhooks, %d emails; want exactly one each", len(e.hook.Accepted()), len(e.smtp.Messages()))
+	}
+	for r, d := range e.deliveries(key) {
+		if d.Status != storyline.DeliverySent || d.Attempts != 2 {
+			t.Errorf("%s: %+v", r, d)
+		}
+	}
+}
+
+// TestCrashMidAttempt: a worker claims the deliveries and dies before
+// recording anything; after a restart they are sent once their lease ends.
+func TestCrashMidAttempt(t *testing.T) {
+	e := newEnv(t)
+	e.addStory("wire", "a", false)
+	key := e.run().Record.Key
+	claimed, err := e.db.ClaimDeliveries(context.Background(), e.clock.Now(), 10*time.Second, 10)
+	if err != nil || len(claimed) != 2 {
+		t.Fatalf("claim: %d, %v", len(claimed), err)
+	}
+	e.restart()
+
+	dl := e.deliverer(e.clock.Now)
+	if n, err := dl.DeliverDue(context.Background()); err != nil || n != 0 {
+		t.Fatalf("during the dead worker's lease: %d attempts, %v", n, err)
+	}
+	e.clock.Add(10 * time.Second)
+	if n, err := dl.DeliverDue(context.Background()); err != nil || n != 2 {
+		t.Fatalf("after the lease: %d attempts, %v", n, err)
+	}
+	if len(e.hook.Accepted()) != 1 || len(e.smtp.Messages()) != 1 {
+		t.Errorf("%d webhooks, %d emails; want one each", len(e.hook.Accepted()), len(e.smtp.Messages()))
+	}
+	for r, d := range e.deliveries(key) {
+		if d.Status != storyline.DeliverySent {
+			t.Errorf("%s: %+v", r, d)
+		}
+	}
+}
+
+// TestThreading: the digest reporting an event's outcome replies to the
+// digest that announced the event.
+func TestThreading(t *testing.T) {
+	e := newEnv(t)
+	e.spec.To = []string{"email:me@example.org"}
+	ant := e.addStory("wire", "leaders-to-speak-saturday", false)
+	expected := e.clock.Now().Truncate(24 * time.Hour).Add(48 * time.Hour)
+	antRef := storyline.DigestRef{ID: ant, URL: "https://wire.example/leaders-to-speak-saturday", Title: "Leaders to speak Saturday", Feed: "wire"}
+	e.events = []storyline.DigestEvent{{ID: 7, Summary: "Leaders speak by phone", Expected: expected, Status: "pending", Anticipation: antRef}}
+	first := e.run().Record
+	if first.InReplyTo != "" || len(first.Announced) != 1 || first.Announced[0] != 7 {
+		t.Fatalf("first digest: in-reply-to %q, announced %v", first.InReplyTo, first.Announced)
+	}
+	e.drain(e.deliverer(e.clock.Now))
+
+	e.clock.Add(24 * time.Hour)
+	out := e.addStory("wire", "leaders-spoke", false)
+	e.events = []storyline.DigestEvent{{ID: 7, Summary: "Leaders speak by phone", Expected: expected, Status: "happened", Anticipation: antRef,
+		Outcome: storyline.DigestRef{ID: out, URL: "https://wire.example/leaders-spoke", Title: "Leaders spoke", Feed: "wire"}, Relation: "happened"}}
+	second := e.run().Record
+	if second.InReplyTo != first.MessageID || len(second.References) != 1 || second.References[0] != first.MessageID {
+		t.Fatalf("second digest: in-reply-to %q refs %v, want %q", second.InReplyTo, second.References, first.MessageID)
+	}
+	e.drain(e.deliverer(e.clock.Now))
+	mails := e.smtp.Messages()
+	if len(mails) != 2 {
+		t.Fatalf("%d emails", len(mails))
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(mails[1].Data))
+	if err != nil || m.Header.Get("In-Reply-To") != "<"+first.MessageID+">" || m.Header.Get("References") != "<"+first.MessageID+">" {
+		t.Errorf("the follow-up email does not thread under the first (%v):\n%s", err, mails[1].Data)
+	}
+}
+
+// TestLoop runs the daemon's worker: it delivers what a run queues and keeps
+// going while a receiver is down, and returns once cancelled.
+func TestLoop(t *testing.T) {
+	e := newEnv(t)
+	e.spec.To = []string{"webhook:ops"}
+	dl := e.deliverer(time.Now)
+	dl.Idle = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- dl.Loop(ctx) }()
+
+	e.hook.FailNext(3, 503, "")
+	e.addStory("wire", "a", false)
+	key := e.run().Record.Key
+	dl.Kick()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(e.hook.Accepted()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Loop = %v", err)
+	}
+	if len(e.hook.Accepted()) != 1 || len(e.hook.Requests()) != 4 {
+		t.Errorf("%d accepted of %d requests; want 1 of 4", len(e.hook.Accepted()), len(e.hook.Requests()))
+	}
+	if d := e.deliveries(key)["webhook:ops"]; d.Status != storyline.DeliverySent {
+		t.Errorf("delivery %+v", d)
+	}
+}
