@@ -51,8 +51,8 @@ const hookSecret = "hook-secret"
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{
-		t:     t,
-		path:  filepath.Join(t.TempDir(), "storyline.db"),
+		t:    t,
+		path: filepath.Join(t.TempDir(), "storyline.db"),
 		// Deliverers on the real clock share the outbox with this one.
 		clock: &clock{t: time.Now().UTC().Truncate(time.Second)},
 		smtp:  notifytest.NewSMTPServer(t, notifytest.SMTPOptions{Username: "bot", Password: "pw"}),

@@ -282,4 +282,3 @@ func (r *Receiver) Accepted() []Request {
 	}
 	return out
 }
-
