@@ -40,8 +40,9 @@ func (tx *Tx) DigestState(ctx context.Context, name string) (storyline.DigestSta
 var digestStoryColumns = strings.Replace(storyColumns, "s.content", "''", 1)
 
 // DigestStories returns the stories stored after story id afterID, except
-// those from a feed's first poll, in id order; and the highest story id
-// stored, backlog included, which is where the next digest starts.
+// those from a feed's first poll, in id order, with their topics (highest
+// priority first); and the highest story id stored, backlog included, which
+// is where the next digest starts.
 func (tx *Tx) DigestStories(ctx context.Context, afterID int64) ([]storyline.Story, int64, error) {
 	last := afterID
 	if err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM stories`).Scan(&last); err != nil {
@@ -67,6 +68,19 @@ func (tx *Tx) DigestStories(ctx context.Context, afterID int64) ([]storyline.Sto
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("storage: digest stories: %w", err)
+	}
+	ids := make([]int64, len(out))
+	for i := range out {
+		ids[i] = out[i].ID
+	}
+	hits, err := tx.StoryTopics(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range out {
+		for _, h := range hits[out[i].ID] {
+			out[i].Topics = append(out[i].Topics, h.Topic)
+		}
 	}
 	return out, last, nil
 }

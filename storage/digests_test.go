@@ -52,10 +52,16 @@ func TestDigestStoriesWindowAndBacklog(t *testing.T) {
 	a := addDigestStory(t, db, "wire", "a", t0, false)
 	addDigestStory(t, db, "fresh", "backlog", t0, true)
 	c := addDigestStory(t, db, "wire", "c", t0.Add(time.Hour), false)
+	err := db.Update(ctx, func(tx *Tx) error {
+		return tx.SetStoryTopics(ctx, c, []storyline.TopicHit{{Topic: "low", Priority: 1}, {Topic: "high", Priority: 5}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	var got []storyline.Story
 	var last int64
-	err := db.Update(ctx, func(tx *Tx) (err error) {
+	err = db.Update(ctx, func(tx *Tx) (err error) {
 		got, last, err = tx.DigestStories(ctx, 0)
 		return err
 	})
@@ -74,6 +80,9 @@ func TestDigestStoriesWindowAndBacklog(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int64{a, c}, ids); diff != "" {
 		t.Errorf("stories (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"high", "low"}, got[len(got)-1].Topics); diff != "" {
+		t.Errorf("topics (-want +got):\n%s", diff)
 	}
 	if last != c {
 		t.Errorf("watermark = %d, want %d (the highest id, backlog included)", last, c)
