@@ -159,6 +159,9 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		if _, ok := weekdays[t.low]; ok {
 			return false
 		}
+		if _, ok := weekdayAbbrevs[t.low]; ok && i > 0 && (toks[i-1].low == "on" || toks[i-1].low == "by" || toks[i-1].low == "this" || toks[i-1].low == "next") {
+			return false
+		}
 		if _, ok := months[t.low]; ok && (t.low != "may" || t.cap) {
 			return false
 		}
@@ -259,7 +262,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		for p >= 0 && (determiners[toks[p].low] || titles[toks[p].low] && !toks[p].cap) {
 			p--
 		}
-		if p >= 0 && placePreps[toks[p].low] {
+		if p >= 0 && (placePreps[toks[p].low] || (toks[p].low == "before" || toks[p].low == "after") && !clauseFollows(toks, e.end)) {
 			e.secondary = true
 		}
 		if e.country && e.end < len(toks) && toks[e.end].word && !toks[e.end].cap && !titles[toks[e.end].low] &&
@@ -271,12 +274,15 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 }
 
 func allTitles(ts []token) bool {
+	n := 0
 	for _, t := range ts {
-		if !(titles[t.low] || t.low == "'s" || t.low == "-") {
+		if titles[t.low] {
+			n++
+		} else if t.low != "'s" && t.low != "-" {
 			return false
 		}
 	}
-	return true
+	return n > 0
 }
 
 // makeEntity strips titles, demonyms and affiliations from a span of tokens.
@@ -360,4 +366,20 @@ func canonicalCountryName(key, shown string) string {
 		words[i] = strings.ToUpper(w[:1]) + w[1:]
 	}
 	return strings.Join(words, " ")
+}
+
+// clauseFollows reports whether a verb follows a name closely, making a
+// preceding "before" or "after" a conjunction ("before Irma makes
+// landfall") rather than a preposition ("before the Senate").
+func clauseFollows(toks []token, i int) bool {
+	for k := i; k < len(toks) && k < i+3; k++ {
+		w := toks[k].low
+		if copulas[w] || modalCues[w] || isPast(w) || w == "has" || w == "have" {
+			return true
+		}
+		if strings.HasSuffix(w, "s") && lemma(w) != w && (lemmaClass[lemma(w)] != "" || lightVerbs[lemma(w)]) {
+			return true
+		}
+	}
+	return false
 }

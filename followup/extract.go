@@ -47,6 +47,7 @@ type Outcome struct {
 	Lemma    string
 	Relation storyline.Relation
 	When     window // when it happened, if the story says; zero otherwise
+	NewWhen  window // the new date of a postponed event
 	Sentence int
 }
 
@@ -193,7 +194,7 @@ func Analyze(s *storyline.Story) *Analysis {
 			rel = storyline.Postponed
 		}
 		if rel != "" {
-			a.Outcomes = append(a.Outcomes, Outcome{Class: m.class, Lemma: m.lemma, Relation: rel, When: m.when, Sentence: m.sent})
+			a.Outcomes = append(a.Outcomes, Outcome{Class: m.class, Lemma: m.lemma, Relation: rel, When: m.when, NewWhen: m.newWhen, Sentence: m.sent})
 			addKeys(sents[m.sent])
 		}
 	}
@@ -251,7 +252,8 @@ func attribution(st *sentence) []bool {
 			}
 		}
 	}
-	// A trailing ", X said [Friday]".
+	// A trailing ", X said [Friday]": the source and its time, not any
+	// clause that follows ("..., said Abe after talks with Trump").
 	for i := n - 1; i > 0; i-- {
 		if toks[i].low != "," {
 			continue
@@ -260,19 +262,28 @@ func attribution(st *sentence) []bool {
 		if len(tail) > 14 {
 			break
 		}
-		hasSay, hasCue := false, false
-		for _, t := range tail {
-			if sayVerbs[t.low] {
-				hasSay = true
+		say := -1
+		hasCue := false
+		for k, t := range tail {
+			if sayVerbs[t.low] && say < 0 {
+				say = k
 			}
-			if modalCues[t.low] || t.low == "to" {
+			if modalCues[t.low] || t.low == "to" && say < 0 {
 				hasCue = true
 			}
 		}
-		if hasSay && !hasCue {
-			for j := i; j < n; j++ {
-				mask[j] = true
+		if say < 0 || hasCue {
+			break
+		}
+		end := n
+		for k := i + 1 + say + 1; k < n; k++ {
+			if clauseBreaks[toks[k].low] || toks[k].low == "that" || toks[k].low == "before" {
+				end = k
+				break
 			}
+		}
+		for j := i; j < end; j++ {
+			mask[j] = true
 		}
 		break
 	}
@@ -379,6 +390,9 @@ func findMentions(st *sentence, si int) []mention {
 		c, ok := lemmaClass[lem[i]]
 		if !ok || !actionSense(toks, lem, i) {
 			continue
+		}
+		if (c == "announce" || lem[i] == "decide") && i+1 < len(toks) && (toks[i+1].low == "whether" || toks[i+1].low == "if") {
+			c = "rule" // "expected to announce whether he'll allow the deal" awaits a decision
 		}
 		out = append(out, mention{sent: si, start: i, end: i + 1, lemma: lem[i], class: c, isVerbPast: isPast(toks[i].low)})
 	}
@@ -522,17 +536,24 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 		}
 	}
 	if postponed || cancelled {
-		// The new date of a postponed event: "pushed back to Saturday".
+		// The new date of a postponed event ("pushed back to Saturday"); the
+		// event's own date is another time in the clause, if any.
+		var newExpr timeExpr
 		if postponed && postponeAt >= 0 {
-			if e, ok := nearestTime(st, postponeAt, postponeAt, to); ok {
+			if e, ok := nearestTime(st, postponeAt, postponeAt, to); ok && e.start > postponeAt {
 				if w, ok := e.resolve(pub, true); ok && !w.from.Before(day(pub)) {
 					m.newWhen = w
+					newExpr = e
 				}
 			}
 		}
-		if e, ok := nearestTime(st, m.start, from, to); ok {
+		for _, e := range st.times {
+			if e.start == newExpr.start && !m.newWhen.zero() || e.end <= from || e.start >= to {
+				continue
+			}
 			if w, ok := e.resolve(pub, true); ok {
 				m.when = w
+				break
 			}
 		}
 		if postponed {
@@ -663,7 +684,7 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 	}
 	// After an event noun: "the call will take place", "ruling expected Tuesday".
 	if !isVerbForm(toks[i].low) {
-		for k := m.end; k < min(to, m.end+8); k++ {
+		for k := m.end; k < min(to, m.end+10); k++ {
 			w := toks[k].low
 			if isPast(w) && !postNounCues[w] && !copulas[w] && w != "expected" {
 				break
@@ -721,7 +742,7 @@ func headlineTo(toks []token, k int) bool {
 
 // isVerbForm reports whether w is an inflected verb (not a bare noun).
 func isVerbForm(w string) bool {
-	return isPast(w) || strings.HasSuffix(w, "ing")
+	return isPast(w) || strings.HasSuffix(w, "ing") && lemmaClass[w] == ""
 }
 
 // verbless reports whether a sentence has no finite verb, as in the

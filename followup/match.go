@@ -74,6 +74,13 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis) (Match, bool) {
 	if len(matched) < min(2, len(core)) {
 		return Match{}, false
 	}
+	// Every person named in full must be there: a call between Trump and
+	// Abe is not fulfilled by one between Trump and Merkel.
+	for _, ac := range a.Actors {
+		if !ac.Secondary && isPerson(ac) && !out.HasTerm(ac.Key) {
+			return Match{}, false
+		}
+	}
 	secondary, secHit := 0, 0
 	for _, ac := range a.Actors {
 		if ac.Secondary {
@@ -128,6 +135,9 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis) (Match, bool) {
 		default: // cancelled or postponed: reported before the event was due
 			if pubDay.After(addDays(win.to, 1)) {
 				continue
+			}
+			if oc.Relation == storyline.Postponed && !oc.NewWhen.zero() && oc.NewWhen.overlaps(win, 0) {
+				continue // postponed to this very date: another attempt's news
 			}
 			if !oc.When.zero() && !oc.When.overlaps(win, 1) && a.HasTime() {
 				continue
@@ -215,4 +225,11 @@ func (o Options) Status(a *storyline.Anticipation, outcomes []storyline.ThreadOu
 		return storyline.StatusOverdue
 	}
 	return storyline.Pending
+}
+
+// isPerson: a name of two words or more matched by its last word ("Donald
+// Trump" by "trump"), not a country or an organisation matched whole.
+func isPerson(ac storyline.Actor) bool {
+	ws := strings.Fields(fold(ac.Name))
+	return len(ws) >= 2 && ws[len(ws)-1] == ac.Key
 }
