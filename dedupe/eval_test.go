@@ -128,6 +128,7 @@ func TestEvalStoriesUCI(t *testing.T) {
 		}
 	}
 	t.Logf("stories-uci: %v; near-duplicates %d (%d stories in %v)", f, dups, len(done), time.Since(start).Round(time.Millisecond))
+	t.Logf("stories-uci: %s", latency(done))
 	if f.missing > 0 {
 		t.Errorf("%d gold URLs were not stored under their published link", f.missing)
 	}

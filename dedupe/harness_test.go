@@ -2,6 +2,7 @@ package dedupe_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -60,8 +61,29 @@ func readFeeds(t testing.TB, files []string) []archived {
 // processed is what the pipeline would have stored for one item.
 type processed struct {
 	archived
-	id  int64
-	res dedupe.Result
+	id   int64
+	res  dedupe.Result
+	took time.Duration // of Process, for information only
+}
+
+// latency summarises the time Process took per story.
+func latency(done []processed) string {
+	var ds []time.Duration
+	var total time.Duration
+	for _, p := range done {
+		if p.took > 0 {
+			ds = append(ds, p.took)
+			total += p.took
+		}
+	}
+	if len(ds) == 0 {
+		return "no stories processed"
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	q := func(f float64) time.Duration { return ds[min(len(ds)-1, int(f*float64(len(ds))))] }
+	return fmt.Sprintf("Process per story: mean %v, p50 %v, p99 %v, max %v",
+		(total / time.Duration(len(ds))).Round(time.Microsecond), q(0.5).Round(time.Microsecond),
+		q(0.99).Round(time.Microsecond), ds[len(ds)-1].Round(time.Microsecond))
 }
 
 // ingest stores the items in publication order, 500 per transaction like the
@@ -99,11 +121,12 @@ func ingest(t testing.TB, db *storage.DB, cfg dedupe.Config, items []archived) [
 				if err := tx.InsertStory(ctx, &s, feedID, a.item.URL); err != nil {
 					return err
 				}
+				t0 := time.Now()
 				res, err := ix.Process(ctx, tx, &s)
 				if err != nil {
 					return err
 				}
-				done = append(done, processed{archived: a, id: s.ID, res: res})
+				done = append(done, processed{archived: a, id: s.ID, res: res, took: time.Since(t0)})
 			}
 			return nil
 		})

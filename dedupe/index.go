@@ -40,10 +40,10 @@ type Store interface {
 	// term's document frequency (this document included) and the number of
 	// documents counted so far.
 	CountTerms(ctx context.Context, terms []string) (df []int64, docs int64, err error)
-	// ClusterCandidates returns clusters updated at or after since that
-	// hold any of terms: for each term the perTerm most recently updated,
-	// then at most limit of those, the ones holding most terms first.
-	ClusterCandidates(ctx context.Context, terms []string, since time.Time, perTerm, limit int) ([]storyline.StoryCluster, error)
+	// ClusterCandidates returns at most limit clusters that hold any of
+	// terms and were updated at or after since: those holding most of the
+	// terms first, then the most recently updated.
+	ClusterCandidates(ctx context.Context, terms []string, since time.Time, limit int) ([]storyline.StoryCluster, error)
 	// Cluster returns one cluster; ok is false when it is not (or no
 	// longer) indexed.
 	Cluster(ctx context.Context, id int64) (c storyline.StoryCluster, ok bool, err error)
@@ -81,12 +81,9 @@ type Config struct {
 	// is no longer a candidate and leaves the index.
 	ClusterIdle time.Duration
 	// LookupTerms is how many of a story's rarest words are used to find
-	// candidate clusters.
+	// candidate clusters, Candidates how many clusters are scored.
 	LookupTerms int
-	// PerTerm bounds the clusters fetched per lookup term (most recent
-	// first), Candidates the clusters scored.
-	PerTerm    int
-	Candidates int
+	Candidates  int
 	// CentroidTerms bounds the terms kept per cluster centroid.
 	CentroidTerms int
 	// PruneBatch bounds the index entries each Process call prunes, so
@@ -105,7 +102,6 @@ func DefaultConfig() Config {
 		HalfLife:         12 * time.Hour,
 		ClusterIdle:      48 * time.Hour,
 		LookupTerms:      8,
-		PerTerm:          16,
 		Candidates:       32,
 		CentroidTerms:    100,
 		PruneBatch:       64,
@@ -127,7 +123,6 @@ func (c Config) Validate() error {
 	check(c.HalfLife > 0, "half_life %v must be positive", c.HalfLife)
 	check(c.ClusterIdle > 0, "cluster_idle %v must be positive", c.ClusterIdle)
 	check(c.LookupTerms > 0, "lookup_terms %d must be positive", c.LookupTerms)
-	check(c.PerTerm > 0, "per_term %d must be positive", c.PerTerm)
 	check(c.Candidates > 0, "candidates %d must be positive", c.Candidates)
 	check(c.CentroidTerms > 0, "centroid_terms %d must be positive", c.CentroidTerms)
 	check(c.PruneBatch >= 0, "prune_batch %d must not be negative", c.PruneBatch)
@@ -292,7 +287,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	} else if len(vec) > 0 {
 		lookup := rarest(words, df, ix.cfg.LookupTerms)
 		if len(lookup) > 0 {
-			cands, err := st.ClusterCandidates(ctx, lookup, at.Add(-ix.cfg.ClusterIdle), ix.cfg.PerTerm, ix.cfg.Candidates)
+			cands, err := st.ClusterCandidates(ctx, lookup, at.Add(-ix.cfg.ClusterIdle), ix.cfg.Candidates)
 			if err != nil {
 				return res, err
 			}

@@ -8,26 +8,83 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"strings"
+	"runtime"
+	"strconv"
+	"sync"
 	"time"
+	"weak"
 
 	"github.com/storyline/storyline"
 )
 
-// placeholders returns "(?),(?),..." style groups: n groups of group.
-func placeholders(n int, group string) string {
-	var b strings.Builder
-	b.Grow(n * (len(group) + 1))
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
+// txStatements are the statements prepared in one transaction. Process
+// runs the same few statements for every story of a poll or an ingest batch;
+// preparing each once per transaction, not once per story, halves their cost
+// (SQLite's parser is a good part of a short statement's time).
+type txStatements struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// preparedIn maps a transaction to its statements. The key is weak and the
+// entry is dropped once the transaction is garbage, so the map never keeps
+// a finished transaction alive; database/sql closes the statements at commit
+// or rollback.
+var preparedIn sync.Map // weak.Pointer[sql.Tx] -> *txStatements
+
+// prepared returns query prepared in this transaction.
+func (tx *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	key := weak.Make(tx.tx)
+	v, ok := preparedIn.Load(key)
+	if !ok {
+		var loaded bool
+		v, loaded = preparedIn.LoadOrStore(key, &txStatements{m: map[string]*sql.Stmt{}})
+		if !loaded {
+			runtime.AddCleanup(tx.tx, func(k weak.Pointer[sql.Tx]) { preparedIn.Delete(k) }, key)
 		}
-		b.WriteString(group)
 	}
-	return b.String()
+	ts := v.(*txStatements)
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if st, ok := ts.m[query]; ok {
+		return st, nil
+	}
+	st, err := tx.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	ts.m[query] = st
+	return st, nil
+}
+
+func (tx *Tx) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (tx *Tx) queryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// Limits are written into the statement text, not bound: SQLite re-prepares
+// a statement whenever a parameter used in LIMIT is bound again.
+
+// Lists travel as one JSON array parameter (read with json_each), so that
+// each statement has one text whatever the list's length, and is prepared once.
+func jsonList[T string | int64](xs []T) string {
+	b, _ := json.Marshal(xs) // cannot fail for strings and integers
+	return string(b)
 }
 
 // NearCandidates returns stories published at or after since that share at
@@ -36,18 +93,13 @@ func (tx *Tx) NearCandidates(ctx context.Context, bands []int64, since time.Time
 	if len(bands) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	args := make([]any, 0, len(bands)+2)
-	for _, b := range bands {
-		args = append(args, b)
-	}
-	args = append(args, unix(since), limit)
-	rows, err := tx.tx.QueryContext(ctx, `SELECT s.id, s.title, s.summary, s.source, s.published,
+	rows, err := tx.queryPrepared(ctx, `SELECT s.id, s.title, s.summary, s.source, s.published,
 			COALESCE(s.duplicate_of, 0), COALESCE(s.storyline, 0), x.n
 		FROM (SELECT story_id, count(*) AS n FROM dedupe_bands
-			WHERE band IN (`+placeholders(len(bands), "?")+`) AND published >= ?
-			GROUP BY story_id ORDER BY n DESC, story_id LIMIT ?) x
+			WHERE band IN (SELECT value FROM json_each(?)) AND published >= ?
+			GROUP BY story_id ORDER BY n DESC, story_id LIMIT `+strconv.Itoa(limit)+`) x
 		JOIN stories s ON s.id = x.story_id
-		ORDER BY x.n DESC, s.id`, args...)
+		ORDER BY x.n DESC, s.id`, jsonList(bands), unix(since))
 	if err != nil {
 		return nil, fmt.Errorf("storage: near candidates: %w", err)
 	}
@@ -73,12 +125,9 @@ func (tx *Tx) AddFingerprint(ctx context.Context, storyID int64, bands []int64, 
 	if len(bands) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 3*len(bands))
-	for _, b := range bands {
-		args = append(args, b, storyID, unix(published))
-	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO dedupe_bands(band, story_id, published) VALUES `+
-		placeholders(len(bands), "(?,?,?)")+` ON CONFLICT DO NOTHING`, args...)
+	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_bands(band, story_id, published)
+		SELECT value, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`,
+		storyID, unix(published), jsonList(bands))
 	if err != nil {
 		return fmt.Errorf("storage: add fingerprint of story %d: %w", storyID, err)
 	}
@@ -89,20 +138,10 @@ func (tx *Tx) AddFingerprint(ctx context.Context, storyID int64, bands []int64, 
 // distinct) and returns each term's document frequency, this document
 // included, and the number of documents counted so far.
 func (tx *Tx) CountTerms(ctx context.Context, terms []string) ([]int64, int64, error) {
-	var docs int64
-	if err := tx.tx.QueryRowContext(ctx, `UPDATE dedupe_counts SET value = value + 1 WHERE name = 'docs'
-		RETURNING value`).Scan(&docs); err != nil {
-		return nil, 0, fmt.Errorf("storage: count terms: %w", err)
-	}
-	if len(terms) == 0 {
-		return nil, docs, nil
-	}
-	args := make([]any, len(terms))
-	for i, t := range terms {
-		args[i] = t
-	}
-	rows, err := tx.tx.QueryContext(ctx, `INSERT INTO dedupe_terms(term, df) VALUES `+
-		placeholders(len(terms), "(?,1)")+` ON CONFLICT(term) DO UPDATE SET df = df + 1 RETURNING term, df`, args...)
+	// The empty term counts documents: every document holds it.
+	rows, err := tx.queryPrepared(ctx, `INSERT INTO dedupe_terms(term, df)
+		SELECT value, 1 FROM json_each(?) WHERE true
+		ON CONFLICT(term) DO UPDATE SET df = df + 1 RETURNING term, df`, jsonList(append([]string{""}, terms...)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: count terms: %w", err)
 	}
@@ -123,31 +162,22 @@ func (tx *Tx) CountTerms(ctx context.Context, terms []string) ([]int64, int64, e
 	for i, t := range terms {
 		df[i] = byTerm[t]
 	}
-	return df, docs, nil
+	return df, byTerm[""], nil
 }
 
-// ClusterCandidates returns clusters updated at or after since that hold
-// any of terms: per term the perTerm most recently updated, then at most
-// limit of those, the ones holding most of the terms first.
-func (tx *Tx) ClusterCandidates(ctx context.Context, terms []string, since time.Time, perTerm, limit int) ([]storyline.StoryCluster, error) {
-	if len(terms) == 0 || limit <= 0 || perTerm <= 0 {
+// ClusterCandidates returns at most limit clusters that hold any of terms
+// and were updated at or after since: those holding most of the terms first,
+// then the most recently updated.
+func (tx *Tx) ClusterCandidates(ctx context.Context, terms []string, since time.Time, limit int) ([]storyline.StoryCluster, error) {
+	if len(terms) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	// One bounded index range per term, so that a frequent word costs no
-	// more than a rare one.
-	arms := make([]string, len(terms))
-	args := make([]any, 0, 3*len(terms)+1)
-	for i, t := range terms {
-		arms[i] = `SELECT * FROM (SELECT cluster_id, updated FROM dedupe_postings
-			WHERE term = ? AND updated >= ? ORDER BY updated DESC LIMIT ?)`
-		args = append(args, t, unix(since), perTerm)
-	}
-	args = append(args, limit)
-	rows, err := tx.tx.QueryContext(ctx, `SELECT c.id, c.size, c.started, c.updated, c.centroid
-		FROM (SELECT cluster_id, count(*) AS n, max(updated) AS u FROM (`+strings.Join(arms, " UNION ALL ")+`)
-			GROUP BY cluster_id ORDER BY n DESC, u DESC, cluster_id LIMIT ?) x
+	rows, err := tx.queryPrepared(ctx, `SELECT c.id, c.size, c.started, c.updated, c.centroid
+		FROM (SELECT cluster_id, count(*) AS n, max(updated) AS u FROM dedupe_postings
+			WHERE term IN (SELECT value FROM json_each(?)) AND updated >= ?
+			GROUP BY cluster_id ORDER BY n DESC, u DESC, cluster_id LIMIT `+strconv.Itoa(limit)+`) x
 		JOIN dedupe_clusters c ON c.id = x.cluster_id
-		ORDER BY x.n DESC, x.u DESC, c.id`, args...)
+		ORDER BY x.n DESC, x.u DESC, c.id`, jsonList(terms), unix(since))
 	if err != nil {
 		return nil, fmt.Errorf("storage: cluster candidates: %w", err)
 	}
@@ -168,8 +198,11 @@ func (tx *Tx) ClusterCandidates(ctx context.Context, terms []string, since time.
 
 // Cluster returns one indexed cluster; ok is false when there is none.
 func (tx *Tx) Cluster(ctx context.Context, id int64) (storyline.StoryCluster, bool, error) {
-	c, err := scanCluster(tx.tx.QueryRowContext(ctx, `SELECT id, size, started, updated, centroid
-		FROM dedupe_clusters WHERE id = ?`, id))
+	st, err := tx.prepared(ctx, `SELECT id, size, started, updated, centroid FROM dedupe_clusters WHERE id = ?`)
+	if err != nil {
+		return storyline.StoryCluster{}, false, fmt.Errorf("storage: cluster %d: %w", id, err)
+	}
+	c, err := scanCluster(st.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
 	}
@@ -182,7 +215,7 @@ func (tx *Tx) Cluster(ctx context.Context, id int64) (storyline.StoryCluster, bo
 // SaveCluster creates or replaces a cluster and files it under terms as
 // updated at c.Updated.
 func (tx *Tx) SaveCluster(ctx context.Context, c storyline.StoryCluster, terms []string) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO dedupe_clusters(id, size, started, updated, centroid)
+	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_clusters(id, size, started, updated, centroid)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size,
 		started = excluded.started, updated = excluded.updated, centroid = excluded.centroid`,
 		c.ID, c.Size, unix(c.Started), unix(c.Updated), encodeCentroid(c.Centroid))
@@ -192,13 +225,10 @@ func (tx *Tx) SaveCluster(ctx context.Context, c storyline.StoryCluster, terms [
 	if len(terms) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 3*len(terms))
-	for _, t := range terms {
-		args = append(args, t, c.ID, unix(c.Updated))
-	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO dedupe_postings(term, cluster_id, updated) VALUES `+
-		placeholders(len(terms), "(?,?,?)")+` ON CONFLICT(term, cluster_id) DO UPDATE
-		SET updated = max(updated, excluded.updated)`, args...)
+	_, err = tx.execPrepared(ctx, `INSERT INTO dedupe_postings(term, cluster_id, updated)
+		SELECT value, ?, ? FROM json_each(?) WHERE true
+		ON CONFLICT(term, cluster_id) DO UPDATE SET updated = max(updated, excluded.updated)`,
+		c.ID, unix(c.Updated), jsonList(terms))
 	if err != nil {
 		return fmt.Errorf("storage: save cluster %d: %w", c.ID, err)
 	}
@@ -208,7 +238,7 @@ func (tx *Tx) SaveCluster(ctx context.Context, c storyline.StoryCluster, terms [
 // SetStoryline records a story's near-duplicate original (0 for none) and
 // its cluster (0 for none).
 func (tx *Tx) SetStoryline(ctx context.Context, storyID, duplicateOf, cluster int64) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE stories SET duplicate_of = NULLIF(?, 0), storyline = NULLIF(?, 0)
+	res, err := tx.execPrepared(ctx, `UPDATE stories SET duplicate_of = NULLIF(?, 0), storyline = NULLIF(?, 0)
 		WHERE id = ?`, duplicateOf, cluster, storyID)
 	if err != nil {
 		return fmt.Errorf("storage: set storyline of story %d: %w", storyID, err)
@@ -224,19 +254,23 @@ func (tx *Tx) SetStoryline(ctx context.Context, storyID, duplicateOf, cluster in
 // before clusters. Called a little at a time, it keeps the indexes to a
 // window without ever stalling one transaction.
 func (tx *Tx) PruneDedupe(ctx context.Context, fingerprints, clusters time.Time, limit int) error {
+	if limit <= 0 {
+		return nil
+	}
+	n := strconv.Itoa(limit)
 	stmts := []struct {
 		q   string
 		arg int64
 	}{
 		{`DELETE FROM dedupe_bands WHERE (band, story_id) IN
-			(SELECT band, story_id FROM dedupe_bands WHERE published < ? ORDER BY published LIMIT ?)`, unix(fingerprints)},
+			(SELECT band, story_id FROM dedupe_bands WHERE published < ? ORDER BY published LIMIT ` + n + `)`, unix(fingerprints)},
 		{`DELETE FROM dedupe_postings WHERE (term, cluster_id) IN
-			(SELECT term, cluster_id FROM dedupe_postings WHERE updated < ? ORDER BY updated LIMIT ?)`, unix(clusters)},
+			(SELECT term, cluster_id FROM dedupe_postings WHERE updated < ? ORDER BY updated LIMIT ` + n + `)`, unix(clusters)},
 		{`DELETE FROM dedupe_clusters WHERE id IN
-			(SELECT id FROM dedupe_clusters WHERE updated < ? ORDER BY updated LIMIT ?)`, unix(clusters)},
+			(SELECT id FROM dedupe_clusters WHERE updated < ? ORDER BY updated LIMIT ` + n + `)`, unix(clusters)},
 	}
 	for _, s := range stmts {
-		if _, err := tx.tx.ExecContext(ctx, s.q, s.arg, limit); err != nil {
+		if _, err := tx.execPrepared(ctx, s.q, s.arg); err != nil {
 			return fmt.Errorf("storage: prune dedupe index: %w", err)
 		}
 	}
