@@ -165,7 +165,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		if _, ok := months[t.low]; ok && (t.low != "may" || t.cap) {
 			return false
 		}
-		if t.low == "i" || t.low == "n't" || strings.HasPrefix(t.low, "'") {
+		if t.low == "i" || t.low == "n't" || strings.HasPrefix(t.low, "'") || timeZones[t.low] {
 			return false
 		}
 		switch style {
@@ -259,8 +259,17 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 	for k := range kept {
 		e := &kept[k]
 		p := e.start - 1
-		for p >= 0 && (determiners[toks[p].low] || titles[toks[p].low] && !toks[p].cap) {
-			p--
+		for skipped := 0; p >= 0; p-- {
+			w := toks[p].low
+			if determiners[w] || titles[w] && !toks[p].cap {
+				continue
+			}
+			// Up to two adjectives: "in the lower Florida Keys".
+			if skipped < 2 && toks[p].word && !toks[p].cap && !placePreps[w] && !stopLinks[w] && !isVerbForm(w) && !copulas[w] && !modalCues[w] {
+				skipped++
+				continue
+			}
+			break
 		}
 		if p >= 0 && (placePreps[toks[p].low] || (toks[p].low == "before" || toks[p].low == "after") && !clauseFollows(toks, e.end)) {
 			e.secondary = true
@@ -272,6 +281,9 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 	}
 	return kept
 }
+
+// stopLinks end the look-back for a place preposition.
+var stopLinks = set("before", "after", "by", "for", "of", "with", "to", "and", "or", "than", "as", "that", "which", "who", "between", "against")
 
 func allTitles(ts []token) bool {
 	n := 0

@@ -638,8 +638,17 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 		}
 	}
 	lo := max(from, i-10)
+	if i > 0 && toks[i-1].low == "'s" {
+		lo = i // "Leon's ruling" is a known event, whatever governs it
+	}
 	for k := i - 1; k >= lo; k-- {
 		w := toks[k].low
+		// "could move to appeal the ruling": the cue governs another verb.
+		if w == "to" && k+1 < i && k+1 < len(toks) && !lightVerbs[lemma(toks[k+1].low)] && k+1 != i {
+			if _, isAction := lemmaClass[lemma(toks[k+1].low)]; !isAction {
+				break
+			}
+		}
 		switch {
 		case modalCues[w]:
 			if neg(k+1, i) && !until {

@@ -121,6 +121,10 @@ var (
 	pluralPronoun = set("they", "the two", "both", "the pair", "the leaders", "the two leaders", "both leaders", "the presidents", "both sides", "the two sides", "the two men")
 )
 
+// timeZones look like acronyms but name no actor.
+var timeZones = set("est", "edt", "pst", "pdt", "cst", "cdt", "mst", "mdt", "gmt", "utc", "bst", "cet", "cest",
+	"et", "pt", "ct", "aedt", "aest", "jst", "ist", "hkt", "sgt", "msk")
+
 // Titles and descriptors stripped from names: "Russian President Vladimir
 // Putin" -> "Vladimir Putin"; a title also ends an affiliation ("FBI director
 // James Comey" -> "James Comey").
@@ -304,9 +308,11 @@ func lemma(w string) string {
 			return c
 		}
 	}
+	// Inflections only add letters: "testified" may become "testify", but
+	// "present" never "presentation".
 	stem, err := snowball.Stem(w, "english", true)
 	if err == nil {
-		if l, ok := stemIndex[stem]; ok {
+		if l, ok := stemIndex[stem]; ok && len(l) <= len(w) {
 			return l
 		}
 	}
