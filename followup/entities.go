@@ -243,6 +243,18 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		}
 		out = append(out, e)
 	}
+	// Proper adjectives are no actors: "radical Islamic terrorism".
+	var nouns []entity
+	for _, e := range out {
+		if e.end-e.start == 1 && !e.country && e.end < len(toks) && toks[e.end].word && !toks[e.end].cap && !toks[e.start].upper {
+			w := e.key
+			if strings.HasSuffix(w, "ic") || strings.HasSuffix(w, "ian") || strings.HasSuffix(w, "ean") || strings.HasSuffix(w, "ese") || strings.HasSuffix(w, "ish") {
+				continue
+			}
+		}
+		nouns = append(nouns, e)
+	}
+	out = nouns
 	// An actor named right before a title and another name is an
 	// affiliation: "FBI director James Comey", "Kremlin spokesman Dmitry Peskov".
 	var kept []entity

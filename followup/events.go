@@ -11,6 +11,8 @@ import (
 // speaks with several ("Trump will speak with Putin as well as Merkel").
 var interactive = set("speak", "meet")
 
+var relativeWords = set("that", "which", "who", "whose", "where", "whom")
+
 // draft is an event being assembled from a story's mentions.
 type draft struct {
 	class, lemma string
@@ -46,6 +48,15 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Ant
 		}
 		st := sents[m.sent]
 		from, to := clauseBounds(st.toks, m.start, true)
+		// Actors near the action, not across a complement clause ("the
+		// call will take place following the conclusion that Russia ...").
+		for k := m.end; k < to; k++ {
+			if relativeWords[st.toks[k].low] || k > m.end+15 {
+				to = k
+				break
+			}
+		}
+		from = max(from, m.start-15)
 		var before, after []entity
 		for _, e := range st.ents {
 			if e.attrib || e.start < from || e.end > to {
@@ -100,6 +111,15 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Ant
 			merged = append(merged, d)
 		}
 	}
+	// Show each actor by the fullest name the story gives it.
+	fullest := map[string]string{}
+	for _, st := range sents {
+		for _, e := range st.ents {
+			if !e.country && len(e.name) > len(fullest[e.key]) {
+				fullest[e.key] = e.name
+			}
+		}
+	}
 	var out []storyline.Anticipation
 	for _, d := range merged {
 		core := d.coreKeys()
@@ -116,6 +136,9 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Ant
 		}
 		var names []string
 		for _, e := range d.actors {
+			if f := fullest[e.key]; f != "" && !e.country {
+				e.name = f
+			}
 			a.Actors = append(a.Actors, storyline.Actor{Name: e.name, Key: e.key, Secondary: e.secondary})
 			if !e.secondary {
 				names = append(names, e.name)
