@@ -265,6 +265,7 @@ func (db *DB) NextDelivery(ctx context.Context) (time.Time, error) {
 type DeliveryFilter struct {
 	Status     storyline.DeliveryStatus // "" for every status
 	DigestKeys []string                 // only these digests, when not nil
+	IDs        []int64                  // only these deliveries, when not nil
 	Limit      int                      // 0 for no limit
 }
 
@@ -278,6 +279,13 @@ func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]storyline.Del
 		}
 		q += ` AND digest_key IN (SELECT value FROM json_each(?))`
 		args = append(args, stringsJSON(f.DigestKeys))
+	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return nil, nil
+		}
+		q += ` AND id IN (SELECT value FROM json_each(?))`
+		args = append(args, int64sJSON(f.IDs))
 	}
 	q += ` ORDER BY id DESC`
 	if f.Limit > 0 {

@@ -255,6 +255,9 @@ func TestClaimLeaseFinishRequeue(t *testing.T) {
 	if err != nil || len(dead) != 1 || dead[0].LastError != "HTTP 404" {
 		t.Fatalf("dead = %+v, %v", dead, err)
 	}
+	if byID, err := db.Deliveries(ctx, DeliveryFilter{IDs: []int64{dead[0].ID}}); err != nil || len(byID) != 1 || byID[0].ID != dead[0].ID {
+		t.Errorf("by id = %+v, %v", byID, err)
+	}
 	if next, _ := db.NextDelivery(ctx); !next.IsZero() {
 		t.Errorf("NextDelivery with nothing pending = %v", next)
 	}
