@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -32,12 +33,27 @@ type DB interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 }
 
-// Pipeline stores polls. It is safe for concurrent use: the database
-// serialises the transactions.
+// Pipeline stores polls. It is safe for concurrent use: polls that arrive
+// while a transaction is committing are stored together in the next one
+// (group commit), so many small polls cost few transactions.
 type Pipeline struct {
 	db  DB
 	log *slog.Logger
+
+	mu      sync.Mutex
+	pending []*request
+	writing bool
 }
+
+type request struct {
+	poll  Poll
+	stats Stats
+	err   error
+	done  chan struct{}
+}
+
+// maxBatchItems bounds one group commit, so that a transaction stays short.
+const maxBatchItems = 4000
 
 // New returns a pipeline writing to db.
 func New(db DB, log *slog.Logger) *Pipeline {
@@ -67,34 +83,102 @@ type Poll struct {
 	Items   []storyline.Item
 	Backlog bool // the feed's first poll: its stories are marked as backlog
 	At      time.Time
+
+	stateOnly bool // no items to store, only the feed's state
 }
 
-// Store saves a poll's items and the feed's new state in one transaction, so
-// that a crash can never record the fetch (and its ETag) without its stories.
+// Store saves a poll's items and the feed's new state in the same
+// transaction, so that a crash can never record the fetch (and its ETag)
+// without its stories. The first caller to find no transaction running
+// commits everything queued meanwhile; the others wait for it. Writes are
+// not abandoned half-way when ctx ends: they are short, and finishing them
+// keeps the feed's state consistent with its stories.
 func (p *Pipeline) Store(ctx context.Context, poll Poll) (Stats, error) {
-	items := byPublished(poll.Items)
-	var stats Stats
-	err := p.db.Update(ctx, func(tx Tx) error {
-		stats = Stats{}
-		feedID, err := tx.FeedID(ctx, poll.State.Name, poll.State.URL)
-		if err != nil {
-			return err
-		}
-		for i := range items {
-			st, err := p.apply(ctx, tx, feedID, &items[i], poll.At, poll.Backlog)
-			if err != nil {
-				return fmt.Errorf("feed %s: %w", poll.State.Name, err)
-			}
-			stats.add(st)
-		}
-		return tx.SaveFeedState(ctx, poll.State)
-	})
-	return stats, err
+	r := &request{poll: poll, done: make(chan struct{})}
+	p.mu.Lock()
+	p.pending = append(p.pending, r)
+	if p.writing {
+		p.mu.Unlock()
+		<-r.done
+		return r.stats, r.err
+	}
+	p.writing = true
+	for len(p.pending) > 0 {
+		batch := takeBatch(&p.pending)
+		p.mu.Unlock()
+		p.commit(context.WithoutCancel(ctx), batch)
+		p.mu.Lock()
+	}
+	p.writing = false
+	p.mu.Unlock()
+	return r.stats, r.err
 }
 
 // SaveState records a fetch that brought no items (304, or an error).
 func (p *Pipeline) SaveState(ctx context.Context, st storyline.FeedState) error {
-	return p.db.Update(ctx, func(tx Tx) error { return tx.SaveFeedState(ctx, st) })
+	_, err := p.Store(ctx, Poll{State: st, stateOnly: true})
+	return err
+}
+
+// takeBatch removes from the queue the requests of the next transaction.
+func takeBatch(queue *[]*request) []*request {
+	q := *queue
+	n, items := 0, 0
+	for n < len(q) && (n == 0 || items+len(q[n].poll.Items) <= maxBatchItems) {
+		items += len(q[n].poll.Items)
+		n++
+	}
+	*queue = q[n:]
+	return q[:n:n]
+}
+
+// commit stores a batch in one transaction. If it fails, each poll is
+// retried alone, so that one bad poll cannot fail the others.
+func (p *Pipeline) commit(ctx context.Context, batch []*request) {
+	defer func() {
+		for _, r := range batch {
+			close(r.done)
+		}
+	}()
+	err := p.db.Update(ctx, func(tx Tx) error {
+		for _, r := range batch {
+			if r.stats, r.err = p.store(ctx, tx, r.poll); r.err != nil {
+				return r.err
+			}
+		}
+		return nil
+	})
+	if err == nil || len(batch) == 1 {
+		for _, r := range batch {
+			r.err = err
+		}
+		return
+	}
+	for _, r := range batch {
+		r.err = p.db.Update(ctx, func(tx Tx) error {
+			var err error
+			r.stats, err = p.store(ctx, tx, r.poll)
+			return err
+		})
+	}
+}
+
+func (p *Pipeline) store(ctx context.Context, tx Tx, poll Poll) (Stats, error) {
+	var stats Stats
+	if !poll.stateOnly {
+		feedID, err := tx.FeedID(ctx, poll.State.Name, poll.State.URL)
+		if err != nil {
+			return stats, err
+		}
+		for _, it := range byPublished(poll.Items) {
+			st, err := p.apply(ctx, tx, feedID, &it, poll.At, poll.Backlog)
+			if err != nil {
+				return stats, fmt.Errorf("feed %s: %w", poll.State.Name, err)
+			}
+			stats.add(st)
+		}
+	}
+	return stats, tx.SaveFeedState(ctx, poll.State)
 }
 
 // Archived is an item read from a file for ingest, with the feed it belongs to.

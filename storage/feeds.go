@@ -57,7 +57,7 @@ func (db *DB) FeedStates(ctx context.Context) ([]storyline.FeedState, error) {
 // An existing feed keeps its URL: only a fetch (SaveFeedState) changes it.
 func (tx *Tx) FeedID(ctx context.Context, name, url string) (int64, error) {
 	var id int64
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO feeds(name, url) VALUES (?, ?)
+	err := tx.queryRow(ctx, `INSERT INTO feeds(name, url) VALUES (?, ?)
 		ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id`, name, url).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("storage: feed %s: %w", name, err)
@@ -67,7 +67,7 @@ func (tx *Tx) FeedID(ctx context.Context, name, url string) (int64, error) {
 
 // SaveFeedState stores the fetch state of a feed, creating it if needed.
 func (tx *Tx) SaveFeedState(ctx context.Context, st storyline.FeedState) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO feeds(`+feedColumns+`)
+	_, err := tx.exec(ctx, `INSERT INTO feeds(`+feedColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(name) DO UPDATE SET url = excluded.url, title = excluded.title,
 			etag = excluded.etag, last_modified = excluded.last_modified, polls = excluded.polls,

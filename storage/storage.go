@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -28,12 +29,68 @@ var migrations embed.FS
 type DB struct {
 	w *sql.DB // the single writer
 	r *sql.DB // readers
+
+	mu     sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared once on the writer connection
+	wanted map[string]bool      // to prepare after the current transaction
 }
 
 // Tx is one write transaction. Methods of the pipeline's stores hang off it so
 // that everything one poll changes commits or rolls back together.
 type Tx struct {
 	tx *sql.Tx
+	db *DB
+}
+
+// The driver does not cache statements, and parsing SQL costs more than
+// running these small ones, so the writer's statements are prepared once.
+// The single writer connection is busy inside a transaction, so a statement
+// not yet prepared runs unprepared there and is prepared after the commit.
+func (tx *Tx) stmt(q string) *sql.Stmt {
+	tx.db.mu.Lock()
+	defer tx.db.mu.Unlock()
+	s, ok := tx.db.stmts[q]
+	if !ok {
+		tx.db.wanted[q] = true
+	}
+	return s
+}
+
+// prepareWanted prepares the statements transactions asked for.
+func (db *DB) prepareWanted(ctx context.Context) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	for q := range db.wanted {
+		if s, err := db.w.PrepareContext(ctx, q); err == nil {
+			db.stmts[q] = s
+		}
+		delete(db.wanted, q)
+	}
+}
+
+// exec and queryRow run a statement in the transaction, prepared if it can be.
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s := tx.stmt(q); s != nil {
+		return tx.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, q, args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := tx.stmt(q); s != nil {
+		return tx.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, q, args...)
+}
+
+// flushFTS indexes the stories queued by the triggers, in one statement.
+func (tx *Tx) flushFTS(ctx context.Context) error {
+	if _, err := tx.exec(ctx, `INSERT INTO stories_fts(rowid, title, summary, content)
+		SELECT s.id, s.title, s.summary, s.content FROM fts_queue q JOIN stories s ON s.id = q.id`); err != nil {
+		return fmt.Errorf("storage: full-text index: %w", err)
+	}
+	_, err := tx.exec(ctx, `DELETE FROM fts_queue`)
+	return err
 }
 
 // Open opens (creating it 0600 if needed) and migrates the database at path.
@@ -67,7 +124,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	db := &DB{w: w, r: r}
+	db := &DB{w: w, r: r, stmts: make(map[string]*sql.Stmt), wanted: make(map[string]bool)}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("storage: %s: %w", file, err)
@@ -77,23 +134,36 @@ func Open(ctx context.Context, file string) (*DB, error) {
 
 // Close closes both pools. In WAL mode the last close checkpoints the log.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	for _, s := range db.stmts {
+		s.Close()
+	}
+	db.stmts = nil
+	db.mu.Unlock()
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 
 // Update runs fn in one immediate write transaction: committed when fn returns
-// nil, rolled back otherwise.
+// nil, rolled back otherwise. Stories written in it are full-text indexed
+// before the commit.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
-	if err := fn(&Tx{tx: tx}); err != nil {
+	t := &Tx{tx: tx, db: db}
+	if err := fn(t); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := t.flushFTS(ctx); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit: %w", err)
 	}
+	db.prepareWanted(ctx)
 	return nil
 }
 
@@ -150,18 +220,28 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = db.Update(ctx, func(tx *Tx) error {
-			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
-			return err
-		})
+		err = db.migration(ctx, string(body), m.version)
 		if err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
 	return nil
+}
+
+// migration applies one migration and records its version, atomically.
+func (db *DB) migration(ctx context.Context, body string, version int) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Times are stored as Unix seconds; 0 stands for "never".

@@ -14,7 +14,7 @@ import (
 // Sighting finds the story a feed already carried under its item key.
 // It returns id 0 when the feed has no such item.
 func (tx *Tx) Sighting(ctx context.Context, feedID int64, key string) (id int64, hash string, err error) {
-	err = tx.tx.QueryRowContext(ctx, `SELECT s.id, s.hash FROM sightings g JOIN stories s ON s.id = g.story_id
+	err = tx.queryRow(ctx, `SELECT s.id, s.hash FROM sightings g JOIN stories s ON s.id = g.story_id
 		WHERE g.feed_id = ? AND g.item_key = ?`, feedID, key).Scan(&id, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", nil
@@ -31,7 +31,7 @@ func (tx *Tx) StoryByCanonical(ctx context.Context, canonical string) (int64, er
 		return 0, nil
 	}
 	var id int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT id FROM stories WHERE url = ? AND url <> '' ORDER BY id LIMIT 1`, canonical).Scan(&id)
+	err := tx.queryRow(ctx, `SELECT id FROM stories WHERE url = ? AND url <> '' ORDER BY id LIMIT 1`, canonical).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -43,7 +43,7 @@ func (tx *Tx) StoryByCanonical(ctx context.Context, canonical string) (int64, er
 
 // InsertStory stores a new story first seen in feedID and sets s.ID.
 func (tx *Tx) InsertStory(ctx context.Context, s *storyline.Story, feedID int64, hash string) error {
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO stories(url, link, source, title, summary, content,
+	err := tx.queryRow(ctx, `INSERT INTO stories(url, link, source, title, summary, content,
 		author, categories, hash, published, first_seen, updated, feed_id, backlog)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		s.Canonical, s.URL, s.Source, s.Title, s.Summary, s.Content, s.Author,
@@ -57,7 +57,7 @@ func (tx *Tx) InsertStory(ctx context.Context, s *storyline.Story, feedID int64,
 
 // UpdateStoryText replaces the text of a story whose feed edited it.
 func (tx *Tx) UpdateStoryText(ctx context.Context, s *storyline.Story, hash string, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE stories SET title = ?, summary = ?, content = ?, author = ?,
+	_, err := tx.exec(ctx, `UPDATE stories SET title = ?, summary = ?, content = ?, author = ?,
 		categories = ?, hash = ?, updated = ? WHERE id = ?`,
 		s.Title, s.Summary, s.Content, s.Author, strings.Join(s.Categories, "\n"), hash, unix(at), s.ID)
 	if err != nil {
@@ -68,7 +68,7 @@ func (tx *Tx) UpdateStoryText(ctx context.Context, s *storyline.Story, hash stri
 
 // AddSighting records that feedID carries story id under key.
 func (tx *Tx) AddSighting(ctx context.Context, feedID int64, key string, id int64, link string, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sightings(feed_id, item_key, story_id, link, first_seen)
+	_, err := tx.exec(ctx, `INSERT INTO sightings(feed_id, item_key, story_id, link, first_seen)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, feedID, key, id, link, unix(at))
 	if err != nil {
 		return fmt.Errorf("storage: sighting: %w", err)

@@ -180,6 +180,9 @@ func (w *Watcher) Poll(ctx context.Context, f Feed, force bool) (Result, error) 
 	return res, err
 }
 
+// Close releases the fetcher's idle connections.
+func (w *Watcher) Close() { w.fetch.Close() }
+
 func (w *Watcher) observe(r Result) {
 	if w.Observe != nil {
 		w.Observe(r)

@@ -121,6 +121,7 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer w.Close()
 	poll := func() (int, int, int) {
 		results, err := w.PollAll(ctx, feeds, true)
 		var stored, items, failed int

@@ -59,6 +59,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer w.Close() // before the server closes: idle keep-alive connections would hold it up
 	fmt.Fprintf(a.stdout, "storyline demo: %d sample feeds on %s, database %s\n", len(feeds), srv.URL("")[:len(srv.URL(""))-5], cfg.Storage.Path)
 
 	fmt.Fprintln(a.stdout, "\n== Poll 1: first look at each feed (its stories are backlog, kept out of digests)")
