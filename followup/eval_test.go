@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -311,39 +312,56 @@ func (f figures) String() string {
 		f.precision, f.recall, f.f1, f.tp, f.predicted, f.gold, f.hard, f.distractorLinks, f.cancelFound, f.cancelGold, f.cancelRight, f.unresolvedWrong)
 }
 
-// TestEvalDev runs extraction and matching over the development set in
-// memory and checks the targets: precision >= 0.90, recall >= 0.85, no
-// hard negative linked, cancellations marked cancelled or postponed.
+// TestEvalDev ingests the development set in publication order, links it
+// (in memory, and through a fresh SQLite database with the Linker as the
+// pipeline does), and checks the targets: precision >= 0.90, recall >= 0.85,
+// no hard negative linked, cancellations marked cancelled or postponed. With
+// python3 at hand it also prints the figure of the project's scorer,
+// ../shared/eval/score_followups.py, run on the threads JSON.
 func TestEvalDev(t *testing.T) {
 	dir := sharedDir(t, "eval/followups-dev")
 	files, err := filepath.Glob(filepath.Join(dir, "feeds", "*.xml"))
 	if err != nil || len(files) == 0 {
 		t.Skipf("no feeds in %s", dir)
 	}
-	stories := loadFeeds(t, files)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	views := runInMemory(stories, followup.DefaultOptions(), now)
-	out, err := json.MarshalIndent(views, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := os.Getenv("FOLLOWUP_THREADS_OUT"); p != "" {
-		if err := os.WriteFile(p, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f := score(t, filepath.Join(dir, "labels.json"), out)
-	for _, p := range f.falseLinks {
-		t.Logf("false link: %s -> %s", p[0], p[1])
-	}
-	for _, p := range f.missed {
-		t.Logf("missed link: %s -> %s", p[0], p[1])
-	}
-	for _, p := range f.hardHits {
-		t.Logf("hard negative linked: %s -> %s", p[0], p[1])
-	}
-	t.Log(f)
-	if f.precision < 0.90 || f.recall < 0.85 || f.hard > 0 || f.cancelRight < f.cancelGold {
-		t.Errorf("below target: %v", f)
+	for name, run := range runners() {
+		t.Run(name, func(t *testing.T) {
+			views := run(t, loadFeeds(t, files), followup.DefaultOptions(), now)
+			out, err := json.MarshalIndent(views, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			threadsFile := filepath.Join(t.TempDir(), "threads.json")
+			if p := os.Getenv("FOLLOWUP_THREADS_OUT"); p != "" {
+				threadsFile = p
+			}
+			if err := os.WriteFile(threadsFile, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f := score(t, filepath.Join(dir, "labels.json"), out)
+			for _, p := range f.falseLinks {
+				t.Logf("false link: %s -> %s", p[0], p[1])
+			}
+			for _, p := range f.missed {
+				t.Logf("missed link: %s -> %s", p[0], p[1])
+			}
+			for _, p := range f.hardHits {
+				t.Logf("hard negative linked: %s -> %s", p[0], p[1])
+			}
+			t.Log(f)
+			if py, err := exec.LookPath("python3"); err == nil {
+				cmd := exec.Command(py, filepath.Join(dir, "..", "score_followups.py"), filepath.Join(dir, "labels.json"), threadsFile)
+				res, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Errorf("scorer: %v\n%s", err, res)
+				}
+				lines := strings.Split(strings.TrimSpace(string(res)), "\n")
+				t.Logf("score_followups.py: %s", lines[len(lines)-1])
+			}
+			if f.precision < 0.90 || f.recall < 0.85 || f.hard > 0 || f.cancelRight < f.cancelGold {
+				t.Errorf("below target: %v", f)
+			}
+		})
 	}
 }

@@ -16,9 +16,15 @@ import (
 func TestSeedScenario(t *testing.T) {
 	dir := sharedDir(t, "fixtures/seed-scenario")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
-	stories := loadFeeds(t, files)
 	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	views := runInMemory(stories, followup.DefaultOptions(), now)
+	for name, run := range runners() {
+		t.Run(name, func(t *testing.T) {
+			checkSeed(t, run(t, loadFeeds(t, files), followup.DefaultOptions(), now))
+		})
+	}
+}
+
+func checkSeed(t *testing.T, views []followup.ThreadView) {
 	for _, v := range views {
 		exp := "null"
 		if v.Event.Expected != nil {

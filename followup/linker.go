@@ -1,0 +1,196 @@
+package followup
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// Store is what the linker needs from storage. *storage.Tx implements it,
+// so that a story's events, index rows and links commit with the story.
+type Store interface {
+	// SaveAnticipation stores a (with a.StoryID set), indexed by class and
+	// core actor keys until openUntil, and sets a.ID.
+	SaveAnticipation(ctx context.Context, a *storyline.Anticipation, openUntil time.Time) error
+	// AnticipationCandidates returns anticipations of one of classes
+	// naming one of keys, published at or before at and open at at.
+	AnticipationCandidates(ctx context.Context, classes, keys []string, at time.Time, limit int) ([]storyline.Anticipation, error)
+	// SaveOutcomeKeys indexes a story reporting outcomes.
+	SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey) error
+	// OutcomeCandidates returns ids of stories published in [from, to]
+	// indexed under one of classes and one of keys.
+	OutcomeCandidates(ctx context.Context, classes, keys []string, from, to time.Time, limit int) ([]int64, error)
+	// FollowupStories returns stored stories by id.
+	FollowupStories(ctx context.Context, ids []int64) ([]storyline.Story, error)
+	// SaveFollowupLink records a link (keeping the better score of a pair).
+	SaveFollowupLink(ctx context.Context, l storyline.FollowupLink) error
+}
+
+// Candidate limits bound the work per story whatever the store's size.
+const (
+	maxAnticipationCandidates = 200
+	maxOutcomeCandidates      = 200
+)
+
+// Linker links each new story to the anticipations it fulfils, and records
+// what the story itself anticipates.
+type Linker struct {
+	opts Options
+	log  *slog.Logger
+}
+
+// NewLinker returns a linker with the given options (see DefaultOptions).
+func NewLinker(opts Options, log *slog.Logger) *Linker {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Linker{opts: opts, log: log}
+}
+
+// Options returns the linker's options (for Threads and status).
+func (l *Linker) Options() Options { return l.opts }
+
+// Result tells what Process did for one story.
+type Result struct {
+	Anticipations int // events the story anticipates, now stored
+	Links         int // links made, both ways
+}
+
+// Process handles one newly stored story (s.ID set), inside the caller's
+// write transaction, in publication order: the story is checked against
+// the open anticipations published before it, its own anticipations are
+// stored and checked against stories already stored that were published
+// at or after them, and its outcomes are indexed for anticipations to come.
+func (l *Linker) Process(ctx context.Context, st Store, s *storyline.Story) (Result, error) {
+	var res Result
+	an := Analyze(s)
+	if len(an.Outcomes) > 0 && len(an.Keys) > 0 {
+		cands, err := st.AnticipationCandidates(ctx, classesFulfilledBy(an.Outcomes), an.Keys, an.Published, maxAnticipationCandidates)
+		if err != nil {
+			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+		}
+		for i := range cands {
+			a := &cands[i]
+			if a.StoryID == s.ID || a.StoryID == s.DuplicateOf {
+				continue
+			}
+			m, ok := l.opts.Score(a, an)
+			if !ok {
+				continue
+			}
+			if err := l.link(ctx, st, a, s.ID, m); err != nil {
+				return res, err
+			}
+			res.Links++
+		}
+	}
+	for i := range an.Events {
+		a := &an.Events[i]
+		a.StoryID = s.ID
+		_, openUntil := l.opts.SearchRange(a)
+		if err := st.SaveAnticipation(ctx, a, openUntil); err != nil {
+			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+		}
+		res.Anticipations++
+	}
+	if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, an.OutcomeKeys()); err != nil {
+		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+	}
+	// Stories stored before this one but published at or after it (ties,
+	// late feeds) may already report what it anticipates.
+	for i := range an.Events {
+		a := &an.Events[i]
+		from, to := l.opts.SearchRange(a)
+		ids, err := st.OutcomeCandidates(ctx, classesFulfilling(a.Class), a.CoreKeys(), from, to, maxOutcomeCandidates)
+		if err != nil {
+			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+		}
+		ids = without(ids, s.ID, s.DuplicateOf)
+		if len(ids) == 0 {
+			continue
+		}
+		stories, err := st.FollowupStories(ctx, ids)
+		if err != nil {
+			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+		}
+		for j := range stories {
+			o := &stories[j]
+			if o.DuplicateOf == s.ID {
+				continue
+			}
+			m, ok := l.opts.Score(a, Analyze(o))
+			if !ok {
+				continue
+			}
+			if err := l.link(ctx, st, a, o.ID, m); err != nil {
+				return res, err
+			}
+			res.Links++
+		}
+	}
+	return res, nil
+}
+
+func (l *Linker) link(ctx context.Context, st Store, a *storyline.Anticipation, storyID int64, m Match) error {
+	err := st.SaveFollowupLink(ctx, storyline.FollowupLink{
+		AnticipationID: a.ID, StoryID: storyID, Relation: m.Relation, Score: m.Score, Explanation: m.Explanation,
+	})
+	if err != nil {
+		return fmt.Errorf("followup: link %d -> %d: %w", a.ID, storyID, err)
+	}
+	l.log.Debug("follow-up linked", "event", a.ID, "summary", a.Summary, "story", storyID,
+		"relation", m.Relation, "score", m.Score, "why", m.Explanation)
+	return nil
+}
+
+// classesFulfilledBy lists the anticipated classes the outcomes can fulfil.
+func classesFulfilledBy(outs []Outcome) []string {
+	seen := map[string]bool{}
+	for _, o := range outs {
+		seen[o.Class] = true
+		for ant, rel := range relatedClasses {
+			if _, ok := rel[o.Class]; ok {
+				seen[ant] = true
+			}
+		}
+	}
+	return sortedKeys(seen)
+}
+
+// classesFulfilling lists the outcome classes that can fulfil class.
+func classesFulfilling(class string) []string {
+	seen := map[string]bool{class: true}
+	for c := range relatedClasses[class] {
+		seen[c] = true
+	}
+	return sortedKeys(seen)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func without(ids []int64, skip ...int64) []int64 {
+	out := ids[:0]
+	for _, id := range ids {
+		drop := false
+		for _, s := range skip {
+			if s != 0 && id == s {
+				drop = true
+			}
+		}
+		if !drop {
+			out = append(out, id)
+		}
+	}
+	return out
+}

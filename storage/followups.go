@@ -1,0 +1,250 @@
+package storage
+
+// Follow-up linking (migration 0002): anticipated events, the index of
+// stories reporting outcomes, and the links. *Tx implements followup.Store
+// inside the pipeline's transaction; (*DB).Threads reads them back.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// followupList passes a list as one JSON array parameter (read with json_each).
+func followupList[T string | int64](xs []T) string {
+	b, _ := json.Marshal(xs) // cannot fail for strings and integers
+	return string(b)
+}
+
+const anticipationColumns = `e.id, e.story_id, e.published, e.summary, e.actors, e.action, e.class,
+	e.win_from, e.win_to, e.evidence`
+
+func scanAnticipation(row interface{ Scan(...any) error }) (storyline.Anticipation, error) {
+	var a storyline.Anticipation
+	var pub, from, to int64
+	var actors string
+	if err := row.Scan(&a.ID, &a.StoryID, &pub, &a.Summary, &actors, &a.Action, &a.Class, &from, &to, &a.Evidence); err != nil {
+		return a, err
+	}
+	a.Published, a.From, a.To = fromUnix(pub), fromUnix(from), fromUnix(to)
+	if err := json.Unmarshal([]byte(actors), &a.Actors); err != nil {
+		return a, fmt.Errorf("actors of event %d: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+// SaveAnticipation stores an anticipated event of a stored story, indexed
+// under its class and core actor keys until openUntil (the last time a
+// story can report its outcome), and sets a.ID.
+func (tx *Tx) SaveAnticipation(ctx context.Context, a *storyline.Anticipation, openUntil time.Time) error {
+	actors, err := json.Marshal(a.Actors)
+	if err != nil {
+		return fmt.Errorf("storage: anticipation actors: %w", err)
+	}
+	err = tx.tx.QueryRowContext(ctx, `INSERT INTO followup_events(story_id, published, summary, actors, action,
+		class, win_from, win_to, open_until, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.StoryID, unix(a.Published), a.Summary, string(actors), a.Action, a.Class, unix(a.From), unix(a.To),
+		unix(openUntil), a.Evidence).Scan(&a.ID)
+	if err != nil {
+		return fmt.Errorf("storage: save anticipation: %w", err)
+	}
+	_, err = tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO followup_event_keys(class, key, open_until, event_id)
+		SELECT ?, value, ?, ? FROM json_each(?)`, a.Class, unix(openUntil), a.ID, followupList(a.CoreKeys()))
+	if err != nil {
+		return fmt.Errorf("storage: index anticipation: %w", err)
+	}
+	return nil
+}
+
+// AnticipationCandidates returns up to limit anticipations of one of
+// classes, with a core actor key among keys, published at or before at and
+// still open at at: the events a story published at at may report on.
+func (tx *Tx) AnticipationCandidates(ctx context.Context, classes, keys []string, at time.Time, limit int) ([]storyline.Anticipation, error) {
+	if len(classes) == 0 || len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT `+anticipationColumns+` FROM followup_events e
+		WHERE e.id IN (SELECT k.event_id FROM followup_event_keys k
+			WHERE k.class IN (SELECT value FROM json_each(?1)) AND k.key IN (SELECT value FROM json_each(?2))
+			AND k.open_until >= ?3)
+		AND e.published <= ?3
+		ORDER BY e.published DESC, e.id DESC LIMIT `+fmt.Sprint(max(limit, 1)),
+		followupList(classes), followupList(keys), unix(at))
+	if err != nil {
+		return nil, fmt.Errorf("storage: anticipation candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []storyline.Anticipation
+	for rows.Next() {
+		a, err := scanAnticipation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: anticipation candidates: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SaveOutcomeKeys indexes a story that reports outcomes under (class, actor key) pairs.
+func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	pairs := make([]string, 0, 2*len(keys))
+	for _, k := range keys {
+		pairs = append(pairs, k.Class, k.Key)
+	}
+	_, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO followup_outcome_keys(class, key, published, story_id)
+		SELECT c.value, k.value, ?, ? FROM json_each(?) c JOIN json_each(?) k ON k.key = c.key + 1
+		WHERE c.key % 2 = 0`, unix(published), storyID, followupList(pairs), followupList(pairs))
+	if err != nil {
+		return fmt.Errorf("storage: index outcomes of story %d: %w", storyID, err)
+	}
+	return nil
+}
+
+// OutcomeCandidates returns up to limit ids of stories published in
+// [from, to] that report an outcome of one of classes naming one of keys.
+func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, from, to time.Time, limit int) ([]int64, error) {
+	if len(classes) == 0 || len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT DISTINCT story_id FROM followup_outcome_keys
+		WHERE class IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?))
+		AND published BETWEEN ? AND ? ORDER BY story_id LIMIT `+fmt.Sprint(max(limit, 1)),
+		followupList(classes), followupList(keys), unix(from), unix(to))
+	if err != nil {
+		return nil, fmt.Errorf("storage: outcome candidates: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("storage: outcome candidates: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// FollowupStories returns the stories with the given ids, with the fields
+// follow-up matching reads (id, link, text, times).
+func (tx *Tx) FollowupStories(ctx context.Context, ids []int64) ([]storyline.Story, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, url, link, title, summary, content, published, first_seen,
+		COALESCE(duplicate_of, 0) FROM stories WHERE id IN (SELECT value FROM json_each(?)) ORDER BY published, id`,
+		followupList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: follow-up stories: %w", err)
+	}
+	defer rows.Close()
+	var out []storyline.Story
+	for rows.Next() {
+		var s storyline.Story
+		var pub, seen int64
+		if err := rows.Scan(&s.ID, &s.Canonical, &s.URL, &s.Title, &s.Summary, &s.Content, &pub, &seen, &s.DuplicateOf); err != nil {
+			return nil, fmt.Errorf("storage: follow-up stories: %w", err)
+		}
+		s.Published, s.FirstSeen = fromUnix(pub), fromUnix(seen)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// SaveFollowupLink links an anticipation to an outcome story; a second link
+// of the same pair keeps the higher score.
+func (tx *Tx) SaveFollowupLink(ctx context.Context, l storyline.FollowupLink) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO followup_links(event_id, story_id, relation, score, explanation)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id, story_id) DO UPDATE SET relation = excluded.relation,
+		score = excluded.score, explanation = excluded.explanation WHERE excluded.score > followup_links.score`,
+		l.AnticipationID, l.StoryID, string(l.Relation), l.Score, l.Explanation)
+	if err != nil {
+		return fmt.Errorf("storage: save follow-up link: %w", err)
+	}
+	return nil
+}
+
+// ThreadFilter selects threads to read.
+type ThreadFilter struct {
+	Since time.Time // anticipations published at or after; zero for all
+	Limit int       // newest first when set; 0 for all
+}
+
+// Threads returns anticipated events with their story and linked outcomes,
+// in the anticipating stories' publication order (the newest Limit when
+// set). Statuses depend on the clock and are computed by the caller
+// (followup.Threads).
+func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, error) {
+	q := `SELECT ` + anticipationColumns + `, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published
+		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ?`
+	if f.Limit > 0 {
+		q = `SELECT * FROM (` + q + ` ORDER BY e.published DESC, e.id DESC LIMIT ` + fmt.Sprint(f.Limit) + `)`
+	}
+	q += ` ORDER BY 3, 1`
+	rows, err := db.r.QueryContext(ctx, q, unix(f.Since))
+	if err != nil {
+		return nil, fmt.Errorf("storage: threads: %w", err)
+	}
+	var out []storyline.Thread
+	index := map[int64]int{}
+	for rows.Next() {
+		var t storyline.Thread
+		var pub int64
+		a, err := scanAnticipation(scanner(func(dest ...any) error {
+			return rows.Scan(append(dest, &t.Story.ID, &t.Story.URL, &t.Story.Title, &pub)...)
+		}))
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("storage: threads: %w", err)
+		}
+		t.Anticipation = a
+		t.Story.Published = fromUnix(pub)
+		index[a.ID] = len(out)
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return nil, fmt.Errorf("storage: threads: %w", err)
+	}
+	rows.Close()
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(out))
+	for _, t := range out {
+		ids = append(ids, t.Anticipation.ID)
+	}
+	lrows, err := db.r.QueryContext(ctx, `SELECT l.event_id, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
+		s.title, s.published, l.relation, l.score, l.explanation
+		FROM followup_links l JOIN stories s ON s.id = l.story_id
+		WHERE l.event_id IN (SELECT value FROM json_each(?)) ORDER BY s.published, s.id`, followupList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: thread outcomes: %w", err)
+	}
+	defer lrows.Close()
+	for lrows.Next() {
+		var ev, pub int64
+		var o storyline.ThreadOutcome
+		var rel string
+		if err := lrows.Scan(&ev, &o.Story.ID, &o.Story.URL, &o.Story.Title, &pub, &rel, &o.Score, &o.Explanation); err != nil {
+			return nil, fmt.Errorf("storage: thread outcomes: %w", err)
+		}
+		o.Story.Published = fromUnix(pub)
+		o.Relation = storyline.Relation(rel)
+		if i, ok := index[ev]; ok {
+			out[i].Outcomes = append(out[i].Outcomes, o)
+		}
+	}
+	return out, lrows.Err()
+}
+
+// scanner adapts a function to the Scan method scanAnticipation expects.
+type scanner func(dest ...any) error
+
+func (f scanner) Scan(dest ...any) error { return f(dest...) }
