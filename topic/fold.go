@@ -59,48 +59,62 @@ type tokenizer struct {
 	buf []byte
 }
 
+// asciiFold maps an ASCII byte to its folded form, 0 for a separator.
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c] = c
+		t[c-'a'+'A'] = c
+	}
+	return t
+}()
+
 // each calls fn for every word of s, in order, with positions 0, 1, 2, ...
-// A word whose runes all fold to nothing (a lone combining accent) is
-// skipped, as SQLite skips it.
+// and returns the number of words. A word whose runes all fold to nothing
+// (a lone combining accent) is skipped, as SQLite skips it.
 func (tz *tokenizer) each(s string, fn func(pos int, t token)) int {
 	pos := 0
 	i := 0
 	for i < len(s) {
 		// Skip separators.
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if isSep(r) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiFold[c] == 0 {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(s[i:]); isSep(r) {
 			i += size
 			continue
 		}
 		start := i
-		tz.buf = tz.buf[:0]
+		buf := tz.buf[:0]
 		for i < len(s) {
-			r, size = rune(s[i]), 1
-			if r >= utf8.RuneSelf {
-				r, size = utf8.DecodeRuneInString(s[i:])
+			c := s[i]
+			if c < utf8.RuneSelf {
+				f := asciiFold[c]
+				if f == 0 {
+					break
+				}
+				buf = append(buf, f)
+				i++
+				continue
 			}
+			r, size := utf8.DecodeRuneInString(s[i:])
 			if isSep(r) {
 				break
 			}
 			i += size
-			if r < utf8.RuneSelf {
-				if 'A' <= r && r <= 'Z' {
-					r += 'a' - 'A'
-				}
-				tz.buf = append(tz.buf, byte(r))
-				continue
-			}
 			if f := foldRune(r); f >= 0 {
-				tz.buf = utf8.AppendRune(tz.buf, f)
+				buf = utf8.AppendRune(buf, f)
 			}
 		}
-		if len(tz.buf) == 0 {
+		tz.buf = buf
+		if len(buf) == 0 {
 			continue
 		}
-		fn(pos, token{word: tz.buf, start: start, end: i})
+		fn(pos, token{word: buf, start: start, end: i})
 		pos++
 	}
 	return pos

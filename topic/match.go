@@ -57,6 +57,10 @@ type Set struct {
 
 	vocab  map[string]int32 // whole words
 	prefix map[string]int32 // word* prefixes
+	// Bit filters spare most text words a map lookup: by a hash of the
+	// whole word, and by the first two bytes for prefixes.
+	wordBits   [1 << 10]uint64
+	prefixBits [1 << 10]uint64
 	plens  []int            // the distinct byte lengths of prefix keys, ascending
 	nids   int
 	parts  partMask // the parts some query looks at
@@ -72,7 +76,16 @@ type cnode struct {
 	parts  partMask
 	ids    []int32 // nWords: the id of each word (the last may be a prefix)
 	joined int32   // nWords: the id of the hyphen-joined form, -1 if none
+	order  []int   // AND, OR: kids cheapest first, for evaluation
+	cost   int
 }
+
+// Relative evaluation costs: word lookups are cheap, regexes are not.
+const (
+	costWords = 1
+	costFeed  = 2
+	costRegex = 20
+)
 
 // NewSet compiles topics into a Set.
 func NewSet(topics ...*Topic) *Set {
@@ -109,10 +122,19 @@ func (s *Set) compile(n *node) cnode {
 	c := cnode{kind: n.kind, n: n, parts: fieldParts(n.field), joined: -1}
 	switch n.kind {
 	case nAnd, nOr, nNot:
-		for _, k := range n.kids {
+		for i, k := range n.kids {
 			c.kids = append(c.kids, s.compile(k))
+			c.order = append(c.order, i)
+			c.cost += c.kids[i].cost
 		}
+		// Evaluate cheap kids first so that a failing word spares a regex.
+		sort.SliceStable(c.order, func(a, b int) bool { return c.kids[c.order[a]].cost < c.kids[c.order[b]].cost })
+	case nRegex:
+		c.cost = costRegex
+	case nFeed:
+		c.cost = costFeed
 	case nWords:
+		c.cost = costWords
 		for i, w := range n.words {
 			c.ids = append(c.ids, s.id(w, n.prefix && i == len(n.words)-1))
 		}
@@ -137,6 +159,11 @@ func (s *Set) id(word string, prefix bool) int32 {
 	id := int32(s.nids)
 	s.nids++
 	m[word] = id
+	if !prefix {
+		setBit(&s.wordBits, hash16([]byte(word)))
+	} else {
+		setBit(&s.prefixBits, pair16([]byte(word)))
+	}
 	if prefix {
 		l := len(word)
 		if i := sort.SearchInts(s.plens, l); i == len(s.plens) || s.plens[i] != l {
@@ -164,6 +191,23 @@ type doc struct {
 	occs    []occ
 	touched []int32
 	tz      tokenizer
+	lower   [PartCategory]string // lowerASCII of each part, for regex literals
+	lowered [PartCategory]bool
+}
+
+// mayMatch is a quick check before running n's regex over text: false
+// when text cannot contain the literal every match of the regex holds.
+func (d *doc) mayMatch(n *node, p Part, sub int, text string) bool {
+	if n.lit == "" {
+		return true
+	}
+	if p >= PartCategory {
+		return strings.Contains(lowerASCII(text), n.lit)
+	}
+	if !d.lowered[p] {
+		d.lower[p], d.lowered[p] = lowerASCII(text), true
+	}
+	return strings.Contains(d.lower[p], n.lit)
 }
 
 func (s *Set) getDoc(st *storyline.Story) *doc {
@@ -199,14 +243,20 @@ func (s *Set) putDoc(d *doc) {
 	d.touched = d.touched[:0]
 	d.occs = d.occs[:1]
 	d.st = nil
+	d.lower, d.lowered = [PartCategory]string{}, [PartCategory]bool{}
 	s.pool.Put(d)
 }
 
 // index records the vocabulary words of text and returns its word count.
 func (s *Set) index(d *doc, part Part, sub uint16, base int, text string) int {
 	return d.tz.each(text, func(pos int, t token) {
-		if id, ok := s.vocab[string(t.word)]; ok {
-			d.add(id, occ{pos: int32(base + pos), start: int32(t.start), end: int32(t.end), part: part, sub: sub})
+		if hasBit(&s.wordBits, hash16(t.word)) {
+			if id, ok := s.vocab[string(t.word)]; ok {
+				d.add(id, occ{pos: int32(base + pos), start: int32(t.start), end: int32(t.end), part: part, sub: sub})
+			}
+		}
+		if len(s.plens) == 0 || len(t.word) < 2 || !hasBit(&s.prefixBits, pair16(t.word)) {
+			return
 		}
 		for _, l := range s.plens {
 			if l > len(t.word) {
@@ -258,14 +308,14 @@ func (s *Set) Match(st *storyline.Story, sources int) []storyline.TopicHit {
 func (s *Set) eval(c *cnode, d *doc) bool {
 	switch c.kind {
 	case nAnd:
-		for i := range c.kids {
+		for _, i := range c.order {
 			if !s.eval(&c.kids[i], d) {
 				return false
 			}
 		}
 		return true
 	case nOr:
-		for i := range c.kids {
+		for _, i := range c.order {
 			if s.eval(&c.kids[i], d) {
 				return true
 			}
@@ -279,8 +329,8 @@ func (s *Set) eval(c *cnode, d *doc) bool {
 		return found
 	case nRegex:
 		found := false
-		eachText(d.st, c.parts, func(_ Part, _ int, text string) bool {
-			found = c.n.re.MatchString(text)
+		eachText(d.st, c.parts, func(p Part, sub int, text string) bool {
+			found = d.mayMatch(c.n, p, sub, text) && c.n.re.MatchString(text)
 			return !found
 		})
 		return found
@@ -443,9 +493,18 @@ func (s *Set) explain(c *cnode, d *doc, e *Explanation, spans bool) {
 		})
 	case nRegex:
 		eachText(d.st, c.parts, func(p Part, sub int, text string) bool {
+			if !d.mayMatch(c.n, p, sub, text) {
+				return true
+			}
+			if !spans {
+				if c.n.re.MatchString(text) {
+					where |= 1 << p
+				}
+				return true
+			}
 			locs := c.n.re.FindAllStringIndex(text, 20)
 			for _, l := range locs {
-				if l[1] > l[0] && spans {
+				if l[1] > l[0] {
 					e.Spans = append(e.Spans, Span{Part: p, Index: sub, Start: l[0], End: l[1]})
 				}
 			}
@@ -515,3 +574,20 @@ func (e Explanation) SpansIn(part Part, index int) []Span {
 	}
 	return out
 }
+
+// hash16 is FNV-1a folded to 16 bits.
+func hash16(b []byte) uint16 {
+	h := uint32(2166136261)
+	for _, c := range b {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return uint16(h ^ h>>16)
+}
+
+// pair16 is the first two bytes of b (len(b) >= 2); prefixes are at least
+// two runes long, so at least two bytes.
+func pair16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
+
+func setBit(bits *[1 << 10]uint64, h uint16)      { bits[h>>6] |= 1 << (h & 63) }
+func hasBit(bits *[1 << 10]uint64, h uint16) bool { return bits[h>>6]&(1<<(h&63)) != 0 }

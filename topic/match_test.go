@@ -97,6 +97,11 @@ func TestMatchQuery(t *testing.T) {
 		{`/café/`, title("CAFÉ"), true},
 		{`/cafe/`, title("café"), false}, // regexes see accents
 		{`/(?-i)NATO/`, title("nato"), false},
+		// (?i) folds K (Kelvin sign) and ſ (long s) to ASCII: the literal
+		// shortcut must not reject them.
+		{`/kelvin/`, title("\u212Aelvin scale"), true},
+		{`/sanctions/`, title("SANCTIONſ"), true},
+		{`/sanctions/`, title("sanction"), false},
 	}
 	for _, tt := range tests {
 		tp, err := topic.Compile("t", tt.query, topic.Options{})

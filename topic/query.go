@@ -78,6 +78,7 @@ type node struct {
 	joined string
 
 	re   *regexp.Regexp // nRegex
+	lit  string         // nRegex: a lowercase literal every match contains, or ""
 	glob string         // nFeed: lowercased path.Match pattern
 }
 
@@ -512,7 +513,7 @@ func leaf(t tok, field Field) (*node, error) {
 		if err != nil {
 			return nil, &SyntaxError{Col: t.col, Msg: "invalid regex: " + err.Error()}
 		}
-		n.kind, n.re = nRegex, re
+		n.kind, n.re, n.lit = nRegex, re, requiredLiteral(t.text)
 		return n, nil
 	case tPhrase:
 		n.src = `"` + t.text + `"`

@@ -173,3 +173,24 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestRequiredLiteral(t *testing.T) {
+	tests := []struct{ pattern, want string }{
+		{`sanction(s|ed)?\b`, "sanction"},
+		{`Sanction`, "sanction"},
+		{`^breaking:`, "breaking:"},
+		{`(?i)U\.S\.`, "u.s."},
+		{`a+b`, "a"}, // a+ must occur; "b" too, the longer wins on ties by order
+		{`(foo){2}bar`, "foo"},
+		{`foo|bar`, ""},
+		{`x*`, ""},
+		{`(ab)?cde`, "cde"},
+		{`café`, ""}, // not ASCII: no shortcut
+		{`\d+ killed`, " killed"},
+	}
+	for _, tt := range tests {
+		if got := requiredLiteral(tt.pattern); got != tt.want {
+			t.Errorf("requiredLiteral(%q) = %q, want %q", tt.pattern, got, tt.want)
+		}
+	}
+}
