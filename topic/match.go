@@ -61,9 +61,9 @@ type Set struct {
 	// whole word, and by the first two bytes for prefixes.
 	wordBits   [1 << 10]uint64
 	prefixBits [1 << 10]uint64
-	plens  []int            // the distinct byte lengths of prefix keys, ascending
-	nids   int
-	parts  partMask // the parts some query looks at
+	plens      []int // the distinct byte lengths of prefix keys, ascending
+	nids       int
+	parts      partMask // the parts some query looks at
 
 	pool sync.Pool // *doc scratch
 }
