@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math"
 	"net/url"
+	"sort"
 	"sync"
 	"time"
 
@@ -175,9 +176,26 @@ func (w *Watcher) Poll(ctx context.Context, f Feed, force bool) (Result, error) 
 		w.observe(res)
 		return res, w.sink.SaveState(ctx, st)
 	}
-	res.Stats, err = w.sink.Store(ctx, pipeline.Poll{State: st, Items: parsed.Items, Backlog: backlog, At: now})
+	items := parsed.Items
+	if len(items) > MaxItemsPerPoll {
+		w.log.Warn("feed has too many items; keeping the newest", "feed", f.Name, "items", len(items), "kept", MaxItemsPerPoll)
+		items = newest(items, MaxItemsPerPoll)
+	}
+	res.Stats, err = w.sink.Store(ctx, pipeline.Poll{State: st, Items: items, Backlog: backlog, At: now})
 	w.observe(res)
 	return res, err
+}
+
+// MaxItemsPerPoll bounds what one poll stores: real feeds carry tens or
+// hundreds of items, and a feed with 50,000 is a mistake or an attack.
+const MaxItemsPerPoll = 1000
+
+// newest keeps the n most recent items (dated ones by date, then the
+// feed's order, which lists newest first).
+func newest(items []storyline.Item, n int) []storyline.Item {
+	out := append([]storyline.Item(nil), items...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })
+	return out[:n]
 }
 
 // Close releases the fetcher's idle connections.
