@@ -3,6 +3,7 @@ package topic
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -191,23 +192,37 @@ type doc struct {
 	occs    []occ
 	touched []int32
 	tz      tokenizer
-	lower   [PartCategory]string // lowerASCII of each part, for regex literals
+	lower   [PartCategory]string // lowerASCII of each part, for regexes
+	ascii   [PartCategory]bool
 	lowered [PartCategory]bool
 }
 
-// mayMatch is a quick check before running n's regex over text: false
-// when text cannot contain the literal every match of the regex holds.
-func (d *doc) mayMatch(n *node, p Part, sub int, text string) bool {
-	if n.lit == "" {
-		return true
+// regexFor returns the regex to run for n over text (part p) and the text
+// to run it on: the lowercase twin over the lowercased text when text is
+// ASCII, else the case-insensitive regex over text itself. ok is false
+// when text cannot match (it lacks the regex's literal).
+func (d *doc) regexFor(n *node, p Part, text string) (re *regexp.Regexp, on string, ok bool) {
+	if n.lit == "" && n.twin == nil {
+		return n.re, text, true
 	}
-	if p >= PartCategory {
-		return strings.Contains(lowerASCII(text), n.lit)
+	var lower string
+	var ascii bool
+	if p < PartCategory {
+		if !d.lowered[p] {
+			d.lower[p], d.ascii[p] = lowerASCII(text)
+			d.lowered[p] = true
+		}
+		lower, ascii = d.lower[p], d.ascii[p]
+	} else {
+		lower, ascii = lowerASCII(text)
 	}
-	if !d.lowered[p] {
-		d.lower[p], d.lowered[p] = lowerASCII(text), true
+	if n.lit != "" && !strings.Contains(lower, n.lit) {
+		return nil, "", false
 	}
-	return strings.Contains(d.lower[p], n.lit)
+	if ascii && n.twin != nil {
+		return n.twin, lower, true
+	}
+	return n.re, text, true
 }
 
 func (s *Set) getDoc(st *storyline.Story) *doc {
@@ -329,8 +344,9 @@ func (s *Set) eval(c *cnode, d *doc) bool {
 		return found
 	case nRegex:
 		found := false
-		eachText(d.st, c.parts, func(p Part, sub int, text string) bool {
-			found = d.mayMatch(c.n, p, sub, text) && c.n.re.MatchString(text)
+		eachText(d.st, c.parts, func(p Part, _ int, text string) bool {
+			re, on, ok := d.regexFor(c.n, p, text)
+			found = ok && re.MatchString(on)
 			return !found
 		})
 		return found
@@ -493,16 +509,18 @@ func (s *Set) explain(c *cnode, d *doc, e *Explanation, spans bool) {
 		})
 	case nRegex:
 		eachText(d.st, c.parts, func(p Part, sub int, text string) bool {
-			if !d.mayMatch(c.n, p, sub, text) {
+			re, on, ok := d.regexFor(c.n, p, text)
+			if !ok {
 				return true
 			}
 			if !spans {
-				if c.n.re.MatchString(text) {
+				if re.MatchString(on) {
 					where |= 1 << p
 				}
 				return true
 			}
-			locs := c.n.re.FindAllStringIndex(text, 20)
+			// The twin runs on text of the same length: offsets hold.
+			locs := re.FindAllStringIndex(on, 20)
 			for _, l := range locs {
 				if l[1] > l[0] {
 					e.Spans = append(e.Spans, Span{Part: p, Index: sub, Start: l[0], End: l[1]})

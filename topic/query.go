@@ -79,6 +79,7 @@ type node struct {
 
 	re   *regexp.Regexp // nRegex
 	lit  string         // nRegex: a lowercase literal every match contains, or ""
+	twin *regexp.Regexp // nRegex: re for lowercased ASCII text, or nil
 	glob string         // nFeed: lowercased path.Match pattern
 }
 
@@ -513,7 +514,7 @@ func leaf(t tok, field Field) (*node, error) {
 		if err != nil {
 			return nil, &SyntaxError{Col: t.col, Msg: "invalid regex: " + err.Error()}
 		}
-		n.kind, n.re, n.lit = nRegex, re, requiredLiteral(t.text)
+		n.kind, n.re, n.lit, n.twin = nRegex, re, requiredLiteral(t.text), lowerTwin(t.text)
 		return n, nil
 	case tPhrase:
 		n.src = `"` + t.text + `"`

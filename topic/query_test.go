@@ -2,6 +2,8 @@ package topic
 
 import (
 	"errors"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -191,6 +193,51 @@ func TestRequiredLiteral(t *testing.T) {
 	for _, tt := range tests {
 		if got := requiredLiteral(tt.pattern); got != tt.want {
 			t.Errorf("requiredLiteral(%q) = %q, want %q", tt.pattern, got, tt.want)
+		}
+	}
+}
+
+func TestLowerTwin(t *testing.T) {
+	patterns := []struct {
+		pattern string
+		twin    bool
+	}{
+		{`sanction(s|ed)?\b`, true},
+		{`^Breaking:`, true},
+		{`U\.S\.`, true},
+		{`[A-Z]{2,}`, true}, // folded: holds both cases
+		{`\bNATO\b|\bOTAN\b`, true},
+		{`[[:upper:]]+`, true},
+		{`\p{Lu}\w+`, true},
+		{`\d+ (killed|dead)`, true},
+		{`(?-i)NATO`, false}, // case-sensitive letters
+		{`(?-i)[A-Z]`, false},
+		{`(?-i)123`, true}, // no letters: nothing to fold
+		{`café`, false},     // non-ASCII literal
+	}
+	texts := []string{
+		"BREAKING: U.S. sanctions on NATO allies", "Sanctioned firms; 12 killed, 3 DEAD",
+		"breaking: us otan", "NATO nato Nato", "x123y", "ABC def GHi", "sanctionsed",
+	}
+	for _, p := range patterns {
+		twin := lowerTwin(p.pattern)
+		if (twin != nil) != p.twin {
+			t.Errorf("lowerTwin(%q) = %v, want a twin: %v", p.pattern, twin, p.twin)
+			continue
+		}
+		if twin == nil {
+			continue
+		}
+		re := regexp.MustCompile("(?i)" + p.pattern)
+		for _, text := range texts {
+			lower, ascii := lowerASCII(text)
+			if !ascii {
+				t.Fatalf("%q is not ASCII", text)
+			}
+			want := re.FindAllStringIndex(text, -1)
+			if got := twin.FindAllStringIndex(lower, -1); !reflect.DeepEqual(got, want) {
+				t.Errorf("pattern %q on %q: twin %v, regex %v", p.pattern, text, got, want)
+			}
 		}
 	}
 }
