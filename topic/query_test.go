@@ -213,7 +213,7 @@ func TestLowerTwin(t *testing.T) {
 		{`(?-i)NATO`, false}, // case-sensitive letters
 		{`(?-i)[A-Z]`, false},
 		{`(?-i)123`, true}, // no letters: nothing to fold
-		{`café`, false},     // non-ASCII literal
+		{`café`, false},    // non-ASCII literal
 	}
 	texts := []string{
 		"BREAKING: U.S. sanctions on NATO allies", "Sanctioned firms; 12 killed, 3 DEAD",
