@@ -37,6 +37,9 @@ func TestFTSTranslation(t *testing.T) {
 		{`NOT sport AND NOT football`, ``, false},
 		{`russia OR /x/`, ``, false},
 		{`feed:bbc`, ``, false},
+		{`*`, ``, false},
+		{`* -sport`, ``, false},
+		{`* russia`, `"russia"`, false},
 		{`(a OR b) NOT c OR d`, `((("a" OR "b") NOT ("c")) OR "d")`, true},
 	}
 	for _, tt := range tests {

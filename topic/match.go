@@ -352,6 +352,8 @@ func (s *Set) eval(c *cnode, d *doc) bool {
 		return found
 	case nFeed:
 		return feedHit(c.n.glob, storyFeeds(d.st)) != ""
+	case nAll:
+		return true
 	}
 	return false
 }
@@ -535,6 +537,8 @@ func (s *Set) explain(c *cnode, d *doc, e *Explanation, spans bool) {
 		if f := feedHit(c.n.glob, storyFeeds(d.st)); f != "" {
 			hit.Where = append(hit.Where, "feed "+f)
 		}
+	case nAll:
+		hit.Where = append(hit.Where, "every story")
 	}
 	for p := PartTitle; p < PartFeed; p++ {
 		if where&(1<<p) != 0 {

@@ -71,6 +71,8 @@ func TestMatchQuery(t *testing.T) {
 		{`russia -sport`, title("Russia news"), true},
 		{`russia NOT (sport OR football)`, title("Russia football"), false},
 		{`NOT sport`, title("anything"), true},
+		{`*`, story{}, true},
+		{`* -sport`, title("sport news"), false},
 		{`(Trump OR "White House") AND (Putin OR Kremlin)`, title("White House on Kremlin call"), true},
 		{`(Trump OR "White House") AND (Putin OR Kremlin)`, title("White House on Moscow call"), false},
 		// fields

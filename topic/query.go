@@ -60,6 +60,7 @@ const (
 	nWords // one word, or adjacent words (a phrase)
 	nRegex
 	nFeed // a feed name or glob
+	nAll  // * alone: every story
 )
 
 // node is the parsed form of a query.
@@ -98,8 +99,9 @@ func (q *Query) String() string { return q.text }
 //	or      = and { "OR" and }
 //	and     = unary { ["AND"] unary }          (juxtaposition is AND)
 //	unary   = "NOT" unary | "-" unary | primary
-//	primary = [field ":"] ( word | word* | "phrase" | /regex/ | "(" or ")" )
+//	primary = [field ":"] ( word | word* | "phrase" | /regex/ | "(" or ")" ) | "*"
 //
+// A lone * matches every story (a topic for "everything but ...": * -sport).
 // Operators are upper case; a lower-case and, or, not outside quotes is
 // refused as ambiguous.
 func Parse(query string) (*Query, error) {
@@ -533,6 +535,13 @@ func leaf(t tok, field Field) (*node, error) {
 	}
 	if field != FieldText {
 		n.src = field.String() + ":" + n.src
+	}
+	if t.kind == tWord && t.text == "*" {
+		if field != FieldText {
+			return nil, &SyntaxError{Col: t.col, Msg: "'*' alone matches every story and takes no field"}
+		}
+		n.kind = nAll
+		return n, nil
 	}
 	n.kind = nWords
 	text := t.text

@@ -23,6 +23,8 @@ func dump(n *node) string {
 		return fieldPrefix(n.field) + "/" + strings.TrimPrefix(n.re.String(), "(?i)") + "/"
 	case nFeed:
 		return "feed:" + n.glob
+	case nAll:
+		return "*"
 	}
 	s := fieldPrefix(n.field) + strings.Join(n.words, "_")
 	if n.prefix {
@@ -100,6 +102,8 @@ func TestParse(t *testing.T) {
 		{`a AND -b`, `(AND a (NOT b))`},
 		{`(a)`, `a`},
 		{`((a OR b))`, `(OR a b)`},
+		{`*`, `*`},
+		{`* -sport`, `(AND * (NOT sport))`},
 	}
 	for _, tt := range tests {
 		q, err := Parse(tt.query)
@@ -158,7 +162,8 @@ func TestParseErrors(t *testing.T) {
 		{`f*ck`, `col 2: '*' is only allowed at the end of a word`},
 		{`sanc**`, `col 5: '*' is only allowed at the end of a word`},
 		{`a*`, `col 1: a wildcard needs at least 2 letters before '*'`},
-		{`*`, `col 1: "*" has no letters or digits`},
+		{`**`, `col 1: '*' is only allowed at the end of a word`},
+		{`title:*`, `col 7: '*' alone matches every story and takes no field`},
 		{`a !!!`, `col 3: "!!!" has no letters or digits`},
 		{`""`, `col 1: phrase "" has no letters or digits`},
 		{`title:"?!"`, `col 7: phrase title:"?!" has no letters or digits`},
