@@ -62,7 +62,22 @@ type Analysis struct {
 	// terms is the story's folded text with country keys added, padded
 	// with spaces, for whole-word look-ups of actor keys.
 	terms string
-	stems map[string]bool // content-word stems for text similarity
+	words []string        // the story's folded words
+	stems map[string]bool // their stems, made on first use by similarity
+}
+
+// stemSet returns the stems of the story's content words, computing them
+// once (an Analysis belongs to one goroutine).
+func (a *Analysis) stemSet() map[string]bool {
+	if a.stems == nil {
+		a.stems = make(map[string]bool, len(a.words))
+		for _, w := range a.words {
+			if !common[w] && len(w) > 2 {
+				a.stems[stem(w)] = true
+			}
+		}
+	}
+	return a.stems
 }
 
 // HasTerm reports whether the story names key (a word or phrase).
@@ -97,7 +112,7 @@ func Analyze(s *storyline.Story) *Analysis {
 	if pub.IsZero() {
 		pub = s.FirstSeen
 	}
-	a := &Analysis{Published: pub, Title: s.Title, stems: map[string]bool{}}
+	a := &Analysis{Published: pub, Title: s.Title}
 	body := s.Content
 	if body == "" {
 		body = s.Summary
@@ -157,11 +172,7 @@ func Analyze(s *storyline.Story) *Analysis {
 		}
 	}
 	a.terms = " " + strings.Join(all, " ") + " "
-	for _, w := range all {
-		if !common[w] && len(w) > 2 {
-			a.stems[stem(w)] = true
-		}
-	}
+	a.words = all
 
 	var ms []mention
 	for i, st := range sents {

@@ -310,10 +310,12 @@ func lemma(w string) string {
 	}
 	// Inflections only add letters: "testified" may become "testify", but
 	// "present" never "presentation".
-	stem, err := snowball.Stem(w, "english", true)
-	if err == nil {
-		if l, ok := stemIndex[stem]; ok && len(l) <= len(w) {
-			return l
+	if len(cands) > 0 || strings.HasSuffix(w, "ly") {
+		stem, err := snowball.Stem(w, "english", true)
+		if err == nil {
+			if l, ok := stemIndex[stem]; ok && len(l) <= len(w) {
+				return l
+			}
 		}
 	}
 	if len(cands) > 0 {

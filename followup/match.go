@@ -172,6 +172,7 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis) (Match, bool) {
 // story also uses (by stem).
 func similarity(a *storyline.Anticipation, out *Analysis) float64 {
 	seen := map[string]bool{}
+	stems := out.stemSet()
 	n, hit := 0, 0
 	for _, w := range words(a.Evidence) {
 		if common[w] || len(w) <= 2 || isDigits(w) {
@@ -183,7 +184,7 @@ func similarity(a *storyline.Anticipation, out *Analysis) float64 {
 		}
 		seen[s] = true
 		n++
-		if out.stems[s] {
+		if stems[s] {
 			hit++
 		}
 	}

@@ -81,11 +81,10 @@ var months = map[string]time.Month{
 
 // periods: phrases naming a window relative to the publication day.
 var periods = []struct {
-	words      string
-	name       string
-	future     bool
-	past       bool
-	shiftStart int // tokens to skip before the phrase counts (none here)
+	words  string
+	name   string
+	future bool
+	past   bool
 }{
 	{words: "later this year", name: "rest-of-year", future: true},
 	{words: "later in the year", name: "rest-of-year", future: true},
@@ -134,6 +133,15 @@ var periods = []struct {
 	{words: "overnight", name: "today"},
 }
 
+// periodWords are the periods' words, split once.
+var periodWords = func() [][]string {
+	out := make([][]string, len(periods))
+	for i, p := range periods {
+		out[i] = strings.Fields(p.words)
+	}
+	return out
+}()
+
 // findTimes returns the time expressions of a tokenised sentence, left to right.
 func findTimes(toks []token) []timeExpr {
 	var out []timeExpr
@@ -148,8 +156,11 @@ func findTimes(toks []token) []timeExpr {
 		}
 		// Periods (longest phrases first in the table).
 		matched := false
-		for _, p := range periods {
-			ws := strings.Fields(p.words)
+		for k, p := range periods {
+			ws := periodWords[k]
+			if ws[0] != t.low {
+				continue
+			}
 			if i+len(ws) > len(toks) {
 				continue
 			}

@@ -13,6 +13,9 @@ import (
 	"github.com/storyline/storyline"
 )
 
+// Statements go through the transaction's prepared-statement cache
+// (tx.prepared): the linker runs the same few for every story.
+
 // followupList passes a list as one JSON array parameter (read with json_each).
 func followupList[T string | int64](xs []T) string {
 	b, _ := json.Marshal(xs) // cannot fail for strings and integers
@@ -44,14 +47,17 @@ func (tx *Tx) SaveAnticipation(ctx context.Context, a *storyline.Anticipation, o
 	if err != nil {
 		return fmt.Errorf("storage: anticipation actors: %w", err)
 	}
-	err = tx.tx.QueryRowContext(ctx, `INSERT INTO followup_events(story_id, published, summary, actors, action,
-		class, win_from, win_to, open_until, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		a.StoryID, unix(a.Published), a.Summary, string(actors), a.Action, a.Class, unix(a.From), unix(a.To),
+	st, err := tx.prepared(ctx, `INSERT INTO followup_events(story_id, published, summary, actors, action,
+		class, win_from, win_to, open_until, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+	if err != nil {
+		return fmt.Errorf("storage: save anticipation: %w", err)
+	}
+	err = st.QueryRowContext(ctx, a.StoryID, unix(a.Published), a.Summary, string(actors), a.Action, a.Class, unix(a.From), unix(a.To),
 		unix(openUntil), a.Evidence).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("storage: save anticipation: %w", err)
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO followup_event_keys(class, key, open_until, event_id)
+	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_event_keys(class, key, open_until, event_id)
 		SELECT ?, value, ?, ? FROM json_each(?)`, a.Class, unix(openUntil), a.ID, followupList(a.CoreKeys()))
 	if err != nil {
 		return fmt.Errorf("storage: index anticipation: %w", err)
@@ -66,7 +72,7 @@ func (tx *Tx) AnticipationCandidates(ctx context.Context, classes, keys []string
 	if len(classes) == 0 || len(keys) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+anticipationColumns+` FROM followup_events e
+	rows, err := tx.queryPrepared(ctx, `SELECT `+anticipationColumns+` FROM followup_events e
 		WHERE e.id IN (SELECT k.event_id FROM followup_event_keys k
 			WHERE k.class IN (SELECT value FROM json_each(?1)) AND k.key IN (SELECT value FROM json_each(?2))
 			AND k.open_until >= ?3)
@@ -97,7 +103,7 @@ func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time
 	for _, k := range keys {
 		pairs = append(pairs, k.Class, k.Key)
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO followup_outcome_keys(class, key, published, story_id)
+	_, err := tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_outcome_keys(class, key, published, story_id)
 		SELECT c.value, k.value, ?, ? FROM json_each(?) c JOIN json_each(?) k ON k.key = c.key + 1
 		WHERE c.key % 2 = 0`, unix(published), storyID, followupList(pairs), followupList(pairs))
 	if err != nil {
@@ -112,7 +118,7 @@ func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, fro
 	if len(classes) == 0 || len(keys) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT DISTINCT story_id FROM followup_outcome_keys
+	rows, err := tx.queryPrepared(ctx, `SELECT DISTINCT story_id FROM followup_outcome_keys
 		WHERE class IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?))
 		AND published BETWEEN ? AND ? ORDER BY story_id LIMIT `+fmt.Sprint(max(limit, 1)),
 		followupList(classes), followupList(keys), unix(from), unix(to))
@@ -137,7 +143,7 @@ func (tx *Tx) FollowupStories(ctx context.Context, ids []int64) ([]storyline.Sto
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, url, link, title, summary, content, published, first_seen,
+	rows, err := tx.queryPrepared(ctx, `SELECT id, url, link, title, summary, content, published, first_seen,
 		COALESCE(duplicate_of, 0) FROM stories WHERE id IN (SELECT value FROM json_each(?)) ORDER BY published, id`,
 		followupList(ids))
 	if err != nil {
@@ -160,7 +166,7 @@ func (tx *Tx) FollowupStories(ctx context.Context, ids []int64) ([]storyline.Sto
 // SaveFollowupLink links an anticipation to an outcome story; a second link
 // of the same pair keeps the higher score.
 func (tx *Tx) SaveFollowupLink(ctx context.Context, l storyline.FollowupLink) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO followup_links(event_id, story_id, relation, score, explanation)
+	_, err := tx.execPrepared(ctx, `INSERT INTO followup_links(event_id, story_id, relation, score, explanation)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id, story_id) DO UPDATE SET relation = excluded.relation,
 		score = excluded.score, explanation = excluded.explanation WHERE excluded.score > followup_links.score`,
 		l.AnticipationID, l.StoryID, string(l.Relation), l.Score, l.Explanation)

@@ -1,0 +1,233 @@
+package followup_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/followup"
+	"github.com/storyline/storyline/storage"
+)
+
+// The benchmark store: a million stories over two years, with the
+// follow-up index rows such a store holds (three outcome keys per story,
+// one anticipated event in seven with two actors), actors drawn from 20,000
+// with a skew so that a few are in many stories. Built once with batched
+// SQL inserts and kept in the temp dir for later runs.
+const (
+	benchStories = 1_000_000
+	benchActors  = 20_000
+	benchDays    = 730
+)
+
+var benchStart = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func benchDB(b *testing.B) string {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), "storyline-followup-bench-1m-v1.db")
+	ctx := context.Background()
+	if _, err := os.Stat(path + ".done"); err == nil {
+		return path
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		os.Remove(p)
+	}
+	db, err := storage.Open(ctx, path) // schema by the real migrations
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	start := time.Now()
+	step := int64(benchDays*24*3600) / benchStories
+	// The full-text triggers only slow the build down: the lookup never
+	// touches stories_fts.
+	stmts := []string{
+		`DROP TRIGGER IF EXISTS stories_fts_insert`,
+		`INSERT INTO feeds(name, url) VALUES ('bench', 'file:bench')`,
+		fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < %d)
+			INSERT INTO stories(id, url, link, title, summary, hash, published, first_seen, updated, feed_id)
+			SELECT i, 'https://bench.example/'||i, 'https://bench.example/'||i,
+				'Actor'||(i %% %d)||' and Actor'||((i*7) %% %d)||' reported on story '||i, '', 'h'||i,
+				%d + i*%d, %d + i*%d, %d + i*%d, 1 FROM n`,
+			benchStories, benchActors, benchActors, benchStart.Unix(), step, benchStart.Unix(), step, benchStart.Unix(), step),
+		// Skewed actor numbers: x*x*x puts a few actors in many stories.
+		fmt.Sprintf(`INSERT OR IGNORE INTO followup_outcome_keys(class, key, published, story_id)
+			WITH r AS MATERIALIZED (SELECT s.id, s.published, t.j, (abs(random()) %% 1000000) / 1000000.0 AS x
+				FROM stories s, (SELECT 0 AS j UNION ALL SELECT 1 UNION ALL SELECT 2) t)
+			SELECT CASE (id + j) %% 6 WHEN 0 THEN 'speak' WHEN 1 THEN 'meet' WHEN 2 THEN 'vote' WHEN 3 THEN 'announce'
+				WHEN 4 THEN 'rule' ELSE 'launch' END, 'actor'||CAST(%d * x*x*x AS INTEGER), published, id FROM r`,
+			benchActors),
+		fmt.Sprintf(`INSERT INTO followup_events(id, story_id, published, summary, actors, action, class, win_from, win_to, open_until, evidence)
+			WITH a AS MATERIALIZED (SELECT id, published, CAST(%d * x*x*x AS INTEGER) AS x, CAST(%d * y*y AS INTEGER) AS y FROM
+				(SELECT id, published, (abs(random()) %% 1000000) / 1000000.0 AS x, (abs(random()) %% 1000000) / 1000000.0 AS y
+				 FROM stories WHERE id %% 7 = 0))
+			SELECT id, id, published, 'Actor'||x||' and Actor'||y||' meet',
+				json_array(json_object('name', 'Actor'||x, 'key', 'actor'||x), json_object('name', 'Actor'||y, 'key', 'actor'||y)),
+				'meet', CASE id %% 3 WHEN 0 THEN 'speak' WHEN 1 THEN 'meet' ELSE 'vote' END,
+				(published / 86400 + 2) * 86400, (published / 86400 + 2) * 86400, (published / 86400 + 6) * 86400,
+				'Actor'||x||' and Actor'||y||' are expected to hold talks in Geneva on Tuesday about trade and security'
+			FROM a`, benchActors, benchActors),
+		`INSERT OR IGNORE INTO followup_event_keys(class, key, open_until, event_id)
+			SELECT e.class, json_extract(j.value, '$.key'), e.open_until, e.id FROM followup_events e, json_each(e.actors) j`,
+		`ANALYZE`,
+	}
+	for _, q := range stmts {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			b.Fatalf("build bench store: %v\n%s", err, q)
+		}
+	}
+	var nStories, nOut, nEv int
+	raw.QueryRow(`SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM followup_outcome_keys), (SELECT count(*) FROM followup_events)`).Scan(&nStories, &nOut, &nEv)
+	b.Logf("built %s in %v: %d stories, %d outcome index rows, %d anticipations", path, time.Since(start).Round(time.Second), nStories, nOut, nEv)
+	if err := os.WriteFile(path+".done", nil, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+var errRollback = errors.New("rollback")
+
+// newBenchStory is a new story at the end of the stored range naming two
+// actors, one of them popular when hot is set.
+func newBenchStory(rng *rand.Rand, id int64, hot bool) *storyline.Story {
+	if rng == nil {
+		rng = rand.New(rand.NewPCG(0, 0))
+	}
+	x := rng.IntN(benchActors)
+	if hot {
+		x = rng.IntN(5)
+	}
+	y := int(float64(benchActors) * rng.Float64() * rng.Float64())
+	pub := benchStart.Add(time.Duration(benchDays*24-2) * time.Hour)
+	return &storyline.Story{
+		ID:        id,
+		URL:       fmt.Sprintf("https://bench.example/new/%d", id),
+		Title:     fmt.Sprintf("Actor%d and Actor%d held talks in Geneva", x, y),
+		Summary:   fmt.Sprintf("Actor%d met Actor%d on Tuesday for talks about trade and security, officials said. The two spoke for an hour.", x, y),
+		Published: pub,
+	}
+}
+
+// BenchmarkCandidateLookup measures, at a million stored stories, what the
+// linker does for one new story: analysis, the indexed look-up of open
+// anticipations it may fulfil and the scoring of every candidate. It
+// reports the 99th percentile per story.
+func BenchmarkCandidateLookup(b *testing.B) {
+	path := benchDB(b)
+	ctx := context.Background()
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	opts := followup.DefaultOptions()
+	for _, hot := range []bool{false, true} {
+		b.Run(fmt.Sprintf("popular-actor=%v", hot), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			var durs []time.Duration
+			cands, links := 0, 0
+			err := db.Update(ctx, func(tx *storage.Tx) error {
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					s := newBenchStory(rng, int64(benchStories+1+i), hot)
+					t0 := time.Now()
+					an := followup.Analyze(s)
+					var classes []string
+					for _, o := range an.Outcomes {
+						classes = append(classes, o.Class)
+					}
+					cs, err := tx.AnticipationCandidates(ctx, classes, an.Keys, an.Published, 200)
+					if err != nil {
+						return err
+					}
+					for k := range cs {
+						if _, ok := opts.Score(&cs[k], an); ok {
+							links++
+						}
+					}
+					durs = append(durs, time.Since(t0))
+					cands += len(cs)
+				}
+				b.StopTimer()
+				return errRollback
+			})
+			if !errors.Is(err, errRollback) {
+				b.Fatal(err)
+			}
+			slices.Sort(durs)
+			p := func(q float64) float64 { return float64(durs[int(q*float64(len(durs)-1))].Microseconds()) }
+			b.ReportMetric(p(0.50), "p50-µs")
+			b.ReportMetric(p(0.99), "p99-µs")
+			b.ReportMetric(float64(cands)/float64(b.N), "candidates/story")
+			b.ReportMetric(float64(links)/float64(b.N), "links/story")
+		})
+	}
+}
+
+// BenchmarkOutcomeLookup measures the other direction for a new
+// anticipation: the indexed look-up of stored stories in its window, their
+// loading and analysis, and scoring.
+func BenchmarkOutcomeLookup(b *testing.B) {
+	path := benchDB(b)
+	ctx := context.Background()
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	opts := followup.DefaultOptions()
+	rng := rand.New(rand.NewPCG(3, 4))
+	var durs []time.Duration
+	cands := 0
+	err = db.Update(ctx, func(tx *storage.Tx) error {
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			x, y := int(float64(benchActors)*rng.Float64()*rng.Float64()), rng.IntN(benchActors)
+			pub := benchStart.Add(time.Duration(rng.IntN(benchDays-10)*24) * time.Hour)
+			a := storyline.Anticipation{
+				Published: pub, Class: "meet", Action: "meet", From: pub.Truncate(24 * time.Hour).AddDate(0, 0, 2),
+				Actors: []storyline.Actor{{Name: fmt.Sprintf("Actor%d", x), Key: fmt.Sprintf("actor%d", x)}, {Name: fmt.Sprintf("Actor%d", y), Key: fmt.Sprintf("actor%d", y)}},
+			}
+			a.To = a.From
+			t0 := time.Now()
+			from, to := opts.SearchRange(&a)
+			ids, err := tx.OutcomeCandidates(ctx, []string{"meet"}, a.CoreKeys(), from, to, 200)
+			if err != nil {
+				return err
+			}
+			stories, err := tx.FollowupStories(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for k := range stories {
+				opts.Score(&a, followup.Analyze(&stories[k]))
+			}
+			durs = append(durs, time.Since(t0))
+			cands += len(ids)
+		}
+		b.StopTimer()
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		b.Fatal(err)
+	}
+	slices.Sort(durs)
+	p := func(q float64) float64 { return float64(durs[int(q*float64(len(durs)-1))].Microseconds()) }
+	b.ReportMetric(p(0.50), "p50-µs")
+	b.ReportMetric(p(0.99), "p99-µs")
+	b.ReportMetric(float64(cands)/float64(b.N), "candidates/event")
+}
