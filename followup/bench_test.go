@@ -199,7 +199,7 @@ func BenchmarkOutcomeLookup(b *testing.B) {
 			x, y := int(float64(benchActors)*rng.Float64()*rng.Float64()), rng.IntN(benchActors)
 			pub := benchStart.Add(time.Duration(rng.IntN(benchDays-10)*24) * time.Hour)
 			a := storyline.Anticipation{
-				Published: pub, Class: "meet", Action: "meet", From: pub.Truncate(24 * time.Hour).AddDate(0, 0, 2),
+				Published: pub, Class: "meet", Action: "meet", From: pub.Truncate(24*time.Hour).AddDate(0, 0, 2),
 				Actors: []storyline.Actor{{Name: fmt.Sprintf("Actor%d", x), Key: fmt.Sprintf("actor%d", x)}, {Name: fmt.Sprintf("Actor%d", y), Key: fmt.Sprintf("actor%d", y)}},
 			}
 			a.To = a.From
