@@ -69,6 +69,8 @@ type Config struct {
 	// NearCandidates bounds how many LSH candidates are confirmed.
 	NearCandidates int
 
+	// Weights weigh a story's words for clustering.
+	Weights TermWeights
 	// ClusterThreshold is the decayed cosine similarity between a story
 	// and a cluster's centroid at and above which the story joins it.
 	ClusterThreshold float64
@@ -98,6 +100,7 @@ func DefaultConfig() Config {
 		NearJaccard:      0.55,
 		NearWindow:       72 * time.Hour,
 		NearCandidates:   16,
+		Weights:          TermWeights{Title: 1, Summary: 0.5, Bigram: 0.5, Name: 1.5},
 		ClusterThreshold: 0.10,
 		HalfLife:         12 * time.Hour,
 		ClusterIdle:      48 * time.Hour,
@@ -119,6 +122,8 @@ func (c Config) Validate() error {
 	check(c.NearJaccard > 0 && c.NearJaccard <= 1, "near_jaccard %v not in (0, 1]", c.NearJaccard)
 	check(c.NearWindow > 0, "near_window %v must be positive", c.NearWindow)
 	check(c.NearCandidates > 0, "near_candidates %d must be positive", c.NearCandidates)
+	w := c.Weights
+	check(w.Title > 0 && w.Summary >= 0 && w.Bigram >= 0 && w.Name > 0, "weights %+v: title and name must be positive, the others not negative", w)
 	check(c.ClusterThreshold > 0 && c.ClusterThreshold <= 1, "cluster_threshold %v not in (0, 1]", c.ClusterThreshold)
 	check(c.HalfLife > 0, "half_life %v must be positive", c.HalfLife)
 	check(c.ClusterIdle > 0, "cluster_idle %v must be positive", c.ClusterIdle)
@@ -169,16 +174,19 @@ const maxNearText = 600
 // and summary, normalised, and the numbers they state.
 type Fingerprint struct {
 	Text     string   // normalised title and summary
-	Raw      string   // cleaned title and summary, for the number veto
+	Raw      string   // title (outlet tail kept) and summary, for the number veto
 	Shingles []uint64 // sorted distinct shingle hashes of Text
 }
 
 // NewFingerprint returns the fingerprint of a story's title and summary.
 // source (the outlet) helps strip a trailing outlet name from the title.
 func NewFingerprint(title, summary, source string) Fingerprint {
+	marked := stripMarks(title)
 	t, s := CleanTitle(title, source), CleanSummary(summary)
 	nt, ns := Normalize(t), Normalize(s)
-	raw := t
+	// The veto reads the tail too: "... as it happened - March 11" is not
+	// the same page as "... - March 10", though the tail is not shingled.
+	raw := marked
 	text := nt
 	// Feeds that repeat the headline as the description add nothing.
 	if ns != "" && ns != nt && !strings.HasPrefix(nt, ns) {
@@ -187,7 +195,7 @@ func NewFingerprint(title, summary, source string) Fingerprint {
 		} else {
 			text = nt + " " + ns
 		}
-		raw = t + "\n" + s
+		raw = marked + "\n" + s
 	}
 	if r := []rune(text); len(r) > maxNearText {
 		text = string(r[:maxNearText])
@@ -246,7 +254,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		}
 	}
 
-	weights := Terms(CleanTitle(s.Title, s.Source), clip(CleanSummary(s.Summary), maxTermText))
+	weights := ix.cfg.Weights.Terms(CleanTitle(s.Title, s.Source), clip(CleanSummary(s.Summary), maxTermText))
 	names := make([]string, 0, len(weights))
 	for t := range weights {
 		names = append(names, t)

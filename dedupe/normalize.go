@@ -69,6 +69,12 @@ var (
 // outlet or feed the story came from, when known; a tail naming it is always
 // dropped, other tails only when they look like a name.
 func CleanTitle(title, source string) string {
+	return strings.Join(strings.Fields(stripTail(stripMarks(title), source)), " ")
+}
+
+// stripMarks drops agency credits, wire slugs, rubrics and revision
+// counters from a title, keeping any tail.
+func stripMarks(title string) string {
 	t := strings.TrimSpace(norm.NFKC.String(title))
 	t = agencyCredit.ReplaceAllString(t, " ")
 	for range 2 { // "UPDATE 2-VIDEO: ..." has two layers
@@ -77,9 +83,7 @@ func CleanTitle(title, source string) string {
 		}
 		t = rubric.ReplaceAllString(t, "")
 	}
-	t = trailingJunk.ReplaceAllString(t, "")
-	t = stripTail(t, source)
-	return strings.Join(strings.Fields(t), " ")
+	return strings.TrimSpace(trailingJunk.ReplaceAllString(t, ""))
 }
 
 // CleanSummary strips a dateline and agency credits from a summary.

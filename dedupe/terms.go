@@ -6,8 +6,10 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
+	"golang.org/x/text/unicode/norm"
 )
 
 // tokenRe finds words, keeping "7.1", "at&t" and "o'neill" whole.
@@ -32,46 +34,89 @@ var stopwords = func() map[string]bool {
 	return m
 }()
 
-const (
-	titleWeight   = 1.0
-	summaryWeight = 0.5 // a summary has several times the words of a title
-	bigramWeight  = 0.5 // adjacent pairs single out names: "bank england" vs "jos bank"
-)
+// TermWeights weigh a story's terms for clustering.
+type TermWeights struct {
+	Title   float64 // a word of the title
+	Summary float64 // a word of the summary (which has several times the words of a title)
+	Bigram  float64 // factor for a pair of adjacent words: "bank england" vs "jos bank"
+	// Name multiplies a word capitalised inside a sentence-case text: a
+	// name says more about which event a story covers than a common word.
+	// Title Case headlines carry no such signal and are left alone.
+	Name float64
+}
 
 // Terms returns the terms of a story's title and summary with their
 // in-document weights: stemmed words that are not stopwords, and pairs of
-// adjacent words (joined by a space). A word in the title weighs more than
-// one only in the summary.
-func Terms(title, summary string) map[string]float64 {
+// adjacent words (joined by a space).
+func (tw TermWeights) Terms(title, summary string) map[string]float64 {
 	out := map[string]float64{}
 	add := func(text string, w float64) {
 		seen := map[string]bool{}
-		words := Words(text)
+		words := words(text)
 		for i, t := range words {
-			if !seen[t] {
-				seen[t] = true
-				out[t] += w
+			if !seen[t.stem] {
+				seen[t.stem] = true
+				f := w
+				if t.name {
+					f *= tw.Name
+				}
+				out[t.stem] += f
 			}
 			if i > 0 {
-				bg := words[i-1] + " " + t
+				bg := words[i-1].stem + " " + t.stem
 				if !seen[bg] {
 					seen[bg] = true
-					out[bg] += w * bigramWeight
+					out[bg] += w * tw.Bigram
 				}
 			}
 		}
 	}
-	add(title, titleWeight)
-	add(summary, summaryWeight)
+	add(title, tw.Title)
+	add(summary, tw.Summary)
 	return out
 }
 
 // Words returns the stemmed content words of text in order.
 func Words(text string) []string {
-	raw := tokenRe.FindAllString(fold(text), -1)
-	out := make([]string, 0, len(raw))
-	for _, t := range raw {
-		t = strings.ReplaceAll(t, "’", "'")
+	ws := words(text)
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.stem
+	}
+	return out
+}
+
+type word struct {
+	stem string
+	name bool // capitalised inside a sentence of a sentence-case text
+}
+
+// sentenceEnd matches what may end a sentence or a headline's part.
+const sentenceEnd = ".!?:;\"\u201c\u201d-\u2013\u2014|("
+
+func words(text string) []word {
+	text = norm.NFKC.String(text)
+	locs := tokenRe.FindAllStringIndex(text, -1)
+	out := make([]word, 0, len(locs))
+	var capitals, long int
+	initial := make([]bool, len(locs))
+	for i, l := range locs {
+		tok := text[l[0]:l[1]]
+		before := strings.TrimRight(text[:l[0]], " ")
+		initial[i] = before == "" || strings.ContainsAny(before[len(before)-1:], sentenceEnd)
+		if r := []rune(tok); len(r) >= 4 && unicode.IsLetter(r[0]) {
+			long++
+			if unicode.IsUpper(r[0]) {
+				capitals++
+			}
+		}
+	}
+	// In Title Case most long words are capitalised, names or not.
+	titleCase := long > 0 && float64(capitals) >= 0.6*float64(long)
+	for i, l := range locs {
+		orig := text[l[0]:l[1]]
+		t := fold(orig)
+		t = strings.ReplaceAll(t, "\u2019", "'")
 		t = strings.TrimSuffix(t, "'s")
 		if stopwords[t] {
 			continue
@@ -83,7 +128,8 @@ func Words(text string) []string {
 		if isAlpha(t) {
 			t = english.Stem(t, false)
 		}
-		out = append(out, t)
+		r, _ := utf8.DecodeRuneInString(orig)
+		out = append(out, word{stem: t, name: !titleCase && !initial[i] && unicode.IsUpper(r)})
 	}
 	return out
 }
