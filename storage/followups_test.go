@@ -1,0 +1,224 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/storyline/storyline"
+)
+
+func followupDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "f.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func addFollowupStory(t *testing.T, db *DB, title string, pub time.Time) int64 {
+	t.Helper()
+	ctx := context.Background()
+	s := storyline.Story{URL: "https://example.org/" + fmt.Sprint(pub.Unix()) + "/" + title, Title: title, Published: pub, FirstSeen: pub}
+	err := db.Update(ctx, func(tx *Tx) error {
+		feed, err := tx.FeedID(ctx, "f", "https://example.org/feed")
+		if err != nil {
+			return err
+		}
+		return tx.InsertStory(ctx, &s, feed, title)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.ID
+}
+
+func fuDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func TestAnticipationCandidates(t *testing.T) {
+	db := followupDB(t)
+	ctx := context.Background()
+	pub := time.Date(2017, 1, 27, 12, 0, 0, 0, time.UTC)
+	sid := addFollowupStory(t, db, "Trump, Putin expected to speak", pub)
+	a := storyline.Anticipation{
+		StoryID: sid, Published: pub, Summary: "Donald Trump and Vladimir Putin speak", Action: "speak", Class: "speak",
+		Actors: []storyline.Actor{{Name: "Donald Trump", Key: "trump"}, {Name: "Vladimir Putin", Key: "putin"},
+			{Name: "Washington", Key: "washington", Secondary: true}},
+		From: fuDay(2017, 1, 28), To: fuDay(2017, 1, 28), Evidence: "Trump and Putin are expected to speak on Saturday.",
+	}
+	open := fuDay(2017, 2, 2)
+	err := db.Update(ctx, func(tx *Tx) error { return tx.SaveAnticipation(ctx, &a, open) })
+	if err != nil || a.ID == 0 {
+		t.Fatalf("save: id %d, %v", a.ID, err)
+	}
+	tests := []struct {
+		name    string
+		classes []string
+		keys    []string
+		at      time.Time
+		want    int
+	}{
+		{"class and core key", []string{"speak"}, []string{"putin"}, fuDay(2017, 1, 29), 1},
+		{"several keys and classes", []string{"meet", "speak"}, []string{"merkel", "trump"}, fuDay(2017, 1, 29), 1},
+		{"secondary key is not indexed", []string{"speak"}, []string{"washington"}, fuDay(2017, 1, 29), 0},
+		{"other class", []string{"meet"}, []string{"putin"}, fuDay(2017, 1, 29), 0},
+		{"published before the anticipation", []string{"speak"}, []string{"putin"}, fuDay(2017, 1, 26), 0},
+		{"closed", []string{"speak"}, []string{"putin"}, fuDay(2017, 2, 3), 0},
+		{"last open moment", []string{"speak"}, []string{"putin"}, open, 1},
+		{"no keys", []string{"speak"}, nil, fuDay(2017, 1, 29), 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []storyline.Anticipation
+			err := db.Update(ctx, func(tx *Tx) error {
+				var err error
+				got, err = tx.AnticipationCandidates(ctx, tc.classes, tc.keys, tc.at, 10)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tc.want {
+				t.Fatalf("got %d candidates, want %d", len(got), tc.want)
+			}
+			if tc.want == 1 {
+				if diff := cmp.Diff(a, got[0]); diff != "" {
+					t.Errorf("round trip (-saved +read):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestOutcomeCandidatesAndStories(t *testing.T) {
+	db := followupDB(t)
+	ctx := context.Background()
+	early := addFollowupStory(t, db, "early", time.Date(2017, 1, 20, 9, 0, 0, 0, time.UTC))
+	inside := addFollowupStory(t, db, "Trump and Putin spoke", time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC))
+	other := addFollowupStory(t, db, "Merkel spoke", time.Date(2017, 1, 28, 21, 0, 0, 0, time.UTC))
+	err := db.Update(ctx, func(tx *Tx) error {
+		for _, s := range []struct {
+			id   int64
+			pub  time.Time
+			keys []storyline.OutcomeKey
+		}{
+			{early, time.Date(2017, 1, 20, 9, 0, 0, 0, time.UTC), []storyline.OutcomeKey{{Class: "speak", Key: "putin"}}},
+			{inside, time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC), []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "trump"}, {Class: "meet", Key: "putin"}}},
+			{other, time.Date(2017, 1, 28, 21, 0, 0, 0, time.UTC), []storyline.OutcomeKey{{Class: "speak", Key: "merkel"}}},
+		} {
+			if err := tx.SaveOutcomeKeys(ctx, s.id, s.pub, s.keys); err != nil {
+				return err
+			}
+		}
+		got, err := tx.OutcomeCandidates(ctx, []string{"speak"}, []string{"trump", "putin"}, fuDay(2017, 1, 27), fuDay(2017, 2, 1), 10)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff([]int64{inside}, got); diff != "" {
+			t.Errorf("candidates (-want +got):\n%s", diff)
+		}
+		stories, err := tx.FollowupStories(ctx, got)
+		if err != nil {
+			return err
+		}
+		if len(stories) != 1 || stories[0].Title != "Trump and Putin spoke" || !stories[0].Published.Equal(time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC)) {
+			t.Errorf("stories = %+v", stories)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestThreadsAndLinks(t *testing.T) {
+	db := followupDB(t)
+	ctx := context.Background()
+	p1 := time.Date(2017, 1, 27, 12, 0, 0, 0, time.UTC)
+	ant := addFollowupStory(t, db, "expected to speak", p1)
+	later := addFollowupStory(t, db, "meeting set", p1.Add(time.Hour))
+	out1 := addFollowupStory(t, db, "spoke", p1.Add(30*time.Hour))
+	out2 := addFollowupStory(t, db, "call lasted an hour", p1.Add(26*time.Hour))
+	a := storyline.Anticipation{StoryID: ant, Published: p1, Summary: "A and B speak", Action: "speak", Class: "speak",
+		Actors: []storyline.Actor{{Name: "A", Key: "a"}, {Name: "B", Key: "b"}}}
+	b := storyline.Anticipation{StoryID: later, Published: p1.Add(time.Hour), Summary: "A and B meet", Action: "meet", Class: "meet",
+		Actors: []storyline.Actor{{Name: "A", Key: "a"}, {Name: "B", Key: "b"}}, From: fuDay(2017, 12, 1), To: fuDay(2017, 12, 31)}
+	err := db.Update(ctx, func(tx *Tx) error {
+		for _, x := range []*storyline.Anticipation{&a, &b} {
+			if err := tx.SaveAnticipation(ctx, x, p1.AddDate(0, 0, 14)); err != nil {
+				return err
+			}
+		}
+		for _, l := range []storyline.FollowupLink{
+			{AnticipationID: a.ID, StoryID: out1, Relation: storyline.Happened, Score: 0.7, Explanation: "first"},
+			{AnticipationID: a.ID, StoryID: out2, Relation: storyline.Happened, Score: 0.9, Explanation: "second"},
+			{AnticipationID: a.ID, StoryID: out1, Relation: storyline.Happened, Score: 0.8, Explanation: "better"},
+			{AnticipationID: a.ID, StoryID: out1, Relation: storyline.Cancelled, Score: 0.75, Explanation: "worse"},
+		} {
+			if err := tx.SaveFollowupLink(ctx, l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	threads, err := db.Threads(ctx, ThreadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(threads) != 2 || threads[0].Anticipation.ID != a.ID || threads[1].Anticipation.ID != b.ID {
+		t.Fatalf("threads = %+v", threads)
+	}
+	got := threads[0]
+	if got.Story.ID != ant || got.Story.Title != "expected to speak" || got.Story.URL == "" {
+		t.Errorf("story ref = %+v", got.Story)
+	}
+	// Outcomes in publication order; the re-link kept the better score.
+	want := []struct {
+		id    int64
+		score float64
+		why   string
+	}{{out2, 0.9, "second"}, {out1, 0.8, "better"}}
+	if len(got.Outcomes) != len(want) {
+		t.Fatalf("outcomes = %+v", got.Outcomes)
+	}
+	for i, w := range want {
+		o := got.Outcomes[i]
+		if o.Story.ID != w.id || o.Score != w.score || o.Explanation != w.why || o.Relation != storyline.Happened {
+			t.Errorf("outcome %d = %+v, want %+v", i, o, w)
+		}
+	}
+	if !threads[1].Anticipation.From.Equal(fuDay(2017, 12, 1)) || len(threads[1].Outcomes) != 0 {
+		t.Errorf("second thread = %+v", threads[1])
+	}
+	newest, err := db.Threads(ctx, ThreadFilter{Limit: 1})
+	if err != nil || len(newest) != 1 || newest[0].Anticipation.ID != b.ID {
+		t.Errorf("Limit 1: %+v, %v", newest, err)
+	}
+	since, err := db.Threads(ctx, ThreadFilter{Since: p1.Add(time.Minute)})
+	if err != nil || len(since) != 1 || since[0].Anticipation.ID != b.ID {
+		t.Errorf("Since: %+v, %v", since, err)
+	}
+
+	// Deleting the anticipating story takes its events and links with it.
+	err = db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `DELETE FROM stories WHERE id = ?`, ant)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events, keys, links int
+	db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM followup_events), (SELECT count(*) FROM followup_event_keys),
+		(SELECT count(*) FROM followup_links)`).Scan(&events, &keys, &links)
+	if events != 1 || keys != 2 || links != 0 {
+		t.Errorf("after delete: %d events, %d keys, %d links; want 1, 2, 0", events, keys, links)
+	}
+}
