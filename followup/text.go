@@ -144,13 +144,25 @@ func tokenize(s string) []token {
 		for j < len(rs) && isWordRune(rs[j]) {
 			j++
 		}
-		// Trailing punctuation that is not part of the word.
+		// Trailing punctuation that is not part of the word; the period of
+		// an abbreviation ("Jan.", "Mr.") is dropped with it.
+		next := j
 		for j > i && strings.ContainsRune(".-':,", rs[j-1]) {
 			w := string(rs[i : j-1])
 			if rs[j-1] == '.' && isDottedAbbrev(w+".") {
 				break
 			}
 			j--
+			if rs[j] == '.' && j+1 == next && abbreviations[strings.ToLower(w)] {
+				next = j + 1 // swallow the abbreviation's period
+				toks = appendWord(toks, w)
+				i = next
+				j = -1
+				break
+			}
+		}
+		if j < 0 {
+			continue
 		}
 		word := string(rs[i:j])
 		i = j

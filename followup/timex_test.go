@@ -1,0 +1,106 @@
+package followup
+
+import (
+	"testing"
+	"time"
+)
+
+// Friday 3 March 2023, noon UTC.
+var friday = time.Date(2023, 3, 3, 12, 0, 0, 0, time.UTC)
+
+func TestTimeExpressions(t *testing.T) {
+	tests := []struct {
+		text    string
+		forward bool
+		want    string // window, "" when none applies
+	}{
+		{"The leaders will meet on Saturday.", true, "2023-03-04"},
+		{"The leaders will meet on Friday.", true, "2023-03-03"},
+		{"The leaders will meet on Thursday.", true, "2023-03-09"},
+		{"The leaders met on Thursday.", false, "2023-03-02"},
+		{"The leaders met on Saturday.", false, "2023-02-25"},
+		{"The vote is set for next Friday.", true, "2023-03-10"},
+		{"The vote is set for next Tuesday.", true, "2023-03-07..2023-03-14"},
+		{"They spoke last Friday.", false, "2023-02-24"},
+		{"The talks are due on Sat. in Geneva.", true, "2023-03-04"},
+		{"The summit is planned for March 21.", true, "2023-03-21"},
+		{"The summit is planned for Jan. 10.", true, "2024-01-10"},
+		{"The summit was held on Jan. 10.", false, "2023-01-10"},
+		{"The summit was held on Dec. 30.", false, "2022-12-30"},
+		{"The hearing is on 21 March 2024.", true, "2024-03-21"},
+		{"The launch is set for Feb.28, 2023.", true, "2023-02-28"},
+		{"The launch is set for Wednesday, March 8.", true, "2023-03-08"},
+		{"The rocket will launch today.", true, "2023-03-03"},
+		{"The rocket will launch tonight.", true, "2023-03-03"},
+		{"The rocket will launch tomorrow.", true, "2023-03-04"},
+		{"The rocket launched tomorrow.", false, ""},
+		{"The rocket launched yesterday.", false, "2023-03-02"},
+		{"The verdict is expected this week.", true, "2023-03-03..2023-03-05"},
+		{"The verdict is expected next week.", true, "2023-03-06..2023-03-12"},
+		{"The verdict came last week.", false, "2023-02-20..2023-02-26"},
+		{"The strike begins this weekend.", true, "2023-03-04..2023-03-05"},
+		{"The decision is due this month.", true, "2023-03-03..2023-03-31"},
+		{"The decision is due next month.", true, "2023-04-01..2023-04-30"},
+		{"They'll meet later in the year.", true, "2023-03-03..2023-12-31"},
+		{"They will meet later this year.", true, "2023-03-03..2023-12-31"},
+		{"The pair will meet in the coming days.", true, "2023-03-03..2023-03-10"},
+		{"The election will be held in May.", true, "2023-05-01..2023-05-31"},
+		{"The election will be held in January.", true, "2024-01-01..2024-01-31"},
+		{"The law takes effect in 2025.", true, "2025-01-01..2025-12-31"},
+		{"The storm is not expected to come ashore until early Sunday.", true, "2023-03-05"},
+		{"The Friday meeting may change.", true, "2023-03-03"},
+		{"He may change his mind.", true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			toks := tokenize(tc.text)
+			es := findTimes(toks)
+			got := ""
+			if len(es) > 0 {
+				if w, ok := es[0].resolve(friday, tc.forward); ok {
+					got = w.String()
+				}
+			}
+			if got != tc.want {
+				t.Errorf("got %q, want %q (expressions %+v)", got, tc.want, es)
+			}
+		})
+	}
+}
+
+func TestSentences(t *testing.T) {
+	text := "U.S. President Donald Trump met Mr. Smith on Jan. 5 in Washington. The talks lasted an hour! \"We agreed,\" he said. Next, J. R. Ewing left.\nA new paragraph"
+	got := sentences(text)
+	want := []string{
+		"U.S. President Donald Trump met Mr. Smith on Jan. 5 in Washington.",
+		"The talks lasted an hour!",
+		"\"We agreed,\" he said.",
+		"Next, J. R. Ewing left.",
+		"A new paragraph",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d sentences %q, want %d", len(got), got, len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("sentence %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestTokenize(t *testing.T) {
+	got := []string{}
+	for _, tk := range tokenize("AT&T-Time Warner's U.S. deal won't close Feb.10; Peña Nieto’s trip, 4:30 p.m.") {
+		got = append(got, tk.low)
+	}
+	want := []string{"at&t", "-", "time", "warner", "'s", "us", "deal", "will", "n't", "close", "feb", "10", ";",
+		"pena", "nieto", "'s", "trip", ",", "4:30", "p.m."}
+	if len(got) != len(want) {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("token %d = %q, want %q (all %q)", i, got[i], want[i], got)
+		}
+	}
+}
