@@ -135,10 +135,7 @@ func looksLikeName(s string) bool {
 			return false
 		}
 	}
-	// "Live Updates", "Report" read like a name but are rubrics; a tail
-	// naming an outlet is seldom a single common word, so require two words
-	// or a word in capitals.
-	return len(words) >= 2 || strings.ToUpper(words[0]) == words[0]
+	return true
 }
 
 // numberRe finds numbers: "3", "6.2", "1,800", "9:10".

@@ -62,7 +62,7 @@ func (tw TermWeights) Terms(title, summary string) map[string]float64 {
 				}
 				out[t.stem] += f
 			}
-			if i > 0 {
+			if i > 0 && tw.Bigram > 0 {
 				bg := words[i-1].stem + " " + t.stem
 				if !seen[bg] {
 					seen[bg] = true

@@ -1,0 +1,184 @@
+package dedupe_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/dedupe"
+	"github.com/storyline/storyline/storage"
+)
+
+// stream stores stories one by one, as the pipeline does, each with the
+// clock at its publication time, and runs them through one index.
+type stream struct {
+	t     *testing.T
+	db    *storage.DB
+	ix    *dedupe.Index
+	clock time.Time
+	n     int
+}
+
+func newStream(t *testing.T, cfg dedupe.Config) *stream {
+	s := &stream{t: t, db: openDB(t)}
+	ix, err := dedupe.New(cfg, nil, func() time.Time { return s.clock })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ix = ix
+	return s
+}
+
+var base = time.Date(2017, 1, 27, 9, 0, 0, 0, time.UTC)
+
+func (s *stream) add(at time.Duration, feed, title, summary string) (int64, dedupe.Result) {
+	s.t.Helper()
+	ctx := context.Background()
+	s.n++
+	s.clock = base.Add(at)
+	st := storyline.Story{
+		URL:   "https://" + feed + ".example/" + string(rune('a'+s.n%26)) + time.Duration(s.n).String(),
+		Title: title, Summary: summary, Published: s.clock, FirstSeen: s.clock,
+	}
+	st.Canonical = st.URL
+	var res dedupe.Result
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		feedID, err := tx.FeedID(ctx, feed, "https://"+feed+".example/feed")
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertStory(ctx, &st, feedID, st.URL); err != nil {
+			return err
+		}
+		res, err = s.ix.Process(ctx, tx, &st)
+		return err
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if st.DuplicateOf != res.DuplicateOf || st.Storyline != res.Storyline {
+		s.t.Errorf("story not updated with the result: %+v vs %+v", st, res)
+	}
+	return st.ID, res
+}
+
+func TestProcess(t *testing.T) {
+	s := newStream(t, dedupe.DefaultConfig())
+	// Background stories give the document frequencies some spread.
+	background := []string{
+		"Central bank leaves interest rates unchanged",
+		"Heavy snow closes schools across the north",
+		"Tech giant reports record quarterly profit",
+		"Football club sacks manager after defeat",
+		"New study links sleep to memory",
+		"Oil prices climb as supply tightens",
+	}
+	for i, title := range background {
+		s.add(time.Duration(i)*time.Minute, "misc", title, "")
+	}
+
+	orig, r1 := s.add(time.Hour, "wire", "Mexican president cancels meeting with Trump over border wall",
+		"Mexican President Enrique Pena Nieto canceled his meeting with President Donald Trump that had been set for Tuesday after renewed tensions over the wall.")
+	if r1.DuplicateOf != 0 || r1.Storyline != orig || r1.Size != 1 {
+		t.Errorf("first story: %+v, want a new storyline %d of size 1", r1, orig)
+	}
+
+	copyID, r2 := s.add(2*time.Hour, "outlet", "Mexican President Nieto cancels meeting with Trump",
+		"Mexican President Enrique Peña Nieto on Thursday canceled a meeting with President Donald Trump that had been set for Tuesday after renewed tensions over the wall.")
+	if r2.DuplicateOf != orig || r2.Storyline != orig {
+		t.Errorf("wire copy: %+v, want duplicate of %d in storyline %d", r2, orig, orig)
+	}
+
+	// A copy of the copy points at the first one.
+	_, r3 := s.add(3*time.Hour, "third", "Mexican President Nieto cancels meeting with Trump - Third Daily",
+		"Mexican President Enrique Peña Nieto on Thursday canceled a meeting with President Donald Trump that had been set for Tuesday after renewed tensions over the wall.")
+	if r3.DuplicateOf != orig {
+		t.Errorf("copy of a copy: duplicate of %d, want %d (not %d)", r3.DuplicateOf, orig, copyID)
+	}
+
+	// Same event, other words: same storyline, not a duplicate.
+	_, r4 := s.add(4*time.Hour, "other", "Trump and Pena Nieto meeting called off as wall row deepens",
+		"The White House said Trump would not meet the Mexican president next week.")
+	if r4.DuplicateOf != 0 || r4.Storyline != orig {
+		t.Errorf("same event: %+v, want storyline %d and no duplicate", r4, orig)
+	}
+
+	// Another event: its own storyline.
+	other, r5 := s.add(5*time.Hour, "other", "Volcano erupts on remote island, flights grounded",
+		"Ash from the eruption closed airports across the region.")
+	if r5.Storyline != other || r5.DuplicateOf != 0 {
+		t.Errorf("unrelated story: %+v, want its own storyline %d", r5, other)
+	}
+
+	// A week later the old cluster is closed and the copy window over.
+	late, r6 := s.add(7*24*time.Hour, "wire", "Mexican president cancels meeting with Trump over border wall",
+		"Mexican President Enrique Pena Nieto canceled his meeting with President Donald Trump that had been set for Tuesday after renewed tensions over the wall.")
+	if r6.DuplicateOf != 0 || r6.Storyline != late {
+		t.Errorf("a week later: %+v, want a new storyline %d", r6, late)
+	}
+
+	// What the pipeline stored is what stories --json shows.
+	stored, err := s.db.Stories(context.Background(), storage.StoryFilter{IDs: []int64{orig, copyID, other}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]storyline.Story{}
+	for _, st := range stored {
+		got[st.ID] = st
+	}
+	if st := got[copyID]; st.DuplicateOf != orig || st.Storyline != orig {
+		t.Errorf("stored copy: duplicate_of %d storyline %d, want %d and %d", st.DuplicateOf, st.Storyline, orig, orig)
+	}
+	if st := got[orig]; st.DuplicateOf != 0 || st.Storyline != orig {
+		t.Errorf("stored original: duplicate_of %d storyline %d, want 0 and %d", st.DuplicateOf, st.Storyline, orig)
+	}
+}
+
+// Figures that disagree veto a duplicate however close the words.
+func TestProcessNumberVeto(t *testing.T) {
+	s := newStream(t, dedupe.DefaultConfig())
+	a, _ := s.add(0, "a", "Acme shares rise 3% after quarterly results beat forecasts", "")
+	_, r := s.add(time.Hour, "b", "Acme shares rise 5% after quarterly results beat forecasts", "")
+	if r.DuplicateOf != 0 {
+		t.Errorf("3%% vs 5%%: marked duplicate of %d", r.DuplicateOf)
+	}
+	if r.Storyline != a {
+		t.Errorf("3%% vs 5%%: storyline %d, want the same story %d", r.Storyline, a)
+	}
+}
+
+func TestProcessNeedsStoredStory(t *testing.T) {
+	db := openDB(t)
+	ix, err := dedupe.New(dedupe.DefaultConfig(), nil, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(context.Background(), func(tx *storage.Tx) error {
+		_, err := ix.Process(context.Background(), tx, &storyline.Story{Title: "x"})
+		return err
+	})
+	if err == nil {
+		t.Error("Process accepted a story without an id")
+	}
+	err = db.Update(context.Background(), func(tx *storage.Tx) error {
+		_, err := ix.Process(context.Background(), tx, &storyline.Story{ID: 12345, Title: "never stored", Published: time.Now()})
+		return err
+	})
+	if err == nil {
+		t.Error("Process accepted a story that is not in the store")
+	}
+}
+
+// An empty story (no title, no summary) is still given a storyline.
+func TestProcessEmptyStory(t *testing.T) {
+	s := newStream(t, dedupe.DefaultConfig())
+	id, r := s.add(0, "a", "", "")
+	if r.Storyline != id || r.DuplicateOf != 0 {
+		t.Errorf("empty story: %+v, want its own storyline %d", r, id)
+	}
+	id2, r2 := s.add(time.Minute, "a", "", "")
+	if r2.Storyline != id2 || r2.DuplicateOf != 0 {
+		t.Errorf("second empty story: %+v, want its own storyline %d", r2, id2)
+	}
+}
