@@ -38,17 +38,30 @@ func styleOf(toks []token) caseStyle {
 	if n >= 3 && uppers*10 >= n*7 {
 		return upperCase
 	}
-	long := 0
+	// Title Case: nearly every longer word capitalised, small function
+	// words aside. Prose full of names stays prose.
+	long, capsLong := 0, 0
 	for _, t := range toks[1:] {
-		if t.word && len(t.low) > 3 && hasLetter(t.text) {
-			long++
+		if !t.word || len(t.low) <= 3 || !hasLetter(t.text) {
+			continue
+		}
+		if !t.cap && !t.upper && titleSmallWords[t.low] {
+			continue
+		}
+		long++
+		if t.cap || t.upper {
+			capsLong++
 		}
 	}
-	if long >= 3 && caps*10 >= long*6 {
+	if long >= 3 && capsLong*10 >= long*8 {
 		return titleCase
 	}
 	return proseCase
 }
+
+// titleSmallWords stay lower case in many Title Case headlines.
+var titleSmallWords = set("with", "from", "into", "over", "that", "than", "this", "will", "have", "been", "were",
+	"their", "about", "after", "before", "amid", "upon", "onto", "says", "said")
 
 func hasLetter(s string) bool {
 	for _, r := range s {
@@ -185,7 +198,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		}
 		if i == firstWord || i > 0 && (toks[i-1].low == "\"" || toks[i-1].low == ":" || toks[i-1].low == "(") {
 			// Sentence-initial capitals say nothing about common words.
-			return !common[t.low] && !common[lemma(t.low)] && !strings.HasSuffix(t.low, "ing") && !strings.HasSuffix(t.low, "ly")
+			return !common[t.low] && !common[lemma(t.low)] && !strings.HasSuffix(t.low, "ly")
 		}
 		return true
 	}

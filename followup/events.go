@@ -51,7 +51,7 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Ant
 		// Actors near the action, not across a complement clause ("the
 		// call will take place following the conclusion that Russia ...").
 		for k := m.end; k < to; k++ {
-			if relativeWords[st.toks[k].low] || k > m.end+15 {
+			if relativeWords[st.toks[k].low] || k > m.end+25 {
 				to = k
 				break
 			}

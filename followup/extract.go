@@ -146,9 +146,12 @@ func Analyze(s *storyline.Story) *Analysis {
 			known.add(wordsOf(st.toks[e.start:e.end]))
 		}
 	}
-	var all []string
 	for _, st := range sents {
 		st.ents = findEntities(st.toks, st.style, known)
+	}
+	aliasKeys(sents)
+	var all []string
+	for _, st := range sents {
 		st.attrib = attribution(st)
 		for k := range st.ents {
 			e := &st.ents[k]
@@ -215,6 +218,35 @@ func Analyze(s *storyline.Story) *Analysis {
 	sort.Strings(a.Keys)
 	a.Events = buildEvents(sents, ms, pub)
 	return a
+}
+
+// aliasKeys keys a full name by the word the story uses alone for it:
+// "Xi Jinping" by "xi" when the story also says "Xi", as "Donald Trump"
+// is keyed by "trump".
+func aliasKeys(sents []*sentence) {
+	alone := map[string]bool{}
+	for _, st := range sents {
+		for _, e := range st.ents {
+			if e.end-e.start == 1 && !e.country {
+				alone[e.key] = true
+			}
+		}
+	}
+	for _, st := range sents {
+		for k := range st.ents {
+			e := &st.ents[k]
+			ws := wordsOf(st.toks[e.start:e.end])
+			if len(ws) < 2 || e.country || e.key != ws[len(ws)-1] || alone[e.key] {
+				continue
+			}
+			for _, w := range ws[:len(ws)-1] {
+				if alone[w] && !common[w] {
+					e.key = w
+					break
+				}
+			}
+		}
+	}
 }
 
 func wordsOf(ts []token) []string {
