@@ -212,6 +212,19 @@ func Analyze(s *storyline.Story) *Analysis {
 			addKeys(sents[m.sent])
 		}
 	}
+	// A headline's undated "X and Y spoke" is the body's dated one.
+	dated := map[string]window{}
+	for _, o := range a.Outcomes {
+		if _, ok := dated[o.Class]; !ok && !o.When.zero() && o.Relation == storyline.Happened {
+			dated[o.Class] = o.When
+		}
+	}
+	for k := range a.Outcomes {
+		o := &a.Outcomes[k]
+		if w, ok := dated[o.Class]; ok && o.When.zero() && o.Relation == storyline.Happened {
+			o.When = w
+		}
+	}
 	for k := range keys {
 		a.Keys = append(a.Keys, k)
 	}

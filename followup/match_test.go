@@ -1,0 +1,102 @@
+package followup
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+func at(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, time.UTC) }
+
+// anticipation is the one event a story anticipates.
+func anticipation(t *testing.T, title, body string, pub time.Time) storyline.Anticipation {
+	t.Helper()
+	a := Analyze(story(title, body, pub))
+	if len(a.Events) != 1 {
+		t.Fatalf("%q: %d events, want 1: %+v", title, len(a.Events), a.Events)
+	}
+	return a.Events[0]
+}
+
+func TestScore(t *testing.T) {
+	opts := DefaultOptions()
+	// Friday 3 March 2023: a call expected on Saturday.
+	call := anticipation(t, "Biden, Xi expected to speak by phone on Saturday",
+		"President Joe Biden and Chinese President Xi Jinping are expected to speak by phone on Saturday, the White House said.", friday)
+	vote := anticipation(t, "Senate to vote on chips bill next week",
+		"The Senate will vote on the chips bill next week, Majority Leader Chuck Schumer said.", friday)
+	tests := []struct {
+		name        string
+		a           storyline.Anticipation
+		title, body string
+		pub         time.Time
+		want        string // relation, or "" for no link
+	}{
+		{"realised next day", call, "Biden and Xi spoke by phone", "Biden and Xi spoke for two hours on Saturday.", at(2023, 3, 4, 20), "happened"},
+		{"headline present tense", call, "Biden, Xi Hold First Call in Months", "", at(2023, 3, 5, 8), "happened"},
+		{"done noun", call, "Biden-Xi call lasted two hours", "The call between Biden and Xi lasted two hours, officials said.", at(2023, 3, 4, 22), "happened"},
+		{"cancelled before the date", call, "Biden-Xi call called off", "The planned call between Biden and Xi was called off.", at(2023, 3, 3, 20), "cancelled"},
+		{"postponed", call, "Biden-Xi call postponed", "The call between Biden and Xi was postponed until next week.", at(2023, 3, 3, 22), "postponed"},
+		{"another partner", call, "Biden and Kishida spoke by phone", "Biden and Japanese Prime Minister Fumio Kishida spoke on Saturday.", at(2023, 3, 4, 20), ""},
+		{"other action", call, "Biden and Xi to meet in Bali", "Biden and Xi will meet in Bali next month.", at(2023, 3, 4, 20), ""},
+		{"before the anticipation", call, "Biden and Xi spoke by phone", "Biden and Xi spoke on Thursday.", at(2023, 3, 2, 20), ""},
+		{"a call weeks later", call, "Biden and Xi spoke by phone", "Biden and Xi spoke by phone.", at(2023, 4, 20, 20), ""},
+		{"a dated call long before the window", call, "Biden and Xi spoke by phone", "Biden and Xi spoke by phone on Feb. 20.", at(2023, 3, 4, 20), ""},
+		{"vote passes", vote, "Senate passes chips bill", "The Senate passed the chips bill on Tuesday by 64 votes to 33.", at(2023, 3, 7, 20), "happened"},
+		{"vote rejected", vote, "Senate rejects chips bill", "The Senate rejected the chips bill on Wednesday.", at(2023, 3, 8, 20), "happened"},
+		{"vote without the Senate", vote, "House passes chips bill", "The House passed the chips bill on Tuesday.", at(2023, 3, 7, 20), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := Analyze(story(tc.title, tc.body, tc.pub))
+			m, ok := opts.Score(&tc.a, out)
+			got := ""
+			if ok {
+				got = string(m.Relation)
+			}
+			if got != tc.want {
+				t.Errorf("got %q (%+v), want %q; event %+v; outcomes %+v", got, m, tc.want, tc.a, out.Outcomes)
+			}
+			if ok && (m.Score < opts.Threshold || m.Score > 1 || !strings.Contains(m.Explanation, "actors")) {
+				t.Errorf("score %v, explanation %q", m.Score, m.Explanation)
+			}
+		})
+	}
+}
+
+func TestStatus(t *testing.T) {
+	opts := DefaultOptions() // grace 2 days
+	dated := storyline.Anticipation{Published: friday, From: at(2023, 3, 4, 0), To: at(2023, 3, 4, 0)}
+	undated := storyline.Anticipation{Published: friday}
+	out := func(rel storyline.Relation, pub time.Time) storyline.ThreadOutcome {
+		return storyline.ThreadOutcome{Relation: rel, Story: storyline.StoryRef{Published: pub}}
+	}
+	tests := []struct {
+		name     string
+		a        storyline.Anticipation
+		outcomes []storyline.ThreadOutcome
+		now      time.Time
+		want     storyline.EventStatus
+	}{
+		{"before the date", dated, nil, at(2023, 3, 4, 10), storyline.Pending},
+		{"within the grace", dated, nil, at(2023, 3, 6, 23), storyline.Pending},
+		{"grace passed", dated, nil, at(2023, 3, 7, 1), storyline.StatusOverdue},
+		{"years later", dated, nil, at(2026, 11, 21, 0), storyline.StatusOverdue},
+		{"happened", dated, []storyline.ThreadOutcome{out(storyline.Happened, at(2023, 3, 4, 20))}, at(2026, 1, 1, 0), storyline.StatusHappened},
+		{"cancelled", dated, []storyline.ThreadOutcome{out(storyline.Cancelled, at(2023, 3, 3, 20))}, at(2026, 1, 1, 0), storyline.StatusCancelled},
+		{"postponed", dated, []storyline.ThreadOutcome{out(storyline.Postponed, at(2023, 3, 3, 20))}, at(2023, 3, 3, 21), storyline.StatusPostponed},
+		{"postponed then cancelled", dated, []storyline.ThreadOutcome{out(storyline.Postponed, at(2023, 3, 3, 20)), out(storyline.Cancelled, at(2023, 3, 4, 1))}, at(2023, 3, 5, 0), storyline.StatusCancelled},
+		{"cancelled yet happened", dated, []storyline.ThreadOutcome{out(storyline.Cancelled, at(2023, 3, 3, 20)), out(storyline.Happened, at(2023, 3, 4, 20))}, at(2023, 3, 5, 0), storyline.StatusHappened},
+		{"undated within the horizon", undated, nil, at(2023, 3, 10, 0), storyline.Pending},
+		{"undated past the horizon", undated, nil, at(2023, 3, 25, 0), storyline.StatusOverdue},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := opts.Status(&tc.a, tc.outcomes, tc.now); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
