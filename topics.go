@@ -18,6 +18,9 @@ type StorySearch struct {
 	Match string
 	Since time.Time // published at or after; zero for all
 	Limit int       // read at most this many stories, newest first; 0 for all
+	// Feeds asks for Story.Feeds, every feed that carried each story;
+	// without it only Story.Feed, the first, is filled.
+	Feeds bool
 	// Sources asks for the number of outlets that carried each story.
 	Sources bool
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,12 +121,22 @@ func storyTopics(ctx context.Context, q querier, ids []int64) (map[int64][]story
 // SearchStories calls fn with the stories q selects, newest first: those
 // whose title, summary or content match the FTS5 expression q.Match (all
 // stories when it is ""), published at or after q.Since, at most q.Limit.
-// It streams: fn sees each story once and must not keep the pointer. With
-// q.Sources, fn also gets the story's number of outlets (see StorySources);
-// otherwise 0. An FTS5 syntax error in q.Match is returned as an error.
+// It streams: fn sees each story once and must not keep the pointer. Story
+// carries every field but Topics; Feeds only with q.Feeds. With q.Sources,
+// fn also gets the story's number of outlets (see StorySources); otherwise
+// 0. An FTS5 syntax error in q.Match is returned as an error.
 func (db *DB) SearchStories(ctx context.Context, q storyline.StorySearch, fn func(st *storyline.Story, sources int) error) error {
 	var b strings.Builder
-	b.WriteString(`SELECT ` + storyColumns + `, `)
+	b.WriteString(`SELECT s.id, s.url, s.link, s.source, s.title, s.summary, s.content, s.author, s.categories,
+		s.published, s.first_seen, f.name, s.backlog, COALESCE(s.duplicate_of, 0), COALESCE(s.storyline, 0), `)
+	// The feeds and the outlet count cost more than the rest of the row:
+	// only when asked.
+	if q.Feeds {
+		b.WriteString(`(SELECT group_concat(f2.name, char(10) ORDER BY g.first_seen, f2.id)
+			FROM sightings g JOIN feeds f2 ON f2.id = g.feed_id WHERE g.story_id = s.id), `)
+	} else {
+		b.WriteString(`NULL, `)
+	}
 	if q.Sources {
 		b.WriteString(sourcesExpr)
 	} else {
@@ -152,10 +163,27 @@ func (db *DB) SearchStories(ctx context.Context, q storyline.StorySearch, fn fun
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var st storyline.Story
+		var cats string
+		var feeds sql.NullString
+		var published, firstSeen int64
 		var sources int
-		st, err := scanStory(withExtra{rows, &sources})
+		err := rows.Scan(&st.ID, &st.Canonical, &st.URL, &st.Source, &st.Title, &st.Summary, &st.Content, &st.Author,
+			&cats, &published, &firstSeen, &st.Feed, &st.Backlog, &st.DuplicateOf, &st.Storyline, &feeds, &sources)
 		if err != nil {
 			return fmt.Errorf("storage: search stories: %w", err)
+		}
+		st.Published, st.FirstSeen = fromUnix(published), fromUnix(firstSeen)
+		if cats != "" {
+			st.Categories = strings.Split(cats, "\n")
+		}
+		if feeds.String != "" {
+			// A feed that carried the story under two keys is one feed.
+			for _, f := range strings.Split(feeds.String, "\n") {
+				if !slices.Contains(st.Feeds, f) {
+					st.Feeds = append(st.Feeds, f)
+				}
+			}
 		}
 		if err := fn(&st, sources); err != nil {
 			return err
@@ -166,11 +194,3 @@ func (db *DB) SearchStories(ctx context.Context, q storyline.StorySearch, fn fun
 	}
 	return nil
 }
-
-// withExtra scans one more column than scanStory knows about.
-type withExtra struct {
-	rows  *sql.Rows
-	extra any
-}
-
-func (w withExtra) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.extra)...) }

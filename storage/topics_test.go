@@ -168,14 +168,15 @@ func TestSearchStories(t *testing.T) {
 		q    storyline.StorySearch
 		want []got
 	}{
-		{"fts", storyline.StorySearch{Match: `"putin"`}, []got{{ids[1], 0, []string{"b", "c"}}, {ids[0], 0, []string{"a", "b"}}}},
-		{"phrase in summary", storyline.StorySearch{Match: `"white house"`}, []got{{ids[0], 0, []string{"a", "b"}}}},
-		{"title column", storyline.StorySearch{Match: `title : "putin"`}, []got{{ids[0], 0, []string{"a", "b"}}}},
-		{"prefix and NOT", storyline.StorySearch{Match: `("kreml" * OR "footb" *) NOT "russia"`}, []got{{ids[1], 0, []string{"b", "c"}}}},
-		{"accents folded", storyline.StorySearch{Match: `"pütin"`, Limit: 1}, []got{{ids[1], 0, []string{"b", "c"}}}},
-		{"since", storyline.StorySearch{Match: `"putin"`, Since: time.Date(2017, 1, 28, 0, 0, 0, 0, time.UTC)}, []got{{ids[1], 0, []string{"b", "c"}}}},
+		{"fts", storyline.StorySearch{Match: `"putin"`, Feeds: true}, []got{{ids[1], 0, []string{"b", "c"}}, {ids[0], 0, []string{"a", "b"}}}},
+		{"without feeds", storyline.StorySearch{Match: `"putin"`}, []got{{ids[1], 0, nil}, {ids[0], 0, nil}}},
+		{"phrase in summary", storyline.StorySearch{Match: `"white house"`}, []got{{ids[0], 0, nil}}},
+		{"title column", storyline.StorySearch{Match: `title : "putin"`}, []got{{ids[0], 0, nil}}},
+		{"prefix and NOT", storyline.StorySearch{Match: `("kreml" * OR "footb" *) NOT "russia"`}, []got{{ids[1], 0, nil}}},
+		{"accents folded", storyline.StorySearch{Match: `"pütin"`, Limit: 1}, []got{{ids[1], 0, nil}}},
+		{"since", storyline.StorySearch{Match: `"putin"`, Since: time.Date(2017, 1, 28, 0, 0, 0, 0, time.UTC)}, []got{{ids[1], 0, nil}}},
 		{"no match", storyline.StorySearch{Match: `"merkel"`}, nil},
-		{"scan with sources", storyline.StorySearch{Sources: true, Limit: 2}, []got{{ids[2], 1, []string{"a"}}, {ids[1], 3, []string{"b", "c"}}}},
+		{"scan with sources", storyline.StorySearch{Sources: true, Feeds: true, Limit: 2}, []got{{ids[2], 1, []string{"a"}}, {ids[1], 3, []string{"b", "c"}}}},
 	}
 	for _, tt := range tests {
 		var out []got

@@ -200,9 +200,9 @@ type doc struct {
 // regexFor returns the regex to run for n over text (part p) and the text
 // to run it on: the lowercase twin over the lowercased text when text is
 // ASCII, else the case-insensitive regex over text itself. ok is false
-// when text cannot match (it lacks the regex's literal).
+// when text cannot match (it lacks the regex's literals).
 func (d *doc) regexFor(n *node, p Part, text string) (re *regexp.Regexp, on string, ok bool) {
-	if n.lit == "" && n.twin == nil {
+	if n.lits == nil && n.twin == nil {
 		return n.re, text, true
 	}
 	var lower string
@@ -216,7 +216,7 @@ func (d *doc) regexFor(n *node, p Part, text string) (re *regexp.Regexp, on stri
 	} else {
 		lower, ascii = lowerASCII(text)
 	}
-	if n.lit != "" && !strings.Contains(lower, n.lit) {
+	if n.lits != nil && !containsAny(lower, n.lits) {
 		return nil, "", false
 	}
 	if ascii && n.twin != nil {

@@ -79,9 +79,22 @@ type node struct {
 	joined string
 
 	re   *regexp.Regexp // nRegex
-	lit  string         // nRegex: a lowercase literal every match contains, or ""
+	lits []string       // nRegex: lowercase literals, one of which every match contains
 	twin *regexp.Regexp // nRegex: re for lowercased ASCII text, or nil
 	glob string         // nFeed: lowercased path.Match pattern
+}
+
+// has reports whether the tree holds a node of kind k.
+func (n *node) has(k nodeKind) bool {
+	if n.kind == k {
+		return true
+	}
+	for _, kid := range n.kids {
+		if kid.has(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // Query is a parsed query.
@@ -516,7 +529,7 @@ func leaf(t tok, field Field) (*node, error) {
 		if err != nil {
 			return nil, &SyntaxError{Col: t.col, Msg: "invalid regex: " + err.Error()}
 		}
-		n.kind, n.re, n.lit, n.twin = nRegex, re, requiredLiteral(t.text), lowerTwin(t.text)
+		n.kind, n.re, n.lits, n.twin = nRegex, re, requiredLiterals(t.text), lowerTwin(t.text)
 		return n, nil
 	case tPhrase:
 		n.src = `"` + t.text + `"`

@@ -181,23 +181,29 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestRequiredLiteral(t *testing.T) {
-	tests := []struct{ pattern, want string }{
-		{`sanction(s|ed)?\b`, "sanction"},
-		{`Sanction`, "sanction"},
-		{`^breaking:`, "breaking:"},
-		{`(?i)U\.S\.`, "u.s."},
-		{`a+b`, "a"}, // a+ must occur; "b" too, the longer wins on ties by order
-		{`(foo){2}bar`, "foo"},
-		{`foo|bar`, ""},
-		{`x*`, ""},
-		{`(ab)?cde`, "cde"},
-		{`café`, ""}, // not ASCII: no shortcut
-		{`\d+ killed`, " killed"},
+func TestRequiredLiterals(t *testing.T) {
+	tests := []struct {
+		pattern string
+		want    []string
+	}{
+		{`sanction(s|ed)?\b`, []string{"sanction"}},
+		{`Sanction`, []string{"sanction"}},
+		{`^breaking:`, []string{"breaking:"}},
+		{`U\.S\.`, []string{"u.s."}},
+		{`(foo){2}bar`, []string{"foo"}},
+		{`merkel|putin`, []string{"merkel", "putin"}},
+		{`sanctions|sanctioned`, []string{"sanction"}}, // factored by the parser
+		{`(merkel|putin) (said|says)`, []string{"merkel", "putin"}},
+		{`foo|x*`, nil}, // a branch needs no literal
+		{`x*`, nil},
+		{`(ab)?cde`, []string{"cde"}},
+		{`café`, nil}, // not ASCII: no shortcut
+		{`\d+ killed`, []string{" killed"}},
+		{`a|b|c`, nil}, // a character class
 	}
 	for _, tt := range tests {
-		if got := requiredLiteral(tt.pattern); got != tt.want {
-			t.Errorf("requiredLiteral(%q) = %q, want %q", tt.pattern, got, tt.want)
+		if got := requiredLiterals(tt.pattern); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("requiredLiterals(%q) = %q, want %q", tt.pattern, got, tt.want)
 		}
 	}
 }

@@ -9,33 +9,37 @@ import (
 
 // A regex is run case-insensitively over whole texts, which is slow next
 // to word lookups. Most regexes contain a literal that every match holds
-// ("sanction" in /sanction(s|ed)?/): if the text, lowercased, does not
-// contain it, the regex cannot match and is not run.
+// ("sanction" in /sanction(s|ed)?/), or one of a few (/merkel|putin/): if
+// the text, lowercased, contains none of them, the regex cannot match and
+// is not run.
 //
 // Only ASCII literals are used. Under (?i) an ASCII letter also matches two
 // non-ASCII runes, K (Kelvin sign, lowercased to k) and ſ (long s, which
 // lowerASCII maps to s), so the check never rejects a real match.
 
-// requiredLiteral returns the longest lowercase ASCII string that every
-// match of pattern contains, or "".
-func requiredLiteral(pattern string) string {
+// maxLiterals bounds the alternatives checked before running a regex.
+const maxLiterals = 16
+
+// requiredLiterals returns lowercase ASCII strings one of which every match
+// of pattern contains, or nil when there is no such short list.
+func requiredLiterals(pattern string) []string {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
-		return ""
+		return nil
 	}
 	return required(re.Simplify())
 }
 
-func required(re *syntax.Regexp) string {
+func required(re *syntax.Regexp) []string {
 	switch re.Op {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
 		for i := 0; i < len(s); i++ {
 			if s[i] >= utf8.RuneSelf {
-				return ""
+				return nil
 			}
 		}
-		return strings.ToLower(s)
+		return []string{strings.ToLower(s)}
 	case syntax.OpCapture, syntax.OpPlus:
 		return required(re.Sub[0])
 	case syntax.OpRepeat:
@@ -43,15 +47,48 @@ func required(re *syntax.Regexp) string {
 			return required(re.Sub[0])
 		}
 	case syntax.OpConcat:
-		best := ""
+		// Any one kid's list will do: take the one whose shortest
+		// literal is longest, the most selective.
+		var best []string
 		for _, sub := range re.Sub {
-			if r := required(sub); len(r) > len(best) {
+			if r := required(sub); r != nil && (best == nil || shortest(r) > shortest(best)) {
 				best = r
 			}
 		}
 		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			r := required(sub)
+			if r == nil {
+				return nil // this branch can match without any literal
+			}
+			all = append(all, r...)
+		}
+		if len(all) > maxLiterals {
+			return nil
+		}
+		return all
 	}
-	return ""
+	return nil
+}
+
+func shortest(lits []string) int {
+	n := len(lits[0])
+	for _, l := range lits[1:] {
+		n = min(n, len(l))
+	}
+	return n
+}
+
+// containsAny reports whether s contains one of lits.
+func containsAny(s string, lits []string) bool {
+	for _, l := range lits {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // lowerASCII lowercases s for the literal check: Unicode lowercase, with

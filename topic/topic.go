@@ -136,6 +136,12 @@ func (t *Topic) QueryMatches(st *storyline.Story) bool {
 	return s.eval(&s.progs[0], d)
 }
 
+// usesFeeds reports whether matching needs every feed of a story: for the
+// feeds and exclude options, or feed: terms.
+func (t *Topic) usesFeeds() bool {
+	return len(t.Feeds) > 0 || len(t.Exclude) > 0 || t.Query.root.has(nFeed)
+}
+
 func (t *Topic) set() *Set {
 	t.once.Do(func() { t.single = NewSet(t) })
 	return t.single

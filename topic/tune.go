@@ -77,7 +77,7 @@ func Test(ctx context.Context, src Searcher, t *Topic, opt TestOptions) (*Report
 		opt.MaxScan = 100_000
 	}
 	r := &Report{Topic: t, MaxScan: opt.MaxScan}
-	q := storyline.StorySearch{Since: opt.Since, Sources: t.MinSources > 1}
+	q := storyline.StorySearch{Since: opt.Since, Sources: t.MinSources > 1, Feeds: t.usesFeeds()}
 	q.Match, r.Exact = t.Query.FTS()
 	r.Prefilter = q.Match
 	if q.Match == "" {
