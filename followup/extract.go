@@ -397,6 +397,18 @@ func findMentions(st *sentence, si int) []mention {
 			lem[i] = lemma(t.low)
 		}
 	}
+	// Stems for phrase look-ups, only of words that can be in a phrase.
+	stems := make([]string, len(toks))
+	stemOf := func(k int) string {
+		if stems[k] == "" {
+			w := toks[k].low
+			stems[k] = "-"
+			if len(w) >= 3 && phrasePrefixes[w[:3]] {
+				stems[k] = stem(w)
+			}
+		}
+		return stems[k]
+	}
 	inEntity := make([]bool, len(toks))
 	for _, e := range st.ents {
 		for i := e.start; i < e.end; i++ {
@@ -414,12 +426,13 @@ func findMentions(st *sentence, si int) []mention {
 			if i+n > len(toks) {
 				continue
 			}
-			var raw, lm []string
+			var raw, lm, st []string
 			for k := i; k < i+n; k++ {
 				raw = append(raw, toks[k].low)
 				lm = append(lm, lem[k])
+				st = append(st, stemOf(k))
 			}
-			for _, p := range []string{strings.Join(raw, " "), strings.Join(lm, " "), strings.Join(raw, "-")} {
+			for _, p := range []string{strings.Join(raw, " "), strings.Join(lm, " "), strings.Join(raw, "-"), phraseStems[strings.Join(st, " ")]} {
 				if c, ok := phraseClass[p]; ok {
 					out = append(out, mention{sent: si, start: i, end: i + n, lemma: p, class: c, isVerbPast: isPast(toks[i].low)})
 					i += n - 1

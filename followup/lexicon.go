@@ -12,20 +12,25 @@ import (
 var actionClasses = map[string][]string{
 	"speak": {"speak", "talk", "call", "phone", "telephone", "conversation", "converse", "discuss", "discussion",
 		"chat", "phone call", "telephone call", "phone conversation", "telephone conversation", "phone talks",
-		"telephone talks", "phone talk", "telephone talk", "phone contact", "telephone contact"},
+		"telephone talks", "phone talk", "telephone talk", "phone contact", "telephone contact", "speech", "address"},
 	"meet": {"meet", "meeting", "summit", "talks", "visit", "face-to-face", "sit-down", "sit down", "state visit",
-		"summit meeting", "face-to-face talks"},
+		"summit meeting", "face-to-face talks", "arrive", "arrival"},
 	"vote":     {"vote", "ballot", "pass", "approve", "approval", "reject", "rejection", "adopt", "ratify", "referendum", "veto", "vote down"},
 	"sign":     {"sign", "signing", "sign into law"},
 	"announce": {"announce", "announcement", "unveil", "unveiling", "reveal", "release", "introduce", "debut", "disclose", "news conference", "press conference", "briefing", "presentation", "publish"},
 	"launch":   {"launch", "liftoff", "lift off", "lift-off", "blast off", "blastoff", "launch attempt"},
 	"testify":  {"testify", "testimony", "hearing", "deposition", "appear before"},
 	"rule": {"rule", "ruling", "verdict", "decide", "decision", "judgment", "judgement", "uphold", "overturn", "strike down",
-		"acquit", "acquittal", "convict", "conviction", "sentence", "sentencing"},
+		"acquit", "acquittal", "convict", "conviction", "sentence", "sentencing", "indict", "indictment"},
 	"elect":  {"elect", "election", "win", "conclave", "choose", "inaugurate", "inauguration", "swear in", "sworn in"},
 	"land":   {"landfall", "come ashore", "make landfall", "touch down"},
 	"strike": {"strike", "walkout", "walk out", "stoppage"},
 	"resign": {"resign", "resignation", "step down", "quit", "stand down"},
+	"debate": {"debate"},
+	// Central-bank decisions, by phrase only: "cut" and "raise" alone say little.
+	"rates": {"raise rates", "raise interest rates", "hike rates", "hike interest rates", "cut rates",
+		"cut interest rates", "lower rates", "lower interest rates", "rate hike", "rate cut", "rate decision",
+		"interest rate decision", "hold rates", "keep rates", "leave rates"},
 }
 
 // relatedClasses: an anticipated class that a realised class can fulfil,
@@ -232,6 +237,14 @@ func init() {
 		for _, m := range members {
 			if strings.Contains(m, " ") || strings.Contains(m, "-") {
 				phraseClass[m] = class
+				var st []string
+				for _, w := range strings.Fields(m) {
+					st = append(st, stem(w))
+					if len(w) >= 3 {
+						phrasePrefixes[w[:3]] = true
+					}
+				}
+				phraseStems[strings.Join(st, " ")] = m
 				continue
 			}
 			lemmaClass[m] = class
@@ -261,6 +274,10 @@ func init() {
 var (
 	lemmaClass  = map[string]string{}
 	phraseClass = map[string]string{}
+	// phraseStems maps the stems of a phrase's words ("rais rate") to the
+	// phrase, so that "raised rates" finds "raise rates".
+	phraseStems    = map[string]string{}
+	phrasePrefixes = map[string]bool{} // first three letters of phrase words
 )
 
 // lemma returns the lemma of a lower-case word: the irregular table first,

@@ -17,7 +17,7 @@ building business but buy by call calls came campaign can cancer candidate capit
 case cash catch cause cell center central century chance change changes charge charges cheap check chief
 child children choice choose church citizens city claim claims class clean clear climate close closed
 coach cold collapse come comes coming comment comments commercial common community companies company
-complete concern concerns conference confirm conflict congress consider consumer consumers control cost
+complete concern concerns conference confirm conflict consider consumer consumers control cost
 costs could council count country countries couple course court cover crash crime crisis critical cross
 crowd cup cut cuts daily damage dark data date daughter day days dead deal deals death debate debt decade
 decide decision deep defeat defence defense degrees delay demand democracy department despite detail

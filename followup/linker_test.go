@@ -1,0 +1,149 @@
+package followup_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/followup"
+	"github.com/storyline/storyline/storage"
+)
+
+// ingest stores and links stories in the given order (not necessarily
+// publication order, as a late feed would deliver them).
+func ingest(t *testing.T, db *storage.DB, l *followup.Linker, stories ...*storyline.Story) {
+	t.Helper()
+	ctx := context.Background()
+	for _, s := range stories {
+		err := db.Update(ctx, func(tx *storage.Tx) error {
+			feed, err := tx.FeedID(ctx, "wire", "https://wire.example/feed")
+			if err != nil {
+				return err
+			}
+			s.FirstSeen = s.Published
+			if err := tx.InsertStory(ctx, s, feed, s.URL); err != nil {
+				return err
+			}
+			_, err = l.Process(ctx, tx, s)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestLinkerOrderAndCausality(t *testing.T) {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l := followup.NewLinker(followup.DefaultOptions(), nil)
+	fri := time.Date(2023, 3, 3, 12, 0, 0, 0, time.UTC)
+	ant := &storyline.Story{URL: "https://wire.example/1", Title: "Macron and Scholz to meet in Berlin on Friday",
+		Summary: "French President Emmanuel Macron will meet German Chancellor Olaf Scholz in Berlin on Friday evening.", Published: fri}
+	// Published with the anticipation but delivered before it.
+	sameTime := &storyline.Story{URL: "https://wire.example/2", Title: "Macron and Scholz met in Berlin",
+		Summary: "Macron and Scholz met in Berlin on Friday.", Published: fri}
+	// Published before the anticipation: never its outcome.
+	earlier := &storyline.Story{URL: "https://wire.example/3", Title: "Macron and Scholz met in Paris",
+		Summary: "Macron and Scholz met in Paris.", Published: fri.Add(-time.Hour)}
+	later := &storyline.Story{URL: "https://wire.example/4", Title: "Macron, Scholz hold talks in Berlin",
+		Summary: "Macron and Scholz held talks in Berlin on Friday about energy prices.", Published: fri.Add(24 * time.Hour)}
+	unrelated := &storyline.Story{URL: "https://wire.example/5", Title: "Scholz meets Sanchez in Madrid",
+		Summary: "Scholz met Spanish Prime Minister Pedro Sanchez in Madrid on Friday.", Published: fri.Add(25 * time.Hour)}
+	ingest(t, db, l, sameTime, ant, earlier, later, unrelated)
+
+	threads, err := db.Threads(ctx, storage.ThreadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2023, 3, 10, 0, 0, 0, 0, time.UTC)
+	views := followup.Threads(threads, l.Options(), now)
+	var meet *followup.ThreadView
+	for i, v := range views {
+		if v.Anticipation.URL == ant.URL && v.Event.Action == "meet" {
+			meet = &views[i]
+		}
+	}
+	if meet == nil {
+		t.Fatalf("no meeting anticipated: %+v", views)
+	}
+	var got []string
+	for _, o := range meet.Outcomes {
+		got = append(got, o.URL+" "+o.Relation)
+	}
+	want := []string{sameTime.URL + " happened", later.URL + " happened"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("outcomes %v, want %v", got, want)
+	}
+	if meet.Status != "happened" || meet.Event.Expected == nil || *meet.Event.Expected != "2023-03-03" {
+		t.Errorf("status %s expected %v", meet.Status, meet.Event.Expected)
+	}
+}
+
+// TestThreadsJSONShape checks the field names of `threads --json` against
+// DESIGN.md.
+func TestThreadsJSONShape(t *testing.T) {
+	pub := time.Date(2017, 1, 27, 21, 5, 0, 0, time.UTC)
+	exp := time.Date(2017, 1, 28, 0, 0, 0, 0, time.UTC)
+	th := storyline.Thread{
+		Anticipation: storyline.Anticipation{ID: 3, StoryID: 17, Published: pub, Summary: "Donald Trump and Vladimir Putin speak",
+			Actors: []storyline.Actor{{Name: "Donald Trump", Key: "trump"}, {Name: "Vladimir Putin", Key: "putin"}, {Name: "Washington", Key: "washington", Secondary: true}},
+			Action: "speak", Class: "speak", From: exp, To: exp},
+		Story: storyline.StoryRef{ID: 17, URL: "https://a.example/1", Title: "Trump, Putin expected to speak", Published: pub},
+		Outcomes: []storyline.ThreadOutcome{{Story: storyline.StoryRef{ID: 42, URL: "https://b.example/2", Title: "They spoke",
+			Published: exp.Add(20 * time.Hour)}, Relation: storyline.Happened, Score: 0.91, Explanation: "actors trump, putin"}},
+	}
+	raw, err := json.Marshal(followup.Threads([]storyline.Thread{th}, followup.DefaultOptions(), time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	el := got[0]
+	a := el["anticipation"].(map[string]any)
+	ev := el["event"].(map[string]any)
+	o := el["outcomes"].([]any)[0].(map[string]any)
+	checks := []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"anticipation.id", a["id"], 17.0},
+		{"anticipation.url", a["url"], "https://a.example/1"},
+		{"anticipation.title", a["title"], "Trump, Putin expected to speak"},
+		{"anticipation.published", a["published"], "2017-01-27T21:05:00Z"},
+		{"event.summary", ev["summary"], "Donald Trump and Vladimir Putin speak"},
+		{"event.action", ev["action"], "speak"},
+		{"event.expected", ev["expected"], "2017-01-28"},
+		{"status", el["status"], "happened"},
+		{"outcomes.id", o["id"], 42.0},
+		{"outcomes.url", o["url"], "https://b.example/2"},
+		{"outcomes.published", o["published"], "2017-01-28T20:00:00Z"},
+		{"outcomes.relation", o["relation"], "happened"},
+		{"outcomes.score", o["score"], 0.91},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	if actors, _ := ev["actors"].([]any); len(actors) != 2 || actors[0] != "Donald Trump" || actors[1] != "Vladimir Putin" {
+		t.Errorf("event.actors = %v", ev["actors"])
+	}
+	// No time given: expected is null; no outcome: outcomes is an empty array.
+	th.Anticipation.From, th.Anticipation.To, th.Outcomes = time.Time{}, time.Time{}, nil
+	raw, _ = json.Marshal(followup.Thread(&th, followup.DefaultOptions(), pub))
+	if !strings.Contains(string(raw), `"expected":null`) || !strings.Contains(string(raw), `"outcomes":[]`) || !strings.Contains(string(raw), `"status":"pending"`) {
+		t.Errorf("undated thread JSON: %s", raw)
+	}
+}
