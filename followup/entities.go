@@ -188,7 +188,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 			if t.upper && len(t.low) <= 5 {
 				return true // an acronym
 			}
-			return t.cap && !common[t.low] && !common[lemma(t.low)]
+			return t.cap && !common[t.low] && !common[lemma(t.low)] && !commonShape(t.low)
 		}
 		if t.upper {
 			return true
@@ -403,6 +403,26 @@ func canonicalCountryName(key, shown string) string {
 		words[i] = strings.ToUpper(w[:1]) + w[1:]
 	}
 	return strings.Join(words, " ")
+}
+
+// commonSuffixes mark words of the common vocabulary (nouns of action and
+// quality, inflected verbs, adverbs, plurals of agent nouns): in a Title Case
+// headline "Resolution", "Hackers" or "Evidence" are no names.
+var commonSuffixes = []string{"tion", "tions", "sion", "sions", "ment", "ments", "ness", "ity", "ities", "ance",
+	"ances", "ence", "ences", "ing", "ings", "ed", "ly", "ers", "ies", "ism", "ists", "ure", "ures", "ive",
+	"ives", "ful", "less", "able", "ible", "ship", "hood", "ward", "wards", "ical", "ous", "ics", "ages",
+	"ates", "izes", "ises", "ents", "ants", "als", "ors", "ials"}
+
+func commonShape(w string) bool {
+	if len(w) < 5 {
+		return false
+	}
+	for _, suf := range commonSuffixes {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseFollows reports whether a verb follows a name closely, making a

@@ -723,6 +723,11 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 			if neg(k+1, i) && !until {
 				return false, false, true
 			}
+			// The modal governs the next verb: "will increase resolution
+			// after launch" does not anticipate the launch.
+			if v := nextContent(toks, k+1, i); v >= 0 && v != i && !governsAction(toks, v) {
+				return false, false, false
+			}
 			return true, false, false
 		case w == "to" && k > 0:
 			p := toks[k-1].low
@@ -799,11 +804,57 @@ func commitment(toks []token, k, lo int) bool {
 	return false
 }
 
+// nextContent returns the first token in [from, to) that is not an adverb,
+// a negation or a determiner (-1 if none).
+func nextContent(toks []token, from, to int) int {
+	for k := from; k < to && k < len(toks); k++ {
+		w := toks[k].low
+		if !toks[k].word || negations[w] || strings.HasSuffix(w, "ly") && lemmaClass[lemma(w)] == "" {
+			continue
+		}
+		switch w {
+		case "also", "again", "soon", "then", "still", "now", "first", "finally", "once", "even", "not", "n't", "probably", "possibly", "likely":
+			continue
+		}
+		return k
+	}
+	return -1
+}
+
+// governsAction: the verb after a modal leads to an action (a light verb,
+// "be", or an action word itself).
+func governsAction(toks []token, v int) bool {
+	w := toks[v].low
+	l := lemma(w)
+	if lightVerbs[l] || copulas[w] || l == "be" || lemmaClass[l] != "" || lemmaClass[w] != "" {
+		return true
+	}
+	for p := range phraseClass {
+		if strings.HasPrefix(p, w+" ") || strings.HasPrefix(p, l+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// requestVerbs make "to" a request, not a plan: "eBay asks shareholders to vote".
+var requestVerbs = set("ask", "asks", "asked", "urge", "urges", "urged", "tell", "tells", "told", "call", "calls",
+	"called", "want", "wants", "wanted", "push", "pushes", "pushed", "press", "presses", "pressed", "order",
+	"orders", "ordered", "force", "forces", "forced", "allow", "allows", "allowed", "let", "lets", "invite",
+	"invites", "invited", "encourage", "encourages", "encouraged", "warn", "warns", "warned", "advise",
+	"advises", "advised", "pressure", "pressures", "pressured", "persuade", "persuades", "help", "helps",
+	"helped", "expect", "expects", "need", "needs", "needed", "wait", "waits", "chance", "time", "right")
+
 // headlineTo recognises the headline future "Trump to meet Putin": "to"
-// after a name or noun, before a verb.
+// after a name or noun, before a verb, with no verb of asking before it.
 func headlineTo(toks []token, k int) bool {
 	if k+1 >= len(toks) || k == 0 {
 		return false
+	}
+	for q := 0; q < k; q++ {
+		if requestVerbs[toks[q].low] {
+			return false
+		}
 	}
 	prev, next := toks[k-1], toks[k+1]
 	if !prev.word || isPast(prev.low) && !titles[prev.low] || copulas[prev.low] || lemma(prev.low) == "want" {
