@@ -15,11 +15,12 @@ import (
 // Set.Match), replacing what was recorded for it before: the pipeline calls
 // it again when a story gains outlets and so passes a min_sources.
 func (tx *Tx) SetStoryTopics(ctx context.Context, storyID int64, hits []storyline.TopicHit) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM story_topics WHERE story_id = ?`, storyID); err != nil {
+	// Called for every new story: prepared statements (tx.exec).
+	if _, err := tx.exec(ctx, `DELETE FROM story_topics WHERE story_id = ?`, storyID); err != nil {
 		return fmt.Errorf("storage: story %d topics: %w", storyID, err)
 	}
 	for _, h := range hits {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO story_topics(story_id, topic, priority, why) VALUES (?, ?, ?, ?)
+		_, err := tx.exec(ctx, `INSERT INTO story_topics(story_id, topic, priority, why) VALUES (?, ?, ?, ?)
 			ON CONFLICT (story_id, topic) DO UPDATE SET priority = excluded.priority, why = excluded.why`,
 			storyID, h.Topic, h.Priority, h.Why)
 		if err != nil {
@@ -40,7 +41,7 @@ const sourcesExpr = `(SELECT count(DISTINCT g.feed_id) FROM sightings g WHERE g.
 // count to give topic.Set.Match (see sourcesExpr); 0 for an unknown story.
 func (tx *Tx) StorySources(ctx context.Context, storyID int64) (int, error) {
 	var n int
-	err := tx.tx.QueryRowContext(ctx, `SELECT `+sourcesExpr+` FROM stories s WHERE s.id = ?`, storyID).Scan(&n)
+	err := tx.queryRow(ctx, `SELECT `+sourcesExpr+` FROM stories s WHERE s.id = ?`, storyID).Scan(&n)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
