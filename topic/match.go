@@ -106,6 +106,18 @@ func NewSet(topics ...*Topic) *Set {
 	return s
 }
 
+// NeedsSources reports whether some topic has a min_sources above 1: only
+// then does Match need an outlet count, and a story that gains an outlet
+// (another feed, a near-duplicate) need matching again.
+func (s *Set) NeedsSources() bool {
+	for _, t := range s.topics {
+		if t.MinSources > 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // Topics returns the topics of the set, in the order given to NewSet.
 func (s *Set) Topics() []*Topic { return s.topics }
 

@@ -194,6 +194,9 @@ func TestSetMatch(t *testing.T) {
 	if len(got) != 3 || got[2].Topic != "big" || got[2].Why != "putin (title); 2 sources" {
 		t.Errorf("Match with 2 sources = %+v, want big third", got)
 	}
+	if !set.NeedsSources() || topic.NewSet(set.Topics()[:4]...).NeedsSources() {
+		t.Error("NeedsSources: want true with the min_sources topic only")
+	}
 	if got := set.Match(&storyline.Story{Title: "nothing here"}, 0); got != nil {
 		t.Errorf("Match on unrelated story = %+v", got)
 	}
