@@ -748,6 +748,8 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 			case st.headline && headlineTo(toks, k):
 				return true, false, false
 			}
+		case (w == "set" || w == "slated" || w == "scheduled" || w == "due" || w == "planned") && k+1 < i && toks[k+1].low == "for" && k >= i-4:
+			return true, false, false // "set for midnight release"
 		case preNounCues[w] && k >= i-3:
 			if w == "expected" && k+1 < len(toks) && toks[k+1].low == "to" {
 				continue
@@ -856,7 +858,17 @@ func headlineTo(toks []token, k int) bool {
 			return false
 		}
 	}
-	prev, next := toks[k-1], toks[k+1]
+	p := k - 1
+	if toks[p].low == ")" { // "Google (GOOG) to launch"
+		for p > 0 && toks[p].low != "(" {
+			p--
+		}
+		p--
+		if p < 0 {
+			return false
+		}
+	}
+	prev, next := toks[p], toks[k+1]
 	if !prev.word || isPast(prev.low) && !titles[prev.low] || copulas[prev.low] || lemma(prev.low) == "want" {
 		return false
 	}

@@ -106,7 +106,7 @@ var (
 	pastPlanCues = set("planned", "intended", "hoped", "aimed", "wanted", "sought", "meant")
 	// Cues after an event noun: "the call is expected", "ruling expected Tuesday".
 	postNounCues = set("expected", "scheduled", "slated", "set", "due", "planned", "will", "'ll", "likely", "poised",
-		"upcoming")
+		"upcoming", "looms", "loom", "looming", "approaches", "nears", "imminent", "coming")
 	// Adjectives before an event noun: "the upcoming summit".
 	preNounCues = set("upcoming", "planned", "scheduled", "expected", "proposed", "forthcoming",
 		"pending", "looming", "impending", "possible", "potential", "next", "future", "prospective",

@@ -46,6 +46,7 @@ const (
 	tkMonth            // a month alone ("in March")
 	tkYear             // "in 2018"
 	tkPeriod           // today, next week, later this year, ...
+	tkSpan             // "in two weeks": a distance from the publication day
 )
 
 // timeExpr is a time expression found in a sentence.
@@ -58,6 +59,7 @@ type timeExpr struct {
 	dayOfMonth int
 	year       int
 	period     string
+	spanDays   int // for tkSpan
 	// future or past only: "tomorrow" cannot describe a done event.
 	futureOnly, pastOnly bool
 }
@@ -240,12 +242,40 @@ func findTimes(toks []token) []timeExpr {
 				continue
 			}
 		}
+		// "in two weeks", "within 10 days", "in a month".
+		if (t.low == "in" || t.low == "within") && i+2 < len(toks) {
+			if n, ok := countWord(toks[i+1].low); ok {
+				if unit, ok := spanUnits[toks[i+2].low]; ok {
+					out = append(out, timeExpr{start: i, end: i + 3, kind: tkSpan, spanDays: n * unit, futureOnly: true})
+					i += 2
+					continue
+				}
+			}
+		}
 		// "in 2018".
 		if y, ok := yearAt(toks, i); ok && (prev == "in" || prev == "by" || prev == "during" || prev == "until") {
 			out = append(out, timeExpr{start: i, end: i + 1, kind: tkYear, year: y})
 		}
 	}
 	return out
+}
+
+var spanUnits = map[string]int{"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
+
+// countWord reads a small count: "2", "two", "a", "a few".
+func countWord(w string) (int, bool) {
+	if n, err := strconv.Atoi(w); err == nil && n > 0 && n < 100 {
+		return n, true
+	}
+	for i, s := range []string{"a", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"} {
+		if w == s {
+			return i + 1, true
+		}
+	}
+	if w == "an" || w == "one" {
+		return 1, true
+	}
+	return 0, false
 }
 
 func skipPunct(toks []token, i int) int {
@@ -380,6 +410,10 @@ func (e timeExpr) resolve(pub time.Time, forward bool) (window, bool) {
 			from, to = addDays(from, 9), addDays(from, 20)
 		}
 		return window{from, to}, true
+	case tkSpan:
+		// Around the stated distance: "in two weeks" is days 11 to 17.
+		slack := max(1, e.spanDays/4)
+		return window{addDays(p, e.spanDays-slack), addDays(p, e.spanDays+slack)}, true
 	case tkYear:
 		from := time.Date(e.year, 1, 1, 0, 0, 0, 0, time.UTC)
 		return window{from, time.Date(e.year, 12, 31, 0, 0, 0, 0, time.UTC)}, true

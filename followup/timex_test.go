@@ -104,3 +104,23 @@ func TestTokenize(t *testing.T) {
 		}
 	}
 }
+
+func TestTimeSpans(t *testing.T) {
+	for text, want := range map[string]string{
+		"Google will release the kit in two weeks.": "2023-03-14..2023-03-20",
+		"The plant will close within 10 days.":      "2023-03-11..2023-03-15",
+		"The verdict is due in a month.":            "2023-03-26..2023-04-09",
+		"The launch was delayed two weeks ago.":     "",
+	} {
+		es := findTimes(tokenize(text))
+		got := ""
+		if len(es) > 0 {
+			if w, ok := es[0].resolve(friday, true); ok {
+				got = w.String()
+			}
+		}
+		if got != want {
+			t.Errorf("%q: got %q, want %q", text, got, want)
+		}
+	}
+}
