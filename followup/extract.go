@@ -49,6 +49,7 @@ type Outcome struct {
 	When     window // when it happened, if the story says; zero otherwise
 	NewWhen  window // the new date of a postponed event
 	Sentence int
+	terms    string // the sentence's words (padded), to find the actors next to the action
 }
 
 // Analysis is what follow-up linking needs to know about one story.
@@ -151,7 +152,9 @@ func Analyze(s *storyline.Story) *Analysis {
 	}
 	aliasKeys(sents)
 	var all []string
-	for _, st := range sents {
+	sentTerms := make([]string, len(sents))
+	for i, st := range sents {
+		n := len(all)
 		st.attrib = attribution(st)
 		for k := range st.ents {
 			e := &st.ents[k]
@@ -173,6 +176,7 @@ func Analyze(s *storyline.Story) *Analysis {
 		for _, e := range st.ents {
 			all = append(all, e.key)
 		}
+		sentTerms[i] = " " + strings.Join(all[n:], " ") + " "
 	}
 	a.terms = " " + strings.Join(all, " ") + " "
 	a.words = all
@@ -208,7 +212,8 @@ func Analyze(s *storyline.Story) *Analysis {
 			rel = storyline.Postponed
 		}
 		if rel != "" {
-			a.Outcomes = append(a.Outcomes, Outcome{Class: m.class, Lemma: m.lemma, Relation: rel, When: m.when, NewWhen: m.newWhen, Sentence: m.sent})
+			a.Outcomes = append(a.Outcomes, Outcome{Class: m.class, Lemma: m.lemma, Relation: rel, When: m.when,
+				NewWhen: m.newWhen, Sentence: m.sent, terms: sentTerms[m.sent]})
 			addKeys(sents[m.sent])
 		}
 	}

@@ -109,6 +109,16 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis) (Match, bool) {
 		if classW == 0 {
 			continue
 		}
+		// An actor must be named with the action, not anywhere in the story.
+		near := false
+		for _, k := range core {
+			if strings.Contains(oc.terms, " "+k+" ") {
+				near = true
+			}
+		}
+		if !near {
+			continue
+		}
 		timeW := 0.0
 		var why string
 		switch oc.Relation {
