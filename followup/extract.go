@@ -183,6 +183,9 @@ func Analyze(s *storyline.Story) *Analysis {
 
 	var ms []mention
 	for i, st := range sents {
+		if n := len(st.toks); n > 0 && st.toks[n-1].low == "?" {
+			continue // a question asserts nothing
+		}
 		for _, m := range findMentions(st, i) {
 			m.mode = classify(st, &m, pub)
 			if m.mode != modeNone {
@@ -741,6 +744,8 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 				pp = toks[k-2].low
 			}
 			switch {
+			case refusals[p]:
+				return false, false, true // "refuses to talk"
 			case pastPlanCues[p] || (p == "expected" || p == "set" || p == "scheduled" || p == "slated" || p == "due" || p == "supposed") && (pp == "was" || pp == "were" || pp == "been" || pp == "had"):
 				return true, true, false
 			case toCues[p] || copulas[p] && k+1 < len(toks) && toks[k+1].low != "be" && (pp != "" || st.headline):
@@ -843,6 +848,10 @@ func governsAction(toks []token, v int) bool {
 	}
 	return false
 }
+
+// refusals negate the infinitive that follows.
+var refusals = set("refuse", "refuses", "refused", "refusing", "decline", "declines", "declined", "declining",
+	"fail", "fails", "failed", "failing", "unable", "reluctant")
 
 // requestVerbs make "to" a request, not a plan: "eBay asks shareholders to vote".
 var requestVerbs = set("ask", "asks", "asked", "urge", "urges", "urged", "tell", "tells", "told", "call", "calls",

@@ -82,6 +82,8 @@ func TestAnticipationCues(t *testing.T) {
 		{"Modi did not meet Albanese.", "meet", "none"},
 		{"It is unclear whether Modi will meet Albanese.", "meet", "none"},
 		{"Modi planned to meet Albanese last week.", "meet", "none"},
+		{"Modi refused to meet Albanese on Friday.", "meet", "none"},
+		{"Will Modi meet Albanese on Friday?", "meet", "none"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sentence, func(t *testing.T) {
