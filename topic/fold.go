@@ -52,7 +52,13 @@ func foldRune(r rune) rune {
 type token struct {
 	word       []byte
 	start, end int
+	hash       uint32 // FNV-1a of word
 }
+
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
 
 // tokenizer splits text into folded words without allocating per word.
 type tokenizer struct {
@@ -90,6 +96,7 @@ func (tz *tokenizer) each(s string, fn func(pos int, t token)) int {
 		}
 		start := i
 		buf := tz.buf[:0]
+		h := uint32(fnvOffset)
 		for i < len(s) {
 			c := s[i]
 			if c < utf8.RuneSelf {
@@ -98,6 +105,7 @@ func (tz *tokenizer) each(s string, fn func(pos int, t token)) int {
 					break
 				}
 				buf = append(buf, f)
+				h = (h ^ uint32(f)) * fnvPrime
 				i++
 				continue
 			}
@@ -107,14 +115,18 @@ func (tz *tokenizer) each(s string, fn func(pos int, t token)) int {
 			}
 			i += size
 			if f := foldRune(r); f >= 0 {
+				n := len(buf)
 				buf = utf8.AppendRune(buf, f)
+				for _, b := range buf[n:] {
+					h = (h ^ uint32(b)) * fnvPrime
+				}
 			}
 		}
 		tz.buf = buf
 		if len(buf) == 0 {
 			continue
 		}
-		fn(pos, token{word: buf, start: start, end: i})
+		fn(pos, token{word: buf, start: start, end: i, hash: h})
 		pos++
 	}
 	return pos

@@ -217,6 +217,11 @@ func (d *doc) regexFor(n *node, p Part, text string) (re *regexp.Regexp, on stri
 	if n.lits == nil && n.twin == nil {
 		return n.re, text, true
 	}
+	// Most texts lack the literals: look for them without lowering the
+	// text, which only pays when the regex is to run.
+	if n.lits != nil && isASCII(text) && !containsAnyFold(text, n.lits) {
+		return nil, "", false
+	}
 	var lower string
 	var ascii bool
 	if p < PartCategory {
@@ -277,7 +282,7 @@ func (s *Set) putDoc(d *doc) {
 // index records the vocabulary words of text and returns its word count.
 func (s *Set) index(d *doc, part Part, sub uint16, base int, text string) int {
 	return d.tz.each(text, func(pos int, t token) {
-		if hasBit(&s.wordBits, hash16(t.word)) {
+		if hasBit(&s.wordBits, fold16(t.hash)) {
 			if id, ok := s.vocab[string(t.word)]; ok {
 				d.add(id, occ{pos: int32(base + pos), start: int32(t.start), end: int32(t.end), part: part, sub: sub})
 			}
@@ -609,15 +614,16 @@ func (e Explanation) SpansIn(part Part, index int) []Span {
 	return out
 }
 
-// hash16 is FNV-1a folded to 16 bits.
+// hash16 is FNV-1a folded to 16 bits, as the tokenizer computes it.
 func hash16(b []byte) uint16 {
-	h := uint32(2166136261)
+	h := uint32(fnvOffset)
 	for _, c := range b {
-		h ^= uint32(c)
-		h *= 16777619
+		h = (h ^ uint32(c)) * fnvPrime
 	}
-	return uint16(h ^ h>>16)
+	return fold16(h)
 }
+
+func fold16(h uint32) uint16 { return uint16(h ^ h>>16) }
 
 // pair16 is the first two bytes of b (len(b) >= 2); prefixes are at least
 // two runes long, so at least two bytes.

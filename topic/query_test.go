@@ -252,3 +252,24 @@ func TestLowerTwin(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexFold(t *testing.T) {
+	tests := []struct {
+		s, lit string
+		want   int
+	}{
+		{"Sanctions on Iran", "sanction", 0},
+		{"new SANCTIONS", "sanction", 4},
+		{"sanctity", "sanction", -1},
+		{"", "a", -1},
+		{"abc", "", 0},
+		{"xxaXA", "xa", 1},
+		{"u.s. and U.S.", "u.s.", 0},
+		{"ab", "abc", -1},
+	}
+	for _, tt := range tests {
+		if got := indexFold(tt.s, tt.lit); got != tt.want {
+			t.Errorf("indexFold(%q, %q) = %d, want %d", tt.s, tt.lit, got, tt.want)
+		}
+	}
+}

@@ -176,3 +176,62 @@ func lowerTree(re *syntax.Regexp) bool {
 	}
 	return true
 }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// containsAnyFold reports whether the ASCII text s contains one of the
+// lowercase ASCII lits, ignoring case.
+func containsAnyFold(s string, lits []string) bool {
+	for _, l := range lits {
+		if indexFold(s, l) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// indexFold finds the lowercase ASCII lit in the ASCII text s, ignoring
+// case: it jumps between the occurrences of lit's first byte (in either
+// case) and compares from there.
+func indexFold(s, lit string) int {
+	if lit == "" {
+		return 0
+	}
+	lo, up := lit[0], lit[0]
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
+	}
+	// next finds c at or after i; the last answer is kept so that each
+	// byte value is searched for at most once per position of s.
+	nextLo, nextUp := -1, -1
+	if up == lo {
+		nextUp = len(s)
+	}
+	next := func(at *int, c byte, i int) int {
+		if *at < i {
+			if k := strings.IndexByte(s[i:], c); k >= 0 {
+				*at = i + k
+			} else {
+				*at = len(s)
+			}
+		}
+		return *at
+	}
+	for i := 0; i+len(lit) <= len(s); i++ {
+		i = min(next(&nextLo, lo, i), next(&nextUp, up, i))
+		if i+len(lit) > len(s) {
+			return -1
+		}
+		if strings.EqualFold(s[i:i+len(lit)], lit) {
+			return i
+		}
+	}
+	return -1
+}
