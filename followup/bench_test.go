@@ -102,14 +102,11 @@ func benchDB(b *testing.B) string {
 var errRollback = errors.New("rollback")
 
 // newBenchStory is a new story at the end of the stored range naming two
-// actors, one of them popular when hot is set.
-func newBenchStory(rng *rand.Rand, id int64, hot bool) *storyline.Story {
-	if rng == nil {
-		rng = rand.New(rand.NewPCG(0, 0))
-	}
+// actors, one of them among the hot most popular when hot > 0.
+func newBenchStory(rng *rand.Rand, id int64, hot int) *storyline.Story {
 	x := rng.IntN(benchActors)
-	if hot {
-		x = rng.IntN(5)
+	if hot > 0 {
+		x = rng.IntN(hot) // among the hot most popular actors
 	}
 	y := int(float64(benchActors) * rng.Float64() * rng.Float64())
 	pub := benchStart.Add(time.Duration(benchDays*24-2) * time.Hour)
@@ -135,8 +132,9 @@ func BenchmarkCandidateLookup(b *testing.B) {
 	}
 	defer db.Close()
 	opts := followup.DefaultOptions()
-	for _, hot := range []bool{false, true} {
-		b.Run(fmt.Sprintf("popular-actor=%v", hot), func(b *testing.B) {
+	for _, hot := range []int{0, 5, 1} {
+		name := map[int]string{0: "any-actor", 5: "top5-actor", 1: "top-actor"}[hot]
+		b.Run(name, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			var durs []time.Duration
 			cands, links := 0, 0
