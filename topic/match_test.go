@@ -1,6 +1,8 @@
 package topic_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -250,5 +252,35 @@ func TestHighlight(t *testing.T) {
 	st := storyline.Story{Title: "Le Café de Flore"}
 	if got := topic.Highlight(st.Title, tp.Explain(&st).SpansIn(topic.PartTitle, 0), "«", "»"); got != "Le «Café» de Flore" {
 		t.Errorf("accented highlight = %q", got)
+	}
+}
+
+// TestSetConcurrent: one Set serves every poll worker at once.
+func TestSetConcurrent(t *testing.T) {
+	set := topic.NewSet(benchTopics(100)...)
+	stories := []storyline.Story{benchStory(0), benchStory(300), {Title: "Trump, Putin and the White House"}}
+	want := make([][]storyline.TopicHit, len(stories))
+	for i := range stories {
+		want[i] = set.Match(&stories[i], 2)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; n < 200; n++ {
+				i := (g + n) % len(stories)
+				if got := set.Match(&stories[i], 2); !cmp.Equal(got, want[i]) {
+					errs <- fmt.Sprintf("story %d: %v, want %v", i, got, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
