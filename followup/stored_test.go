@@ -57,3 +57,6 @@ func runners() map[string]runner {
 		"sqlite": runStored,
 	}
 }
+
+// *storage.Tx is the linker's store.
+var _ followup.Store = (*storage.Tx)(nil)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -254,3 +255,120 @@ func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, 
 type scanner func(dest ...any) error
 
 func (f scanner) Scan(dest ...any) error { return f(dest...) }
+
+// DigestEvents returns, for digest composition (notify.EventTx), the
+// events with an outcome story above afterID, those anticipated by a story
+// above afterID, and the pending ones (no outcome yet) expected between from
+// and to. Status is happened, cancelled or postponed from the links, else
+// pending: overdue depends on the clock and is the composer's to judge.
+// Outcome is the first outcome story above afterID, else the first one.
+func (tx *Tx) DigestEvents(ctx context.Context, afterID int64, from, to time.Time) ([]storyline.DigestEvent, error) {
+	rows, err := tx.queryPrepared(ctx, `SELECT e.id, e.summary, e.win_to, e.story_id FROM followup_events e
+		WHERE e.id IN (SELECT event_id FROM followup_links WHERE story_id > ?1
+			UNION SELECT id FROM followup_events WHERE story_id > ?1
+			UNION SELECT id FROM followup_events x WHERE win_to > 0 AND win_to BETWEEN ?2 AND ?3
+				AND NOT EXISTS (SELECT 1 FROM followup_links l WHERE l.event_id = x.id))
+		ORDER BY e.id`, afterID, unix(from), unix(to))
+	if err != nil {
+		return nil, fmt.Errorf("storage: digest events: %w", err)
+	}
+	var out []storyline.DigestEvent
+	var ids, storyIDs []int64
+	for rows.Next() {
+		var e storyline.DigestEvent
+		var exp int64
+		if err := rows.Scan(&e.ID, &e.Summary, &exp, &e.Anticipation.ID); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("storage: digest events: %w", err)
+		}
+		e.Expected = fromUnix(exp)
+		e.Status = string(storyline.Pending)
+		out = append(out, e)
+		ids = append(ids, e.ID)
+		storyIDs = append(storyIDs, e.Anticipation.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: digest events: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	type linkRow struct {
+		story    int64
+		relation string
+	}
+	links := map[int64][]linkRow{}
+	lrows, err := tx.queryPrepared(ctx, `SELECT l.event_id, l.story_id, l.relation FROM followup_links l
+		JOIN stories s ON s.id = l.story_id WHERE l.event_id IN (SELECT value FROM json_each(?))
+		ORDER BY s.published, s.id`, followupList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: digest event outcomes: %w", err)
+	}
+	for lrows.Next() {
+		var ev int64
+		var l linkRow
+		if err := lrows.Scan(&ev, &l.story, &l.relation); err != nil {
+			lrows.Close()
+			return nil, fmt.Errorf("storage: digest event outcomes: %w", err)
+		}
+		links[ev] = append(links[ev], l)
+		storyIDs = append(storyIDs, l.story)
+	}
+	lrows.Close()
+	if err := lrows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: digest event outcomes: %w", err)
+	}
+	refs, err := tx.digestRefs(ctx, storyIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		e := &out[i]
+		e.Anticipation = refs[e.Anticipation.ID]
+		var chosen *linkRow
+		for k, l := range links[e.ID] {
+			if l.relation == string(storyline.Happened) {
+				e.Status = string(storyline.StatusHappened)
+			} else if e.Status != string(storyline.StatusHappened) {
+				e.Status = l.relation // the latest cancellation or postponement
+			}
+			if chosen == nil || chosen.story <= afterID && l.story > afterID {
+				chosen = &links[e.ID][k]
+			}
+		}
+		if chosen != nil {
+			e.Outcome = refs[chosen.story]
+			e.Relation = chosen.relation
+		}
+	}
+	return out, nil
+}
+
+// digestRefs reads the stories a digest links, with their feed and topics.
+func (tx *Tx) digestRefs(ctx context.Context, ids []int64) (map[int64]storyline.DigestRef, error) {
+	rows, err := tx.queryPrepared(ctx, `SELECT s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title,
+		f.name, s.source, s.published, COALESCE((SELECT group_concat(topic, char(10)) FROM
+			(SELECT topic FROM story_topics t WHERE t.story_id = s.id ORDER BY topic)), '')
+		FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.id IN (SELECT value FROM json_each(?))`,
+		followupList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: digest stories: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]storyline.DigestRef, len(ids))
+	for rows.Next() {
+		var r storyline.DigestRef
+		var pub int64
+		var topics string
+		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Feed, &r.Source, &pub, &topics); err != nil {
+			return nil, fmt.Errorf("storage: digest stories: %w", err)
+		}
+		r.Published = fromUnix(pub)
+		if topics != "" {
+			r.Topics = strings.Split(topics, "\n")
+		}
+		out[r.ID] = r
+	}
+	return out, rows.Err()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -220,5 +221,88 @@ func TestThreadsAndLinks(t *testing.T) {
 		(SELECT count(*) FROM followup_links)`).Scan(&events, &keys, &links)
 	if events != 1 || keys != 2 || links != 0 {
 		t.Errorf("after delete: %d events, %d keys, %d links; want 1, 2, 0", events, keys, links)
+	}
+}
+
+func TestDigestEvents(t *testing.T) {
+	db := followupDB(t)
+	ctx := context.Background()
+	p := time.Date(2023, 3, 1, 12, 0, 0, 0, time.UTC)
+	oldAnt := addFollowupStory(t, db, "old anticipation", p)
+	pendingAnt := addFollowupStory(t, db, "pending anticipation", p.Add(time.Hour))
+	farAnt := addFollowupStory(t, db, "far anticipation", p.Add(2*time.Hour))
+	afterID := farAnt
+	newAnt := addFollowupStory(t, db, "new anticipation", p.Add(3*time.Hour))
+	postponed := addFollowupStory(t, db, "postponed", p.Add(20*time.Hour))
+	happened := addFollowupStory(t, db, "happened", p.Add(50*time.Hour))
+	ev := func(story int64, expected time.Time) storyline.Anticipation {
+		return storyline.Anticipation{StoryID: story, Published: p, Summary: fmt.Sprint("event of ", story), Action: "meet", Class: "meet",
+			Actors: []storyline.Actor{{Name: "A", Key: "a"}}, From: expected, To: expected}
+	}
+	events := []storyline.Anticipation{
+		ev(oldAnt, fuDay(2023, 3, 3)),     // old, gets a postponement then an outcome after afterID
+		ev(pendingAnt, fuDay(2023, 3, 5)), // old, pending, expected inside [from, to]
+		ev(farAnt, fuDay(2023, 6, 1)),     // old, pending, expected outside
+		ev(newAnt, time.Time{}),           // anticipated after afterID, no time
+	}
+	err := db.Update(ctx, func(tx *Tx) error {
+		for i := range events {
+			if err := tx.SaveAnticipation(ctx, &events[i], p.AddDate(0, 1, 0)); err != nil {
+				return err
+			}
+		}
+		for _, l := range []storyline.FollowupLink{
+			{AnticipationID: events[0].ID, StoryID: postponed, Relation: storyline.Postponed, Score: 0.8},
+			{AnticipationID: events[0].ID, StoryID: happened, Relation: storyline.Happened, Score: 0.9},
+		} {
+			if err := tx.SaveFollowupLink(ctx, l); err != nil {
+				return err
+			}
+		}
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO story_topics(story_id, topic) VALUES (?, 'b'), (?, 'a')`, happened, happened)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []storyline.DigestEvent
+	err = db.Update(ctx, func(tx *Tx) error {
+		var err error
+		got, err = tx.DigestEvents(ctx, afterID, fuDay(2023, 3, 4), fuDay(2023, 3, 10))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]storyline.DigestEvent{}
+	for _, e := range got {
+		byID[e.ID] = e
+	}
+	if len(got) != 3 {
+		t.Fatalf("got %d events, want 3 (outcome after afterID, pending in range, new): %+v", len(got), got)
+	}
+	if _, ok := byID[events[2].ID]; ok {
+		t.Errorf("pending event expected outside [from, to] returned")
+	}
+	e := byID[events[0].ID]
+	if e.Status != "happened" || e.Relation != "postponed" || e.Outcome.ID != postponed || e.Anticipation.ID != oldAnt ||
+		e.Anticipation.Feed != "f" || !e.Expected.Equal(fuDay(2023, 3, 3)) {
+		t.Errorf("event with outcomes = %+v", e)
+	}
+	if e := byID[events[1].ID]; e.Status != "pending" || e.Outcome.ID != 0 || e.Anticipation.Title != "pending anticipation" {
+		t.Errorf("pending event = %+v", e)
+	}
+	if e := byID[events[3].ID]; !e.Expected.IsZero() || e.Anticipation.ID != newAnt {
+		t.Errorf("new event = %+v", e)
+	}
+	// The outcome above afterID is preferred over an older one.
+	err = db.Update(ctx, func(tx *Tx) error {
+		var err error
+		got, err = tx.DigestEvents(ctx, postponed, fuDay(2023, 3, 4), fuDay(2023, 3, 4))
+		return err
+	})
+	if err != nil || len(got) != 1 || got[0].Outcome.ID != happened || got[0].Relation != "happened" ||
+		strings.Join(got[0].Outcome.Topics, ",") != "a,b" {
+		t.Errorf("after the postponement: %+v, %v", got, err)
 	}
 }

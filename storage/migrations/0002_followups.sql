@@ -17,6 +17,7 @@ CREATE TABLE followup_events (
 );
 CREATE INDEX followup_events_story ON followup_events(story_id);
 CREATE INDEX followup_events_published ON followup_events(published);
+CREATE INDEX followup_events_win_to ON followup_events(win_to) WHERE win_to > 0;
 
 -- Candidate index of open events: one row per class and core actor key.
 -- A new story looks up (its outcome classes x its actor keys, open_until >= now).
