@@ -152,8 +152,17 @@ func benchStories() int {
 var (
 	benchOnce sync.Once
 	benchPath string
+	benchDir  string // a temporary store's folder, removed by TestMain
 	benchErr  error
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
 
 // benchDB builds (once per test binary) a store of synthetic stories with
 // raw batched inserts; the FTS5 triggers index them. STORYLINE_BENCH_DB
@@ -169,7 +178,7 @@ func benchDB(b *testing.B) *storage.DB {
 				benchErr = err
 				return
 			}
-			benchPath = filepath.Join(dir, "bench.db")
+			benchDir, benchPath = dir, filepath.Join(dir, "bench.db")
 		}
 		benchErr = buildBenchDB(benchPath, n)
 	})
