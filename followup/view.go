@@ -19,6 +19,7 @@ type StoryView struct {
 
 // EventView is the anticipated event's frame.
 type EventView struct {
+	ID      int64    `json:"id"` // the event's own id (a story can anticipate several)
 	Summary string   `json:"summary"`
 	Actors  []string `json:"actors"`
 	Action  string   `json:"action"`
@@ -72,6 +73,7 @@ func Thread(t *storyline.Thread, opts Options, now time.Time) ThreadView {
 	v := ThreadView{
 		Anticipation: storyView(t.Story),
 		Event: EventView{
+			ID:       a.ID,
 			Summary:  a.Summary,
 			Actors:   []string{},
 			Action:   a.Class,
