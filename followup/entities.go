@@ -259,7 +259,8 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 	// Proper adjectives are no actors: "radical Islamic terrorism".
 	var nouns []entity
 	for _, e := range out {
-		if e.end-e.start == 1 && !e.country && e.end < len(toks) && toks[e.end].word && !toks[e.end].cap && !toks[e.start].upper {
+		if e.end-e.start == 1 && !e.country && e.end < len(toks) && toks[e.end].word && !toks[e.end].cap && !toks[e.start].upper &&
+			len(e.key) >= 5 && !verbLike(toks[e.end].low) {
 			w := e.key
 			if strings.HasSuffix(w, "ic") || strings.HasSuffix(w, "ian") || strings.HasSuffix(w, "ean") || strings.HasSuffix(w, "ese") || strings.HasSuffix(w, "ish") {
 				continue
@@ -287,6 +288,12 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		for skipped := 0; p >= 0; p-- {
 			w := toks[p].low
 			if determiners[w] || titles[w] && !toks[p].cap {
+				continue
+			}
+			if w == "'s" { // "on Florida's Gulf Coast": the possessor's preposition
+				for p > 0 && (toks[p-1].cap || toks[p-1].upper) {
+					p--
+				}
 				continue
 			}
 			// Up to two adjectives: "in the lower Florida Keys".
@@ -423,6 +430,15 @@ func commonShape(w string) bool {
 		}
 	}
 	return false
+}
+
+// verbLike: a word that can only be a finite verb or its auxiliary.
+func verbLike(w string) bool {
+	if copulas[w] || modalCues[w] || isPast(w) || w == "has" || w == "have" || w == "to" || w == "and" || w == "'s" {
+		return true
+	}
+	l := lemma(w)
+	return strings.HasSuffix(w, "s") && l != w && (lemmaClass[l] != "" || lightVerbs[l])
 }
 
 // clauseFollows reports whether a verb follows a name closely, making a

@@ -170,6 +170,8 @@ func Analyze(s *storyline.Story) *Analysis {
 				all = append(all, t.low)
 				if c, ok := countries[t.low]; ok && (t.cap || t.upper) {
 					all = append(all, c)
+				} else if c, ok := capitals[t.low]; ok && t.cap {
+					all = append(all, c)
 				}
 			}
 		}

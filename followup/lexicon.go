@@ -17,11 +17,13 @@ var actionClasses = map[string][]string{
 		"summit meeting", "face-to-face talks", "arrive", "arrival"},
 	"vote":     {"vote", "ballot", "pass", "approve", "approval", "reject", "rejection", "adopt", "ratify", "referendum", "veto", "vote down"},
 	"sign":     {"sign", "signing", "sign into law"},
-	"announce": {"announce", "announcement", "unveil", "unveiling", "reveal", "release", "introduce", "debut", "disclose", "news conference", "press conference", "briefing", "presentation", "publish"},
+	"announce": {"announce", "announcement", "unveil", "unveiling", "reveal", "release", "introduce", "debut", "disclose", "news conference", "press conference", "briefing", "presentation", "publish",
+		"earnings", "earnings report", "report results", "post results"},
 	"launch":   {"launch", "liftoff", "lift off", "lift-off", "blast off", "blastoff", "launch attempt"},
 	"testify":  {"testify", "testimony", "hearing", "deposition", "appear before"},
 	"rule": {"rule", "ruling", "verdict", "decide", "decision", "judgment", "judgement", "uphold", "overturn", "strike down",
-		"acquit", "acquittal", "convict", "conviction", "sentence", "sentencing", "indict", "indictment"},
+		"acquit", "acquittal", "convict", "conviction", "sentence", "sentencing", "indict", "indictment",
+		"find guilty", "found guilty", "find not guilty", "found not guilty", "guilty verdict"},
 	"elect":  {"elect", "election", "win", "conclave", "choose", "inaugurate", "inauguration", "swear in", "sworn in"},
 	"land":   {"landfall", "come ashore", "make landfall", "touch down"},
 	"strike": {"strike", "walkout", "walk out", "stoppage"},
@@ -51,7 +53,8 @@ var lightVerbs = set("have", "hold", "host", "make", "take", "give", "do", "try"
 	"continue", "go", "get", "be", "become", "seek", "hope", "want", "plan", "aim", "expect", "head", "set",
 	"schedule", "attend", "join", "conduct", "stage", "convene", "face", "undergo", "resume", "again", "also",
 	"likely", "soon", "finally", "first", "then", "still", "not", "never", "publicly", "formally", "officially",
-	"broadly", "reportedly", "probably", "possibly", "again", "once", "personally", "separately", "jointly")
+	"broadly", "reportedly", "probably", "possibly", "again", "once", "personally", "separately", "jointly",
+	"reach", "deliver", "issue", "hand", "render", "cast", "report", "post", "announce")
 
 // Irregular verb forms and their lemmas ("spoke" -> "speak").
 var irregular = map[string]string{
@@ -174,6 +177,21 @@ var genericHeads = set("court", "committee", "house", "center", "centre", "stati
 // Countries by their names, abbreviations and demonyms; the value is the
 // key shared by all of them.
 var countries = map[string]string{}
+
+// capitals name their country in a story's text ("arrived in Beijing"
+// fulfils a visit to China) without becoming actors themselves: "the
+// Kremlin said" is a source, not a party.
+var capitals = map[string]string{
+	"washington": "united states", "moscow": "russia", "kremlin": "russia", "beijing": "china", "tokyo": "japan",
+	"berlin": "germany", "paris": "france", "elysee": "france", "london": "united kingdom", "downing": "united kingdom",
+	"ottawa": "canada", "canberra": "australia", "delhi": "india", "tehran": "iran", "baghdad": "iraq",
+	"jerusalem": "israel", "damascus": "syria", "ankara": "turkey", "kyiv": "ukraine", "kiev": "ukraine",
+	"rome": "italy", "madrid": "spain", "brasilia": "brazil", "seoul": "south korea", "pyongyang": "north korea",
+	"riyadh": "saudi arabia", "cairo": "egypt", "athens": "greece", "warsaw": "poland", "brussels": "european union",
+	"vienna": "austria", "dublin": "ireland", "havana": "cuba", "caracas": "venezuela", "kabul": "afghanistan",
+	"manila": "philippines", "jakarta": "indonesia", "hanoi": "vietnam", "bangkok": "thailand", "taipei": "taiwan",
+	"islamabad": "pakistan", "pretoria": "south africa", "nairobi": "kenya", "abuja": "nigeria", "mexico city": "mexico",
+}
 
 func init() {
 	for _, row := range []string{

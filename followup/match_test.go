@@ -100,3 +100,53 @@ func TestStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestScoreDomains: how news phrases planned and realised events of
+// several kinds, each pair (anticipation, outcome) expected to link.
+func TestScoreDomains(t *testing.T) {
+	opts := DefaultOptions()
+	mon := time.Date(2023, 3, 6, 9, 0, 0, 0, time.UTC) // a Monday
+	tests := []struct {
+		name              string
+		antTitle, antBody string
+		outTitle, outBody string
+		outAfter          time.Duration
+		want              string
+	}{
+		{"visit and arrival", "Macron to visit China on Wednesday", "French President Emmanuel Macron will travel to China on Wednesday for a three-day state visit.",
+			"Macron arrives in Beijing", "Emmanuel Macron arrived in Beijing on Wednesday.", 50 * time.Hour, "happened"},
+		{"product unveiling", "Apple expected to unveil new iPhone on Tuesday", "Apple is expected to unveil its new iPhone at an event in Cupertino on Tuesday.",
+			"Apple unveils iPhone with new camera", "Apple unveiled its latest iPhone on Tuesday.", 30 * time.Hour, "happened"},
+		{"verdict", "Jury to deliberate in Holmes fraud trial", "The jury in the fraud trial of Elizabeth Holmes is expected to reach a verdict this week.",
+			"Holmes found guilty of fraud", "A jury found Elizabeth Holmes guilty of fraud on Thursday.", 75 * time.Hour, "happened"},
+		{"landfall", "Hurricane Ian expected to make landfall in Florida on Wednesday", "Hurricane Ian is expected to make landfall on Florida's Gulf Coast on Wednesday.",
+			"Hurricane Ian makes landfall in southwest Florida", "Ian came ashore near Cayo Costa on Wednesday afternoon.", 54 * time.Hour, "happened"},
+		{"parliament vote", "UK lawmakers to vote on Brexit deal on Tuesday", "British lawmakers will vote on Prime Minister Theresa May's Brexit deal on Tuesday.",
+			"UK Parliament rejects May's Brexit deal", "Britain's parliament rejected Theresa May's Brexit deal on Tuesday by 432 votes to 202.", 32 * time.Hour, "happened"},
+		{"earnings", "Tesla to report earnings on Wednesday", "Tesla will report quarterly earnings after the bell on Wednesday.",
+			"Tesla reports record profit", "Tesla reported quarterly earnings on Wednesday, beating estimates.", 58 * time.Hour, "happened"},
+		{"rate decision", "Fed expected to raise rates on Wednesday", "The Fed is expected to raise interest rates by a quarter point on Wednesday.",
+			"Fed raises rates again", "The Fed raised interest rates by a quarter point on Wednesday.", 56 * time.Hour, "happened"},
+		{"strike averted", "Rail workers set to strike on Friday", "Members of the RMT union are set to strike on Friday.",
+			"RMT strike called off after pay deal", "The RMT called off Friday's strike after a late pay offer.", 70 * time.Hour, "cancelled"},
+		{"resignation", "Johnson expected to resign on Thursday", "Prime Minister Boris Johnson is expected to resign on Thursday, aides said.",
+			"Boris Johnson resigns", "Boris Johnson resigned as Conservative leader on Thursday.", 75 * time.Hour, "happened"},
+		{"signing", "Biden to sign infrastructure bill on Monday", "President Joe Biden will sign the infrastructure bill at the White House on Monday.",
+			"Biden signs infrastructure bill into law", "Biden signed the $1 trillion infrastructure bill into law on Monday.", 8 * time.Hour, "happened"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Analyze(story(tc.antTitle, tc.antBody, mon))
+			out := Analyze(story(tc.outTitle, tc.outBody, mon.Add(tc.outAfter)))
+			got := ""
+			for i := range a.Events {
+				if m, ok := opts.Score(&a.Events[i], out); ok {
+					got = string(m.Relation)
+				}
+			}
+			if got != tc.want {
+				t.Errorf("got %q, want %q\nevents %+v\noutcomes %+v", got, tc.want, a.Events, out.Outcomes)
+			}
+		})
+	}
+}
