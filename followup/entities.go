@@ -314,6 +314,8 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 	return kept
 }
 
+var corporate = set("inc", "corp", "co", "ltd", "llc", "plc", "sa", "ag", "nv", "se", "spa", "gmbh", "holdings", "lp")
+
 // stopLinks end the look-back for a place preposition.
 var stopLinks = set("before", "after", "by", "for", "of", "with", "to", "and", "or", "than", "as", "that", "which", "who", "between", "against")
 
@@ -375,6 +377,10 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 		if end <= start {
 			return entity{}, false
 		}
+	}
+	// Corporate suffixes say nothing: "Google Inc" is "Google".
+	for end-nameStart > 1 && corporate[toks[end-1].low] {
+		end--
 	}
 	var ws, shown []string
 	for i := nameStart; i < end; i++ {

@@ -656,6 +656,13 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 	if !ant && !m.isVerbPast && hasTime && e.futureOnly {
 		ant = true
 	}
+	// "Google is releasing the kit this month": a progressive with a time
+	// still to come.
+	if !ant && hasTime && strings.HasSuffix(toks[m.start].low, "ing") && m.start > 0 && copulas[toks[m.start-1].low] {
+		if w, ok := e.resolve(pub, true); ok && w.to.After(day(pub)) {
+			ant = true
+		}
+	}
 	if !ant && !m.isVerbPast && hasTime && verbless(toks) {
 		if w, ok := e.resolve(pub, true); ok && !w.from.Before(day(pub)) {
 			ant = true

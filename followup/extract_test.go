@@ -59,6 +59,9 @@ func TestAnticipationCues(t *testing.T) {
 		{"The phone call between Biden and Xi was scheduled to take place on Saturday, the White House said on Friday.", "speak", "anticipated"},
 		// Realised: past tense and done nouns.
 		{"Biden and Xi spoke by phone on Thursday.", "speak", "happened"},
+		{"Biden and Xi are meeting in Bali next week.", "meet", "anticipated"},
+		{"Google is releasing the kit this month.", "announce", "anticipated"},
+		{"Biden and Xi are speaking by phone, the White House said.", "speak", "happened"},
 		{"Biden and Xi held talks in Bali on Monday.", "meet", "happened"},
 		{"The call between Biden and Xi lasted two hours.", "speak", "happened"},
 		{"The Senate voted 52-48 to pass the bill.", "vote", "happened"},
