@@ -13,6 +13,8 @@ type NearCandidate struct {
 	DuplicateOf int64 // 0 when the candidate is itself an original
 	Storyline   int64 // 0 when it was never clustered
 	Bands       int   // how many of the new story's bands it shares
+	// Signature is the candidate's MinHash signature, nil if unknown.
+	Signature []uint32
 }
 
 // TermWeight is one term of a cluster's centroid.

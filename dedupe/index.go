@@ -34,8 +34,9 @@ type Store interface {
 	// NearCandidates returns stories published at or after since that
 	// share at least one of bands, most shared bands first, at most limit.
 	NearCandidates(ctx context.Context, bands []int64, since time.Time, limit int) ([]storyline.NearCandidate, error)
-	// AddFingerprint files a story under its LSH band keys.
-	AddFingerprint(ctx context.Context, storyID int64, bands []int64, published time.Time) error
+	// AddFingerprint files a story under its LSH band keys, with its
+	// MinHash signature.
+	AddFingerprint(ctx context.Context, storyID int64, bands []int64, signature []uint32, published time.Time) error
 	// CountTerms counts one more document holding terms and returns each
 	// term's document frequency (this document included) and the number of
 	// documents counted so far.
@@ -47,15 +48,14 @@ type Store interface {
 	// Cluster returns one cluster; ok is false when it is not (or no
 	// longer) indexed.
 	Cluster(ctx context.Context, id int64) (c storyline.StoryCluster, ok bool, err error)
-	// SaveCluster creates or replaces a cluster and files it under terms
-	// as updated at c.Updated.
+	// SaveCluster creates or replaces a cluster and files it under terms.
 	SaveCluster(ctx context.Context, c storyline.StoryCluster, terms []string) error
 	// SetStoryline records a story's near-duplicate original (0 for none)
 	// and its cluster.
 	SetStoryline(ctx context.Context, storyID, duplicateOf, cluster int64) error
-	// PruneDedupe drops at most limit fingerprints filed before
-	// fingerprints and at most limit clusters (with their index entries)
-	// last updated before clusters.
+	// PruneDedupe drops the fingerprints of at most limit stories
+	// published before fingerprints, and at most limit clusters (with
+	// their index entries) last updated before clusters.
 	PruneDedupe(ctx context.Context, fingerprints, clusters time.Time, limit int) error
 }
 
@@ -86,6 +86,9 @@ type Config struct {
 	// candidate clusters, Candidates how many clusters are scored.
 	LookupTerms int
 	Candidates  int
+	// PostingTerms is how many of a story's heaviest words file its
+	// cluster in the inverted index.
+	PostingTerms int
 	// CentroidTerms bounds the terms kept per cluster centroid.
 	CentroidTerms int
 	// PruneBatch bounds the index entries each Process call prunes, so
@@ -99,14 +102,15 @@ func DefaultConfig() Config {
 	return Config{
 		NearJaccard:      0.55,
 		NearWindow:       72 * time.Hour,
-		NearCandidates:   16,
+		NearCandidates:   8,
 		Weights:          TermWeights{Title: 1, Summary: 0.5, Bigram: 0.5, Name: 1.5},
 		ClusterThreshold: 0.10,
 		HalfLife:         12 * time.Hour,
 		ClusterIdle:      48 * time.Hour,
 		LookupTerms:      8,
-		Candidates:       32,
-		CentroidTerms:    100,
+		Candidates:       16,
+		PostingTerms:     16,
+		CentroidTerms:    64,
 		PruneBatch:       64,
 	}
 }
@@ -129,6 +133,7 @@ func (c Config) Validate() error {
 	check(c.ClusterIdle > 0, "cluster_idle %v must be positive", c.ClusterIdle)
 	check(c.LookupTerms > 0, "lookup_terms %d must be positive", c.LookupTerms)
 	check(c.Candidates > 0, "candidates %d must be positive", c.Candidates)
+	check(c.PostingTerms > 0, "posting_terms %d must be positive", c.PostingTerms)
 	check(c.CentroidTerms > 0, "centroid_terms %d must be positive", c.CentroidTerms)
 	check(c.PruneBatch >= 0, "prune_batch %d must not be negative", c.PruneBatch)
 	return errors.Join(errs...)
@@ -169,6 +174,9 @@ type Result struct {
 // maxNearText bounds the text shingled per story: beyond a few sentences
 // two copies are the same copy anyway.
 const maxNearText = 600
+
+// sameCopy is the similarity above which no better original is looked for.
+const sameCopy = 0.9
 
 // Fingerprint is what near-duplicate detection compares: the cleaned title
 // and summary, normalised, and the numbers they state.
@@ -238,12 +246,15 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 			return res, err
 		}
 		for _, c := range cands {
-			if c.ID == s.ID {
+			if c.ID == s.ID || !ix.plausible(&sig, c.Signature) {
 				continue
 			}
 			ok, j := ix.cfg.Near(fp, NewFingerprint(c.Title, c.Summary, c.Source))
 			if ok && (j > res.Similarity || j == res.Similarity && c.ID < dup.ID) {
 				dup, res.Similarity = c, j
+			}
+			if res.Similarity >= sameCopy {
+				break // a widely syndicated copy has many equal candidates
 			}
 		}
 		if dup.ID != 0 {
@@ -273,7 +284,6 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		docs = n
 	}
 	vec := TFIDF(weights, df, docs)
-	words := unigrams(names)
 
 	var cluster storyline.StoryCluster
 	found := false
@@ -293,7 +303,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		cluster, found = c, true
 		res.Score = res.Similarity
 	} else if len(vec) > 0 {
-		lookup := rarest(words, df, ix.cfg.LookupTerms)
+		lookup := rarest(unigrams(names), df, ix.cfg.LookupTerms)
 		if len(lookup) > 0 {
 			cands, err := st.ClusterCandidates(ctx, lookup, at.Add(-ix.cfg.ClusterIdle), ix.cfg.Candidates)
 			if err != nil {
@@ -318,11 +328,11 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	cluster.Centroid = addToCentroid(cluster.Centroid, vec, ix.cfg.CentroidTerms)
 	res.Storyline, res.Size = cluster.ID, cluster.Size
 
-	if err := st.SaveCluster(ctx, cluster, words); err != nil {
+	if err := st.SaveCluster(ctx, cluster, unigrams(top(vec, ix.cfg.PostingTerms))); err != nil {
 		return res, err
 	}
 	if len(fp.Shingles) > 0 {
-		if err := st.AddFingerprint(ctx, s.ID, bands, at); err != nil {
+		if err := st.AddFingerprint(ctx, s.ID, bands, sig[:], at); err != nil {
 			return res, err
 		}
 	}
@@ -340,8 +350,9 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	return res, nil
 }
 
-// maxTermText bounds the summary text weighed for clustering.
-const maxTermText = 1500
+// maxTermText bounds the summary text weighed for clustering: the lead
+// says what the story is about, and every word is a term to count.
+const maxTermText = 320
 
 func clip(s string, n int) string {
 	if len(s) <= n {
@@ -352,6 +363,24 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n])
+}
+
+// plausible reports whether a candidate's signature leaves a chance that
+// the exact similarity reaches the threshold: with NumHashes minima the
+// estimate's standard error is at most 0.065, so a margin of 0.2 loses no
+// near-duplicate while sparing the exact comparison of most chance
+// collisions.
+func (ix *Index) plausible(sig *Signature, other []uint32) bool {
+	if len(other) != NumHashes {
+		return true // unknown: compare exactly
+	}
+	agree := 0
+	for i, x := range other {
+		if sig[i] == x {
+			agree++
+		}
+	}
+	return float64(agree)/NumHashes >= ix.cfg.NearJaccard-0.2
 }
 
 // decay is the weight of a cluster last updated d ago.

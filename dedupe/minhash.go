@@ -33,15 +33,15 @@ func Shingles(text string) []uint64 {
 		n = 1
 	}
 	out := make([]uint64, 0, n)
-	buf := make([]byte, 0, 4*ShingleSize)
 	for i := range n {
-		buf = buf[:0]
+		// FNV-1a over the runes, mixed: fixed, so that stored band keys
+		// keep their meaning across versions.
+		h := uint64(14695981039346656037)
 		for _, c := range r[i:min(i+ShingleSize, len(r))] {
-			buf = binary.LittleEndian.AppendUint32(buf, uint32(c))
+			h ^= uint64(uint32(c))
+			h *= 1099511628211
 		}
-		h := fnv.New64a()
-		h.Write(buf)
-		out = append(out, mix(h.Sum64()))
+		out = append(out, mix(h))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -15,12 +16,32 @@ import (
 // outlets differ in whether they keep them), lower case. Punctuation is kept
 // so that callers can still see token boundaries such as "7.1" or "AT&T".
 func fold(s string) string {
+	if isASCII(s) { // already NFKC, and nothing to strip
+		return strings.ToLower(s)
+	}
 	s = norm.NFKC.String(s)
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	if r, _, err := transform.String(t, s); err == nil {
 		s = r
 	}
 	return strings.ToLower(s)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// nfkc is norm.NFKC.String without the work for ASCII text.
+func nfkc(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	return norm.NFKC.String(s)
 }
 
 // Normalize returns s folded (NFKC, no diacritics, lower case) with every
@@ -57,8 +78,6 @@ var (
 	// A dateline at the start of a summary: "WASHINGTON (Reuters) - ",
 	// "NEW YORK — ". Upper-case place names, an optional credit, a dash.
 	dateline = regexp.MustCompile(`^[A-Z][A-Z .,'’]{1,40}(?:\([^)]{1,40}\))?\s*[-–—:]+\s+`)
-	// Revision counters and truncation marks at the end: " (2)", "...", "…".
-	trailingJunk = regexp.MustCompile(`(?:\s*\(\d{1,2}\)|\s*(?:\.\.\.|…)|\s*--\s*\d+(?:st|nd|rd|th) update)+\s*$`)
 	// Separators before an outlet tail: " - Reuters", " | CNN".
 	tailSep = regexp.MustCompile(`\s+[-|–—]\s+`)
 )
@@ -75,24 +94,77 @@ func CleanTitle(title, source string) string {
 // stripMarks drops agency credits, wire slugs, rubrics and revision
 // counters from a title, keeping any tail.
 func stripMarks(title string) string {
-	t := strings.TrimSpace(norm.NFKC.String(title))
-	t = agencyCredit.ReplaceAllString(t, " ")
+	t := strings.TrimSpace(nfkc(title))
+	t = dropCredits(t)
 	for range 2 { // "UPDATE 2-VIDEO: ..." has two layers
 		if m := wireSlug.FindStringSubmatchIndex(t); m != nil {
 			t = t[m[2]:]
 		}
 		t = rubric.ReplaceAllString(t, "")
 	}
-	return strings.TrimSpace(trailingJunk.ReplaceAllString(t, ""))
+	return strings.TrimSpace(trimJunk(t))
 }
 
 // CleanSummary strips a dateline and agency credits from a summary.
 func CleanSummary(summary string) string {
-	s := strings.TrimSpace(norm.NFKC.String(summary))
-	s = dateline.ReplaceAllString(s, "")
-	s = agencyCredit.ReplaceAllString(s, " ")
-	s = trailingJunk.ReplaceAllString(s, "")
-	return strings.Join(strings.Fields(s), " ")
+	s := strings.TrimSpace(nfkc(summary))
+	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' {
+		s = dateline.ReplaceAllString(s, "")
+	}
+	s = dropCredits(s)
+	return strings.Join(strings.Fields(trimJunk(s)), " ")
+}
+
+// dropCredits removes agency credits; most texts have no parenthesis at all.
+func dropCredits(s string) string {
+	if !strings.Contains(s, "(") {
+		return s
+	}
+	return agencyCredit.ReplaceAllString(s, " ")
+}
+
+// trimJunk removes trailing revision counters and truncation marks:
+// " (2)", "...", "…", "-- 2nd Update".
+func trimJunk(s string) string {
+	for {
+		t := strings.TrimRight(s, " \t\n")
+		switch {
+		case strings.HasSuffix(t, "..."):
+			t = t[:len(t)-3]
+		case strings.HasSuffix(t, "…"):
+			t = t[:len(t)-len("…")]
+		case strings.HasSuffix(t, ")"):
+			open := strings.LastIndexByte(t, '(')
+			if open < 0 || len(t)-open > 4 || !allDigits(t[open+1:len(t)-1]) {
+				return t
+			}
+			t = t[:open]
+		case len(t) > 15 && strings.EqualFold(t[len(t)-6:], "update"):
+			m := updateCounter.FindStringIndex(t[max(0, len(t)-24):])
+			if m == nil {
+				return t
+			}
+			t = t[:max(0, len(t)-24)+m[0]]
+		default:
+			return t
+		}
+		s = t
+	}
+}
+
+// updateCounter is a Dow Jones style revision: "-- 2nd Update".
+var updateCounter = regexp.MustCompile(`(?i)\s*--\s*\d+(?:st|nd|rd|th) update$`)
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // stripTail drops the last " - X" / " | X" part of a title when X is the
@@ -144,7 +216,7 @@ var numberRe = regexp.MustCompile(`\d+(?:[.,:]\d+)*`)
 // Numbers returns the distinct numbers written in s, thousands separators
 // removed so that "1,800" = "1800".
 func Numbers(s string) []string {
-	found := numberRe.FindAllString(norm.NFKC.String(s), -1)
+	found := numberRe.FindAllString(nfkc(s), -1)
 	out := found[:0]
 	seen := map[string]bool{}
 	for _, n := range found {

@@ -39,6 +39,10 @@ func TestCleanTitle(t *testing.T) {
 		{"Stocks slide on weak China data | Reuters", "", "Stocks slide on weak China data"},
 		{"Stocks slide on weak China data - The Daily Planet", "Daily Planet", "Stocks slide on weak China data"},
 		{"Fed official hints at faster tapering ...", "", "Fed official hints at faster tapering"},
+		{"Hedge Fund SAC Capital Renames Itself -- 3rd Update", "", "Hedge Fund SAC Capital Renames Itself"},
+		{"Bitcoin exchange files for bankruptcy (3) …", "", "Bitcoin exchange files for bankruptcy"},
+		{"Apple posts software update", "", "Apple posts software update"},
+		{"Census counts (2014)", "", "Census counts (2014)"},
 		// Kept: hyphenated names, a lower-case tail, a short head.
 		{"US-China trade talks resume", "", "US-China trade talks resume"},
 		{"AT&T-Time Warner deal approved", "", "AT&T-Time Warner deal approved"},

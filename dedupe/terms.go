@@ -47,10 +47,11 @@ type TermWeights struct {
 
 // Terms returns the terms of a story's title and summary with their
 // in-document weights: stemmed words that are not stopwords, and pairs of
-// adjacent words (joined by a space).
+// adjacent title words (joined by a space). Pairs from the summary would
+// double the terms to store for little gain: names in it already weigh more.
 func (tw TermWeights) Terms(title, summary string) map[string]float64 {
 	out := map[string]float64{}
-	add := func(text string, w float64) {
+	add := func(text string, w float64, pairs bool) {
 		seen := map[string]bool{}
 		words := words(text)
 		for i, t := range words {
@@ -62,7 +63,7 @@ func (tw TermWeights) Terms(title, summary string) map[string]float64 {
 				}
 				out[t.stem] += f
 			}
-			if i > 0 && tw.Bigram > 0 {
+			if pairs && i > 0 && tw.Bigram > 0 {
 				bg := words[i-1].stem + " " + t.stem
 				if !seen[bg] {
 					seen[bg] = true
@@ -71,8 +72,8 @@ func (tw TermWeights) Terms(title, summary string) map[string]float64 {
 			}
 		}
 	}
-	add(title, tw.Title)
-	add(summary, tw.Summary)
+	add(title, tw.Title, true)
+	add(summary, tw.Summary, false)
 	return out
 }
 

@@ -35,7 +35,6 @@ func TestTerms(t *testing.T) {
 		"judg": 1 + 0.5, "approv": 1, "merger": 1 + 0.5, // title, and summary where repeated
 		"judg approv": 0.5, "approv merger": 0.5, // title bigrams
 		"feder": 0.5, "rule": 0.5, "proceed": 0.5,
-		"feder judg": 0.25, "judg rule": 0.25, "rule merger": 0.25, "merger proceed": 0.25,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Terms -want +got:\n%s", diff)

@@ -94,12 +94,14 @@ func (tx *Tx) NearCandidates(ctx context.Context, bands []int64, since time.Time
 		return nil, nil
 	}
 	rows, err := tx.queryPrepared(ctx, `SELECT s.id, s.title, s.summary, s.source, s.published,
-			COALESCE(s.duplicate_of, 0), COALESCE(s.storyline, 0), x.n
+			COALESCE(s.duplicate_of, 0), COALESCE(s.storyline, 0), x.n, f.signature
 		FROM (SELECT story_id, count(*) AS n FROM dedupe_bands
-			WHERE band IN (SELECT value FROM json_each(?)) AND published >= ?
-			GROUP BY story_id ORDER BY n DESC, story_id LIMIT `+strconv.Itoa(limit)+`) x
+			WHERE band IN (SELECT value FROM json_each(?))
+			GROUP BY story_id) x
+		JOIN dedupe_fingerprints f ON f.story_id = x.story_id
 		JOIN stories s ON s.id = x.story_id
-		ORDER BY x.n DESC, s.id`, jsonList(bands), unix(since))
+		WHERE f.published >= ?
+		ORDER BY x.n DESC, s.id LIMIT `+strconv.Itoa(limit), jsonList(bands), unix(since))
 	if err != nil {
 		return nil, fmt.Errorf("storage: near candidates: %w", err)
 	}
@@ -108,10 +110,12 @@ func (tx *Tx) NearCandidates(ctx context.Context, bands []int64, since time.Time
 	for rows.Next() {
 		var c storyline.NearCandidate
 		var published int64
-		if err := rows.Scan(&c.ID, &c.Title, &c.Summary, &c.Source, &published, &c.DuplicateOf, &c.Storyline, &c.Bands); err != nil {
+		var sig []byte
+		if err := rows.Scan(&c.ID, &c.Title, &c.Summary, &c.Source, &published, &c.DuplicateOf, &c.Storyline, &c.Bands, &sig); err != nil {
 			return nil, fmt.Errorf("storage: near candidates: %w", err)
 		}
 		c.Published = fromUnix(published)
+		c.Signature = decodeSignature(sig)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -120,14 +124,19 @@ func (tx *Tx) NearCandidates(ctx context.Context, bands []int64, since time.Time
 	return out, nil
 }
 
-// AddFingerprint files a story under its LSH band keys.
-func (tx *Tx) AddFingerprint(ctx context.Context, storyID int64, bands []int64, published time.Time) error {
+// AddFingerprint files a story under its LSH band keys, with its MinHash
+// signature.
+func (tx *Tx) AddFingerprint(ctx context.Context, storyID int64, bands []int64, signature []uint32, published time.Time) error {
 	if len(bands) == 0 {
 		return nil
 	}
-	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_bands(band, story_id, published)
-		SELECT value, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`,
-		storyID, unix(published), jsonList(bands))
+	keys := jsonList(bands)
+	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_fingerprints(story_id, published, signature, bands)
+		VALUES (?, ?, ?, ?) ON CONFLICT(story_id) DO NOTHING`, storyID, unix(published), encodeSignature(signature), keys)
+	if err == nil {
+		_, err = tx.execPrepared(ctx, `INSERT INTO dedupe_bands(band, story_id)
+			SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, storyID, keys)
+	}
 	if err != nil {
 		return fmt.Errorf("storage: add fingerprint of story %d: %w", storyID, err)
 	}
@@ -173,11 +182,11 @@ func (tx *Tx) ClusterCandidates(ctx context.Context, terms []string, since time.
 		return nil, nil
 	}
 	rows, err := tx.queryPrepared(ctx, `SELECT c.id, c.size, c.started, c.updated, c.centroid
-		FROM (SELECT cluster_id, count(*) AS n, max(updated) AS u FROM dedupe_postings
-			WHERE term IN (SELECT value FROM json_each(?)) AND updated >= ?
-			GROUP BY cluster_id ORDER BY n DESC, u DESC, cluster_id LIMIT `+strconv.Itoa(limit)+`) x
+		FROM (SELECT cluster_id, count(*) AS n FROM dedupe_postings
+			WHERE term IN (SELECT value FROM json_each(?)) GROUP BY cluster_id) x
 		JOIN dedupe_clusters c ON c.id = x.cluster_id
-		ORDER BY x.n DESC, x.u DESC, c.id`, jsonList(terms), unix(since))
+		WHERE c.updated >= ?
+		ORDER BY x.n DESC, c.updated DESC, c.id LIMIT `+strconv.Itoa(limit), jsonList(terms), unix(since))
 	if err != nil {
 		return nil, fmt.Errorf("storage: cluster candidates: %w", err)
 	}
@@ -212,8 +221,7 @@ func (tx *Tx) Cluster(ctx context.Context, id int64) (storyline.StoryCluster, bo
 	return c, true, nil
 }
 
-// SaveCluster creates or replaces a cluster and files it under terms as
-// updated at c.Updated.
+// SaveCluster creates or replaces a cluster and files it under terms.
 func (tx *Tx) SaveCluster(ctx context.Context, c storyline.StoryCluster, terms []string) error {
 	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_clusters(id, size, started, updated, centroid)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size,
@@ -225,10 +233,8 @@ func (tx *Tx) SaveCluster(ctx context.Context, c storyline.StoryCluster, terms [
 	if len(terms) == 0 {
 		return nil
 	}
-	_, err = tx.execPrepared(ctx, `INSERT INTO dedupe_postings(term, cluster_id, updated)
-		SELECT value, ?, ? FROM json_each(?) WHERE true
-		ON CONFLICT(term, cluster_id) DO UPDATE SET updated = max(updated, excluded.updated)`,
-		c.ID, unix(c.Updated), jsonList(terms))
+	_, err = tx.execPrepared(ctx, `INSERT INTO dedupe_postings(term, cluster_id)
+		SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, c.ID, jsonList(terms))
 	if err != nil {
 		return fmt.Errorf("storage: save cluster %d: %w", c.ID, err)
 	}
@@ -249,25 +255,26 @@ func (tx *Tx) SetStoryline(ctx context.Context, storyID, duplicateOf, cluster in
 	return nil
 }
 
-// PruneDedupe drops at most limit LSH entries filed before fingerprints, and
-// at most limit clusters and limit inverted-index entries last updated
-// before clusters. Called a little at a time, it keeps the indexes to a
-// window without ever stalling one transaction.
+// PruneDedupe drops the fingerprints of at most limit stories published
+// before fingerprints, and at most limit clusters (with their inverted-index
+// entries) last updated before clusters. Called a little at a time, it keeps
+// the indexes to a window without ever stalling one transaction.
 func (tx *Tx) PruneDedupe(ctx context.Context, fingerprints, clusters time.Time, limit int) error {
 	if limit <= 0 {
 		return nil
 	}
 	n := strconv.Itoa(limit)
+	oldFingerprints := `SELECT story_id FROM dedupe_fingerprints WHERE published < ? ORDER BY published, story_id LIMIT ` + n
+	oldClusters := `SELECT id FROM dedupe_clusters WHERE updated < ? ORDER BY updated, id LIMIT ` + n
 	stmts := []struct {
 		q   string
 		arg int64
 	}{
-		{`DELETE FROM dedupe_bands WHERE (band, story_id) IN
-			(SELECT band, story_id FROM dedupe_bands WHERE published < ? ORDER BY published LIMIT ` + n + `)`, unix(fingerprints)},
-		{`DELETE FROM dedupe_postings WHERE (term, cluster_id) IN
-			(SELECT term, cluster_id FROM dedupe_postings WHERE updated < ? ORDER BY updated LIMIT ` + n + `)`, unix(clusters)},
-		{`DELETE FROM dedupe_clusters WHERE id IN
-			(SELECT id FROM dedupe_clusters WHERE updated < ? ORDER BY updated LIMIT ` + n + `)`, unix(clusters)},
+		{`DELETE FROM dedupe_bands WHERE (band, story_id) IN (SELECT j.value, f.story_id
+			FROM dedupe_fingerprints f, json_each(f.bands) j WHERE f.story_id IN (` + oldFingerprints + `))`, unix(fingerprints)},
+		{`DELETE FROM dedupe_fingerprints WHERE story_id IN (` + oldFingerprints + `)`, unix(fingerprints)},
+		{`DELETE FROM dedupe_postings WHERE cluster_id IN (` + oldClusters + `)`, unix(clusters)},
+		{`DELETE FROM dedupe_clusters WHERE id IN (` + oldClusters + `)`, unix(clusters)},
 	}
 	for _, s := range stmts {
 		if _, err := tx.execPrepared(ctx, s.q, s.arg); err != nil {
@@ -290,6 +297,25 @@ func scanCluster(row interface{ Scan(...any) error }) (storyline.StoryCluster, e
 		return c, fmt.Errorf("cluster %d: %w", c.ID, err)
 	}
 	return c, nil
+}
+
+func encodeSignature(sig []uint32) []byte {
+	b := make([]byte, 0, 4*len(sig))
+	for _, x := range sig {
+		b = binary.LittleEndian.AppendUint32(b, x)
+	}
+	return b
+}
+
+func decodeSignature(b []byte) []uint32 {
+	if len(b) == 0 || len(b)%4 != 0 {
+		return nil
+	}
+	sig := make([]uint32, len(b)/4)
+	for i := range sig {
+		sig[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return sig
 }
 
 // A centroid is stored as a version byte (1), then per term its length
@@ -330,4 +356,23 @@ func decodeCentroid(b []byte) ([]storyline.TermWeight, error) {
 		b = b[n+4:]
 	}
 	return out, nil
+}
+
+// DedupeIndexStats counts the rows of the dedupe indexes, for metrics and
+// benchmarks: they should stay bounded by the time window however many
+// stories are stored.
+type DedupeIndexStats struct {
+	Fingerprints, Bands, Clusters, Postings, Terms int64
+}
+
+// DedupeIndexStats returns the current sizes of the dedupe indexes.
+func (db *DB) DedupeIndexStats(ctx context.Context) (DedupeIndexStats, error) {
+	var s DedupeIndexStats
+	err := db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM dedupe_fingerprints), (SELECT count(*) FROM dedupe_bands),
+		(SELECT count(*) FROM dedupe_clusters), (SELECT count(*) FROM dedupe_postings), (SELECT count(*) FROM dedupe_terms)`).Scan(
+		&s.Fingerprints, &s.Bands, &s.Clusters, &s.Postings, &s.Terms)
+	if err != nil {
+		return s, fmt.Errorf("storage: dedupe index stats: %w", err)
+	}
+	return s, nil
 }

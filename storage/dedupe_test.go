@@ -74,12 +74,12 @@ func TestNearCandidates(t *testing.T) {
 			{ids[2], []int64{2}, t0},
 			{ids[3], []int64{300, -5}, t0.Add(12 * time.Hour)},
 		} {
-			if err := tx.AddFingerprint(ctx, f.id, f.bands, f.at); err != nil {
+			if err := tx.AddFingerprint(ctx, f.id, f.bands, []uint32{uint32(f.id), 7}, f.at); err != nil {
 				return err
 			}
 		}
 		// Filing twice is harmless.
-		return tx.AddFingerprint(ctx, ids[0], []int64{1}, t0.Add(10*time.Hour))
+		return tx.AddFingerprint(ctx, ids[0], []int64{1}, []uint32{1}, t0.Add(10*time.Hour))
 	})
 	update(t, db, func(tx *Tx) error {
 		got, err := tx.NearCandidates(ctx, []int64{1, 2, 3, 4}, t0.Add(time.Hour), 10)
@@ -87,8 +87,8 @@ func TestNearCandidates(t *testing.T) {
 			return err
 		}
 		want := []storyline.NearCandidate{
-			{ID: ids[0], Title: "story 0", Summary: "summary", Source: "Outlet", Published: t0, Bands: 3},
-			{ID: ids[1], Title: "story 1", Summary: "summary", Source: "Outlet", Published: t0.Add(time.Hour), Bands: 1},
+			{ID: ids[0], Title: "story 0", Summary: "summary", Source: "Outlet", Published: t0, Bands: 3, Signature: []uint32{uint32(ids[0]), 7}},
+			{ID: ids[1], Title: "story 1", Summary: "summary", Source: "Outlet", Published: t0.Add(time.Hour), Bands: 1, Signature: []uint32{uint32(ids[1]), 7}},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("NearCandidates -want +got:\n%s", diff)
@@ -264,7 +264,7 @@ func TestPruneDedupe(t *testing.T) {
 	update(t, db, func(tx *Tx) error {
 		for i := range 10 {
 			at := t0.Add(time.Duration(i) * time.Hour)
-			if err := tx.AddFingerprint(ctx, int64(i+1), []int64{int64(i), int64(100 + i)}, at); err != nil {
+			if err := tx.AddFingerprint(ctx, int64(i+1), []int64{int64(i), int64(100 + i)}, []uint32{1}, at); err != nil {
 				return err
 			}
 			c := storyline.StoryCluster{ID: int64(i + 1), Size: 1, Started: at, Updated: at,
@@ -275,24 +275,41 @@ func TestPruneDedupe(t *testing.T) {
 		}
 		return nil
 	})
-	// Fingerprints before hour 6 (12 rows) and clusters before hour 4 go,
-	// three rows per table and call.
+	// Fingerprints before hour 6 (6 stories, 12 bands) and clusters before
+	// hour 4 (4 clusters, 8 postings) go, at most three stories and three
+	// clusters a call.
 	prune := func() {
 		update(t, db, func(tx *Tx) error { return tx.PruneDedupe(ctx, t0.Add(6*time.Hour), t0.Add(4*time.Hour), 3) })
 	}
+	sizes := func() [4]int {
+		return [4]int{count(t, db, "dedupe_fingerprints"), count(t, db, "dedupe_bands"), count(t, db, "dedupe_clusters"), count(t, db, "dedupe_postings")}
+	}
 	prune()
-	if b, c, p := count(t, db, "dedupe_bands"), count(t, db, "dedupe_clusters"), count(t, db, "dedupe_postings"); b != 17 || c != 7 || p != 17 {
-		t.Errorf("after one call: %d bands, %d clusters, %d postings; want 17, 7, 17", b, c, p)
+	if got, want := sizes(), [4]int{7, 14, 7, 14}; got != want {
+		t.Errorf("after one call: fingerprints, bands, clusters, postings = %v, want %v", got, want)
 	}
 	for range 5 {
 		prune()
 	}
-	if b, c, p := count(t, db, "dedupe_bands"), count(t, db, "dedupe_clusters"), count(t, db, "dedupe_postings"); b != 8 || c != 6 || p != 12 {
-		t.Errorf("pruned: %d bands, %d clusters, %d postings; want 8, 6, 12", b, c, p)
+	if got, want := sizes(), [4]int{4, 8, 6, 12}; got != want {
+		t.Errorf("pruned: fingerprints, bands, clusters, postings = %v, want %v", got, want)
 	}
+	// What is left still answers.
+	update(t, db, func(tx *Tx) error {
+		cands, err := tx.NearCandidates(ctx, []int64{9, 109, 0}, time.Time{}, 10)
+		if err != nil || len(cands) != 0 {
+			// Story 10 is not in the stories table: the join drops it.
+			t.Errorf("candidates without stories: %v, %v", cands, err)
+		}
+		cl, err := tx.ClusterCandidates(ctx, []string{"w"}, time.Time{}, 10)
+		if err != nil || len(cl) != 6 || cl[0].ID != 10 {
+			t.Errorf("clusters left: %d (first %v), %v; want 6, newest first", len(cl), cl, err)
+		}
+		return nil
+	})
 	update(t, db, func(tx *Tx) error { return tx.PruneDedupe(ctx, t0.Add(100*time.Hour), t0.Add(100*time.Hour), 0) })
-	if b := count(t, db, "dedupe_bands"); b != 8 {
-		t.Errorf("limit 0 pruned: %d bands left", b)
+	if got := sizes(); got[1] != 8 {
+		t.Errorf("limit 0 pruned: %v left", got)
 	}
 }
 

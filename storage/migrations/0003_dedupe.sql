@@ -1,26 +1,30 @@
 -- Near-duplicate and same-story indexes (package dedupe). Both hold only a
 -- recent window and are pruned as new stories arrive.
 
--- LSH buckets: one row per band of each recent story's MinHash signature.
-CREATE TABLE dedupe_bands (
-	band      INTEGER NOT NULL,  -- hash of the band index and its rows
-	story_id  INTEGER NOT NULL,
+-- Near-duplicate fingerprints of recent stories: the MinHash signature, to
+-- estimate a candidate's similarity before reading its text, and the LSH
+-- band keys it is filed under (a JSON array, to prune its buckets).
+CREATE TABLE dedupe_fingerprints (
+	story_id  INTEGER PRIMARY KEY,
 	published INTEGER NOT NULL,
+	signature BLOB NOT NULL,  -- little-endian uint32 minima
+	bands     TEXT NOT NULL
+);
+CREATE INDEX dedupe_fingerprints_published ON dedupe_fingerprints(published);
+
+-- LSH buckets: one row per band key of each recent story.
+CREATE TABLE dedupe_bands (
+	band     INTEGER NOT NULL,  -- hash of the band index and its rows
+	story_id INTEGER NOT NULL,
 	PRIMARY KEY (band, story_id)
 ) WITHOUT ROWID;
-CREATE INDEX dedupe_bands_published ON dedupe_bands(published);
 
--- Document frequencies of words and word pairs, for TF-IDF weights.
+-- Document frequencies of words and word pairs, for TF-IDF weights. The
+-- empty term counts the documents.
 CREATE TABLE dedupe_terms (
 	term TEXT PRIMARY KEY,
 	df   INTEGER NOT NULL
 ) WITHOUT ROWID;
-
-CREATE TABLE dedupe_counts (
-	name  TEXT PRIMARY KEY,
-	value INTEGER NOT NULL
-) WITHOUT ROWID;
-INSERT INTO dedupe_counts(name, value) VALUES ('docs', 0);
 
 -- Same-story clusters still open to new stories.
 CREATE TABLE dedupe_clusters (
@@ -32,15 +36,14 @@ CREATE TABLE dedupe_clusters (
 );
 CREATE INDEX dedupe_clusters_updated ON dedupe_clusters(updated);
 
--- Inverted index: word -> open clusters holding it, newest first.
+-- Inverted index: word -> clusters holding it. Entries go with their
+-- cluster; whether a cluster is still open is read from dedupe_clusters.
 CREATE TABLE dedupe_postings (
 	term       TEXT NOT NULL,
 	cluster_id INTEGER NOT NULL,
-	updated    INTEGER NOT NULL,
 	PRIMARY KEY (term, cluster_id)
 ) WITHOUT ROWID;
-CREATE INDEX dedupe_postings_recent ON dedupe_postings(term, updated);
-CREATE INDEX dedupe_postings_updated ON dedupe_postings(updated);
+CREATE INDEX dedupe_postings_cluster ON dedupe_postings(cluster_id);
 
 -- "Also reported by" and "more stories on this" look stories up by these;
 -- deleting a story also needs duplicate_of indexed (ON DELETE SET NULL).
