@@ -270,7 +270,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 	}
 	out = nouns
 	// An actor named right before a title and another name is an
-	// affiliation: "FBI director James Comey", "Kremlin spokesman Dmitry Peskov".
+	// affiliation: "CIA director Gina Haspel", "Kremlin spokesman Dmitry Peskov".
 	var kept []entity
 	for k, e := range out {
 		if k+1 < len(out) {
@@ -343,8 +343,8 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 	if start >= end {
 		return entity{}, false
 	}
-	// The name is what follows the last title: "U.S. District Judge Richard
-	// Leon" -> "Richard Leon", "Hurricane Irma" -> "Irma".
+	// The name is what follows the last title: "U.S. District Judge Mary
+	// Chen" -> "Mary Chen", "Hurricane Ian" -> "Ian".
 	last := -1
 	for i := start; i < end; i++ {
 		if titles[toks[i].low] {
@@ -356,7 +356,7 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 		nameStart = last + 1
 	}
 	if last >= 0 && last+1 >= end {
-		// All titles and affiliation: "Mexican President" stands for Mexico.
+		// All titles and affiliation: "Brazilian President" stands for Brazil.
 		for i := start; i < end; i++ {
 			if c, ok := countries[toks[i].low]; ok {
 				return entity{start: i, end: i + 1, name: toks[i].text, key: c, country: true}, true
@@ -448,7 +448,7 @@ func verbLike(w string) bool {
 }
 
 // clauseFollows reports whether a verb follows a name closely, making a
-// preceding "before" or "after" a conjunction ("before Irma makes
+// preceding "before" or "after" a conjunction ("before Ian makes
 // landfall") rather than a preposition ("before the Senate").
 func clauseFollows(toks []token, i int) bool {
 	for k := i; k < len(toks) && k < i+3; k++ {

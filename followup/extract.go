@@ -910,7 +910,7 @@ func isVerbForm(w string) bool {
 }
 
 // verbless reports whether a sentence has no finite verb, as in the
-// headline "AT&T, Time Warner decision Tuesday".
+// headline "Apple, Epic court decision Tuesday".
 func verbless(toks []token) bool {
 	for _, t := range toks {
 		if !t.word {

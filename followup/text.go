@@ -19,7 +19,7 @@ type token struct {
 	word  bool   // letters or digits; false for punctuation
 }
 
-// fold lower-cases s and strips diacritics ("Peña" -> "pena").
+// fold lower-cases s and strips diacritics ("Muñoz" -> "munoz").
 func fold(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -118,7 +118,7 @@ func isWordRune(r rune) bool {
 
 // tokenize splits a sentence into tokens. Possessives and contractions
 // become their own tokens ("Trump's" -> "Trump" "'s", "won't" -> "will"
-// "n't"); hyphens between capitalised parts split ("AT&T-Time" -> "AT&T"
+// "n't"); hyphens between capitalised parts split ("P&G-Gillette" -> "P&G"
 // "-" "Time"); dotted acronyms lose their dots ("U.S." -> "US").
 func tokenize(s string) []token {
 	s = quoteReplacer.Replace(s)
@@ -229,7 +229,7 @@ func appendWord(toks []token, w string) []token {
 			return appendWord(toks, b)
 		}
 	}
-	// Hyphens: split between capitalised parts ("AT&T-Time", "US-Russia").
+	// Hyphens: split between capitalised parts ("P&G-Gillette", "US-Russia").
 	if strings.Contains(w, "-") {
 		parts := strings.Split(w, "-")
 		split := len(parts) == 2 && startsUpper(parts[0]) && startsUpper(parts[1])
