@@ -119,7 +119,7 @@ func isWordRune(r rune) bool {
 // tokenize splits a sentence into tokens. Possessives and contractions
 // become their own tokens ("Trump's" -> "Trump" "'s", "won't" -> "will"
 // "n't"); hyphens between capitalised parts split ("P&G-Gillette" -> "P&G"
-// "-" "Time"); dotted acronyms lose their dots ("U.S." -> "US").
+// "-" "Gillette"); dotted acronyms lose their dots ("U.S." -> "US").
 func tokenize(s string) []token {
 	s = quoteReplacer.Replace(s)
 	var toks []token
