@@ -12,9 +12,11 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/topic"
 )
 
 // Tx is what the pipeline needs from a write transaction.
@@ -26,6 +28,11 @@ type Tx interface {
 	InsertStory(ctx context.Context, s *storyline.Story, feedID int64, hash string) error
 	UpdateStoryText(ctx context.Context, s *storyline.Story, hash string, at time.Time) error
 	AddSighting(ctx context.Context, feedID int64, key string, id int64, link string, at time.Time) error
+	Story(ctx context.Context, id int64) (storyline.Story, error)
+
+	// topics
+	SetStoryTopics(ctx context.Context, storyID int64, hits []storyline.TopicHit) error
+	StorySources(ctx context.Context, storyID int64) (int, error)
 }
 
 // DB runs write transactions.
@@ -40,10 +47,16 @@ type Pipeline struct {
 	db  DB
 	log *slog.Logger
 
+	topics atomic.Pointer[topic.Set] // nil: no topics
+
 	mu      sync.Mutex
 	pending []*request
 	writing bool
 }
+
+// SetTopics sets the watched topics matched against new stories (a config
+// reload calls it again). Stories already stored keep their matches.
+func (p *Pipeline) SetTopics(s *topic.Set) { p.topics.Store(s) }
 
 type request struct {
 	poll  Poll
@@ -171,7 +184,7 @@ func (p *Pipeline) store(ctx context.Context, tx Tx, poll Poll) (Stats, error) {
 			return stats, err
 		}
 		for _, it := range byPublished(poll.Items) {
-			st, err := p.apply(ctx, tx, feedID, &it, poll.At, poll.Backlog)
+			st, err := p.apply(ctx, tx, feedID, poll.State.Name, &it, poll.At, poll.Backlog)
 			if err != nil {
 				return stats, fmt.Errorf("feed %s: %w", poll.State.Name, err)
 			}
@@ -214,7 +227,7 @@ func (p *Pipeline) Ingest(ctx context.Context, items []Archived) (Stats, error) 
 					}
 					ids[a.Feed] = id
 				}
-				st, err := p.apply(ctx, tx, id, &a.Item, a.Item.Published, false)
+				st, err := p.apply(ctx, tx, id, a.Feed, &a.Item, a.Item.Published, false)
 				if err != nil {
 					return fmt.Errorf("feed %s: %w", a.Feed, err)
 				}
@@ -233,7 +246,7 @@ func (p *Pipeline) Ingest(ctx context.Context, items []Archived) (Stats, error) 
 // apply stores one item. An item's identity within its feed is its GUID,
 // else its canonical URL, else the hash of its title and text; across feeds,
 // the canonical URL.
-func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, it *storyline.Item, now time.Time, backlog bool) (Stats, error) {
+func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, feed string, it *storyline.Item, now time.Time, backlog bool) (Stats, error) {
 	stats := Stats{Items: 1}
 	hash := contentHash(it)
 	key := itemKey(it, hash)
@@ -256,13 +269,64 @@ func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, it *storyline
 	}
 	if id != 0 {
 		stats.Seen++
-		return stats, tx.AddSighting(ctx, feedID, key, id, it.URL, now)
+		if err := tx.AddSighting(ctx, feedID, key, id, it.URL, now); err != nil {
+			return stats, err
+		}
+		return stats, p.outletAdded(ctx, tx, id)
 	}
 	if err := tx.InsertStory(ctx, &s, feedID, hash); err != nil {
 		return stats, err
 	}
 	stats.New++
-	return stats, tx.AddSighting(ctx, feedID, key, s.ID, it.URL, now)
+	if err := tx.AddSighting(ctx, feedID, key, s.ID, it.URL, now); err != nil {
+		return stats, err
+	}
+	s.Feed, s.Feeds = feed, []string{feed}
+	return stats, p.link(ctx, tx, &s)
+}
+
+// link runs the stages that relate a new story to what is stored.
+func (p *Pipeline) link(ctx context.Context, tx Tx, s *storyline.Story) error {
+	return p.matchTopics(ctx, tx, s, false)
+}
+
+// outletAdded re-matches topics that count outlets (min_sources) when a
+// stored story is seen in one more feed.
+func (p *Pipeline) outletAdded(ctx context.Context, tx Tx, id int64) error {
+	set := p.topics.Load()
+	if set == nil || !set.NeedsSources() {
+		return nil
+	}
+	s, err := tx.Story(ctx, id)
+	if err != nil {
+		return err
+	}
+	return p.matchTopics(ctx, tx, &s, true)
+}
+
+// matchTopics records the story's topics; replace clears earlier matches
+// (a new story has none, which saves a statement per story).
+func (p *Pipeline) matchTopics(ctx context.Context, tx Tx, s *storyline.Story, replace bool) error {
+	set := p.topics.Load()
+	if set == nil {
+		return nil
+	}
+	sources := 0
+	if set.NeedsSources() {
+		var err error
+		if sources, err = tx.StorySources(ctx, s.ID); err != nil {
+			return err
+		}
+	}
+	hits := set.Match(s, sources)
+	if len(hits) == 0 && !replace {
+		return nil
+	}
+	s.Topics = s.Topics[:0]
+	for _, h := range hits {
+		s.Topics = append(s.Topics, h.Topic)
+	}
+	return tx.SetStoryTopics(ctx, s.ID, hits)
 }
 
 func storyFromItem(it *storyline.Item, now time.Time, backlog bool) storyline.Story {

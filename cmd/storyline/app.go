@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/storage"
+	"github.com/storyline/storyline/topic"
 )
 
 // app is what every command gets: the loaded config, a lazily opened
@@ -22,6 +24,8 @@ type app struct {
 	now     func() time.Time
 	getenv  func(string) string
 	db      *storage.DB // nil until openDB
+	topics  *topic.Set  // compiled from cfg by loadConfig
+	pipe    *pipeline.Pipeline
 }
 
 // openDB opens the configured database once; main closes it on exit.

@@ -35,6 +35,7 @@ var commands = map[string]command{
 	"stories": {run: cmdStories, summary: "list stored stories, newest first [--json] [--since D] [--limit N]"},
 	"check":   {run: cmdCheck, summary: "validate the config and print the resolved schedule"},
 	"opml":    {run: cmdOPML, summary: "opml import [--into FILE] OPML: add feeds via an included file; opml export: print OPML"},
+	"topics":  {run: cmdTopics, summary: "topics test NAME [--since D] [--query Q]: which stored stories a topic matches and why"},
 	"feeds":   {run: cmdFeeds, summary: "list feeds with last success, last error, failures, next check, stories/day [--json]"},
 	"bench":   {run: cmdBench, summary: "benchmark the pipeline against a loopback feed farm [--feeds N]", noConfig: true},
 	"farm":    {run: cmdFarm, summary: "serve the benchmark feed farm on loopback [--feeds N]", noConfig: true},
@@ -145,7 +146,11 @@ func (a *app) loadConfig() error {
 	if err != nil {
 		return err
 	}
-	a.cfgPath, a.cfg = path, cfg
+	topics, err := compileTopicSet(path, cfg)
+	if err != nil {
+		return err
+	}
+	a.cfgPath, a.cfg, a.topics = path, cfg, topics
 	a.log = newLogger(a.stderr, cfg.Log)
 	for _, w := range config.CheckPermissions(path, cfg) {
 		a.log.Warn(w)

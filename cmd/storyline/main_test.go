@@ -164,3 +164,41 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+func TestSeedTopic(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "fixtures", "seed-scenario", "*.xml"))
+	if len(files) == 0 {
+		t.Skip("seed fixtures not found in ../shared/fixtures (../shared beside the repo): skipping")
+	}
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+feeds:
+  - {name: wire, url: "https://wire-a.example/feed"}
+topics:
+  - {name: us-russia, query: '(Trump OR "White House") AND (Putin OR Kremlin)'}
+  - {name: weather, query: 'storm OR hurricane'}
+`)
+	if code, _, stderr := run(t, nil, append([]string{"--config", cfg, "ingest"}, files...)...); code != 0 {
+		t.Fatalf("ingest: %s", stderr)
+	}
+	code, stdout, stderr := run(t, nil, "--config", cfg, "stories", "--json", "--topic", "us-russia")
+	if code != 0 {
+		t.Fatalf("stories --topic: %s", stderr)
+	}
+	var got []storyJSON
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || len(got[0].Topics) != 1 || got[0].Topics[0] != "us-russia" {
+		t.Fatalf("us-russia stories: %+v", got)
+	}
+	if code, stdout, _ := run(t, nil, "--config", cfg, "stories", "--json", "--topic", "weather"); code != 0 || strings.TrimSpace(stdout) != "[]" {
+		t.Errorf("weather: exit %d %s", code, stdout)
+	}
+	code, stdout, stderr = run(t, nil, "--config", cfg, "topics", "test", "us-russia")
+	if code != 0 || !strings.Contains(stdout, "Expected to Speak by Phone") || !strings.Contains(stdout, "Hold the Cheers") {
+		t.Errorf("topics test exit %d:\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, stderr := run(t, nil, "--config", cfg, "stories", "--topic", "nope"); code != 2 {
+		t.Errorf("unknown topic: exit %d %s", code, stderr)
+	}
+}

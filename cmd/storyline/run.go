@@ -118,6 +118,9 @@ func (a *app) dueFeeds(ctx context.Context, w *watcher.Watcher, feeds []watcher.
 // reload re-reads the config; an invalid one leaves everything as it was.
 func (a *app) reload(sched *watcher.Scheduler) ([]watcher.Feed, error) {
 	cfg, err := config.Load(a.cfgPath, a.getenv)
+	if err == nil {
+		_, err = compileTopicSet(a.cfgPath, cfg)
+	}
 	if err != nil {
 		var errs config.Errors
 		if errors.As(err, &errs) {
@@ -131,7 +134,12 @@ func (a *app) reload(sched *watcher.Scheduler) ([]watcher.Feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.cfg = cfg
+	topics, err := compileTopicSet(a.cfgPath, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.cfg, a.topics = cfg, topics
+	a.pipe.SetTopics(topics)
 	added := sched.Schedule(feeds)
 	a.log.Info("config reloaded", "feeds", len(feeds), "added_or_changed", len(added))
 	return added, nil

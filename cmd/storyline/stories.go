@@ -37,6 +37,7 @@ func cmdStories(ctx context.Context, a *app, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON (see README)")
 	since := fs.String("since", "", "only stories first seen since: a duration (36h, 7d) or a date (2017-01-27, RFC 3339)")
 	limit := fs.Int("limit", 50, "at most N stories; 0 for all")
+	topicName := fs.String("topic", "", "only stories that matched this watched topic")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -52,6 +53,16 @@ func cmdStories(ctx context.Context, a *app, args []string) error {
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return err
+	}
+	if *topicName != "" {
+		if a.topics == nil || a.topics.Topic(*topicName) == nil {
+			return usageError{fmt.Errorf("no topic named %q in %s", *topicName, a.cfgPath)}
+		}
+		ids, err := db.TopicStoryIDs(ctx, *topicName, f.Since, f.Limit)
+		if err != nil {
+			return err
+		}
+		f.IDs = nonNilIDs(ids)
 	}
 	stories, err := db.Stories(ctx, f)
 	if err != nil {
@@ -72,6 +83,15 @@ func writeStoriesJSON(ctx context.Context, a *app, db *storage.DB, stories []sto
 	links, err := db.StoryLinks(ctx, ids)
 	if err != nil {
 		return err
+	}
+	topics, err := db.StoryTopics(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range stories {
+		for _, h := range topics[stories[i].ID] {
+			stories[i].Topics = append(stories[i].Topics, h.Topic)
+		}
 	}
 	out := make([]storyJSON, len(stories))
 	for i, s := range stories {
@@ -102,6 +122,13 @@ func printStories(a *app, stories []storyline.Story) {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", s.ID, s.Published.UTC().Format("2006-01-02 15:04"), feed, clip(title, 100))
 	}
 	tw.Flush()
+}
+
+func nonNilIDs(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
 }
 
 func optionalID(id int64) *int64 {

@@ -18,13 +18,18 @@ func (p pipelineDB) Update(ctx context.Context, fn func(pipeline.Tx) error) erro
 	return p.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
 }
 
-// pipeline builds the processing pipeline on the configured database.
+// pipeline builds the processing pipeline on the configured database, once.
 func (a *app) pipeline(ctx context.Context) (*pipeline.Pipeline, error) {
+	if a.pipe != nil {
+		return a.pipe, nil
+	}
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.New(pipelineDB{db}, a.log), nil
+	a.pipe = pipeline.New(pipelineDB{db}, a.log)
+	a.pipe.SetTopics(a.topics)
+	return a.pipe, nil
 }
 
 // watcher builds the fetcher and watcher from the config.
