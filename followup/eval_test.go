@@ -357,7 +357,12 @@ func TestEvalDev(t *testing.T) {
 					t.Errorf("scorer: %v\n%s", err, res)
 				}
 				lines := strings.Split(strings.TrimSpace(string(res)), "\n")
-				t.Logf("score_followups.py: %s", lines[len(lines)-1])
+				last := lines[len(lines)-1]
+				t.Logf("score_followups.py: %s", last)
+				var p, r float64
+				if _, err := fmt.Sscanf(last, "followups: precision=%f recall=%f", &p, &r); err != nil || p < 0.90 || r < 0.85 {
+					t.Errorf("scorer figure below target or unreadable (%v): %s", err, last)
+				}
 			}
 			if f.precision < 0.90 || f.recall < 0.85 || f.hard > 0 || f.cancelRight < f.cancelGold {
 				t.Errorf("below target: %v", f)
