@@ -22,7 +22,7 @@ type Spec struct {
 	MaxStories int      // 0 for no limit
 	SendEmpty  bool
 	Upcoming   time.Duration // look-ahead of the upcoming section
-	Grace      time.Duration // after the expected date before an event is overdue
+	Grace      time.Duration // after the expected day ends before an event is overdue (followup.grace)
 }
 
 // Input is what a digest is composed from.
@@ -236,7 +236,7 @@ func (d *Digest) composeEvents(spec Spec, in Input, shown map[int64]bool) {
 		case pending && !e.Expected.IsZero() && !e.Expected.Before(today) && !e.Expected.After(end.Add(spec.Upcoming)):
 			d.Upcoming = append(d.Upcoming, Event{Event: eventInfo(e), Status: "pending", Anticipation: link(e.Anticipation)})
 			announced[e.ID] = true
-		case pending && !e.Expected.IsZero() && e.Expected.Add(spec.Grace).After(from) && !e.Expected.Add(spec.Grace).After(end):
+		case pending && !e.Expected.IsZero() && overdueAt(spec, e).After(from) && !overdueAt(spec, e).After(end):
 			d.Overdue = append(d.Overdue, Event{Event: eventInfo(e), Status: "overdue", Anticipation: link(e.Anticipation)})
 		}
 		if shown[e.Anticipation.ID] {
@@ -256,6 +256,12 @@ func (d *Digest) composeEvents(spec Spec, in Input, shown map[int64]bool) {
 	}
 	slices.Sort(d.announced)
 	slices.Sort(d.reported)
+}
+
+// overdueAt is when a pending event becomes overdue: once its expected day
+// and the grace after it have passed (as package followup rules).
+func overdueAt(spec Spec, e storyline.DigestEvent) time.Time {
+	return e.Expected.Add(24*time.Hour + spec.Grace)
 }
 
 // coversEvent reports whether a digest of spec's topics shows e: one of its

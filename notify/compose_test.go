@@ -157,10 +157,13 @@ func TestComposeEvents(t *testing.T) {
 		{ID: 4, Summary: "Merkel call", Expected: day(2017, 1, 28), Status: "pending", Anticipation: ref(2, "merkel-call", "russia")},
 		// Pending but too far ahead.
 		{ID: 5, Summary: "Election", Expected: day(2017, 4, 23), Status: "pending", Anticipation: ref(4, "election")},
-		// Expected Jan 25, grace 2 days: overdue since Jan 27 00:00, before this window.
-		{ID: 6, Summary: "Old promise", Expected: day(2017, 1, 25), Status: "overdue", Anticipation: ref(1, "promise")},
-		// Expected Jan 26: overdue from Jan 28 00:00, inside this window.
-		{ID: 7, Summary: "Missed deadline", Expected: day(2017, 1, 26), Status: "pending", Anticipation: ref(2, "deadline")},
+		// Expected Jan 24, grace 2 days: overdue from Jan 27 00:00 (the day
+		// ends, then the grace), before this window.
+		{ID: 6, Summary: "Old promise", Expected: day(2017, 1, 24), Status: "overdue", Anticipation: ref(1, "promise")},
+		// Expected Jan 25: overdue from Jan 28 00:00, inside this window.
+		{ID: 7, Summary: "Missed deadline", Expected: day(2017, 1, 25), Status: "pending", Anticipation: ref(2, "deadline")},
+		// Expected Jan 26: overdue from Jan 29 00:00, after this window.
+		{ID: 10, Summary: "Not yet late", Expected: day(2017, 1, 26), Status: "pending", Anticipation: ref(2, "not-late")},
 		// No date: neither upcoming nor overdue.
 		{ID: 8, Summary: "Someday", Status: "pending", Anticipation: ref(11, "someday")},
 		// Cancelled, reported by a new story.

@@ -118,7 +118,10 @@ func (dg *Digester) run(ctx context.Context, name string, record bool) (Result, 
 			if from.IsZero() {
 				from = end.Add(-spec.Upcoming)
 			}
-			if in.Events, err = etx.DigestEvents(ctx, st.LastStory, from.Add(-spec.Grace), end.Add(spec.Upcoming)); err != nil {
+			// Events expected from the day that turned overdue since the
+			// last run to the end of the upcoming window.
+			from = from.Add(-24*time.Hour - spec.Grace)
+			if in.Events, err = etx.DigestEvents(ctx, st.LastStory, from, end.Add(spec.Upcoming)); err != nil {
 				return err
 			}
 		}

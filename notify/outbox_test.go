@@ -128,6 +128,14 @@ func (e *env) deliverer(now func() time.Time) *notify.Deliverer {
 // feed's first poll.
 func (e *env) addStory(feed, title string, backlog bool, opts ...func(*storyline.Story)) int64 {
 	e.t.Helper()
+	id, err := e.store(feed, title, backlog, opts...)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func (e *env) store(feed, title string, backlog bool, opts ...func(*storyline.Story)) (int64, error) {
 	ctx := context.Background()
 	now := e.clock.Now()
 	s := storyline.Story{URL: "https://" + feed + ".example/" + title, Canonical: "https://" + feed + ".example/" + title,
@@ -145,10 +153,7 @@ func (e *env) addStory(feed, title string, backlog bool, opts ...func(*storyline
 		}
 		return tx.AddSighting(ctx, fid, "u:"+s.Canonical, s.ID, s.URL, now)
 	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return s.ID
+	return s.ID, err
 }
 
 func (e *env) run() notify.Result {
@@ -510,20 +515,46 @@ func TestLoop(t *testing.T) {
 	dl := e.deliverer(time.Now)
 	dl.Idle = 20 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- dl.Loop(ctx) }()
 
+	// A poll stores a story and the digest's tick queues it while the
+	// worker runs, as in the daemon.
 	e.hook.FailNext(3, 503, "")
-	e.addStory("wire", "a", false)
-	key := e.run().Record.Key
-	dl.Kick()
+	queued := make(chan string, 1)
+	go func() {
+		defer close(queued)
+		if _, err := e.store("wire", "a", false); err != nil {
+			t.Error(err)
+			return
+		}
+		res, err := e.digester().Run(context.Background(), e.spec.Name)
+		if err != nil || res.Record == nil {
+			t.Errorf("run: %+v, %v", res, err)
+			return
+		}
+		queued <- res.Record.Key
+		dl.Kick()
+	}()
+	var key string
+	select {
+	case key = <-queued:
+	case <-time.After(10 * time.Second):
+		t.Fatal("storing a story and queueing a digest while the worker runs did not finish in 10s: deadlock in storage")
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for len(e.hook.Accepted()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("Loop = %v", err)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Loop = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Loop did not return within 10s of its context's end")
 	}
 	if len(e.hook.Accepted()) != 1 || len(e.hook.Requests()) != 4 {
 		t.Errorf("%d accepted of %d requests; want 1 of 4", len(e.hook.Accepted()), len(e.hook.Requests()))

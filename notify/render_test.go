@@ -75,8 +75,8 @@ func sampleDigest() *Digest {
 		{ID: 3, Summary: "Leaders speak by phone", Expected: day(28), Status: "pending",
 			Anticipation: storyline.DigestRef{ID: 21, URL: "https://wire.example/leaders-agree-call", Title: "Leaders agree to a phone call on Saturday",
 				Feed: "wire", Published: day(27).Add(9 * time.Hour), Topics: []string{"diplomacy"}}},
-		{ID: 4, Summary: "Rocket launch", Expected: day(26), Status: "pending",
-			Anticipation: storyline.DigestRef{ID: 13, URL: "https://wire.example/launch", Title: "Rocket to launch on Thursday", Feed: "wire",
+		{ID: 4, Summary: "Rocket launch", Expected: day(25), Status: "pending",
+			Anticipation: storyline.DigestRef{ID: 13, URL: "https://wire.example/launch", Title: "Rocket to launch on Wednesday", Feed: "wire",
 				Published: day(23), Topics: []string{"space"}}},
 	}
 	return Compose(spec, Input{Start: day(27).Add(7 * time.Hour), End: day(28).Add(7 * time.Hour), After: 20, Stories: stories, Events: events})

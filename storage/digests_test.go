@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -272,4 +273,58 @@ func TestClaimLeaseFinishRequeue(t *testing.T) {
 	if err != nil || len(back) != 1 || back[0].ID != dead[0].ID || back[0].Attempts != 1 || !back[0].Queued.Equal(t1) {
 		t.Fatalf("claim after requeue = %+v, %v (want a fresh budget from %v)", back, err, t1)
 	}
+}
+
+// TestClaimWhilePolling claims deliveries while another goroutine stores
+// stories, as the daemon's delivery worker does while feeds are polled.
+func TestClaimWhilePolling(t *testing.T) {
+	ctx := context.Background()
+	// Not closed on failure: Close would wait for the stuck transactions.
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "digests.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2017, 1, 28, 7, 0, 0, 0, time.UTC)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 50 {
+			s := storyline.Story{Canonical: fmt.Sprintf("https://example.org/%d", i), Title: "t", Published: t0, FirstSeen: t0}
+			err := db.Update(ctx, func(tx *Tx) error {
+				fid, err := tx.FeedID(ctx, "wire", "https://example.org/wire")
+				if err != nil {
+					return err
+				}
+				return tx.InsertStory(ctx, &s, fid, s.Canonical)
+			})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	claimed := make(chan error, 1)
+	go func() {
+		for i := range 50 {
+			if _, err := db.ClaimDeliveries(ctx, t0.Add(time.Duration(i)*time.Second), time.Minute, 10); err != nil {
+				claimed <- err
+				return
+			}
+		}
+		claimed <- nil
+	}()
+	select {
+	case err := <-claimed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("claims alongside story inserts did not finish in 20s: the writer deadlocked")
+	}
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("story inserts alongside claims did not finish in 20s: the writer deadlocked")
+	}
+	db.Close()
 }
