@@ -310,7 +310,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 				return res, err
 			}
 			for _, c := range cands {
-				score := Cosine(vec, centroidVector(c.Centroid)) * ix.decay(at.Sub(c.Updated))
+				score := Cosine(vec, c.Centroid) * ix.decay(at.Sub(c.Updated))
 				if score >= ix.cfg.ClusterThreshold && (score > res.Score || score == res.Score && c.ID < cluster.ID) {
 					cluster, res.Score, found = c, score, true
 				}
@@ -439,10 +439,5 @@ func addToCentroid(c []storyline.TermWeight, v Vector, n int) []storyline.TermWe
 	for t, w := range v {
 		sum[t] += w
 	}
-	terms := top(sum, n)
-	out := make([]storyline.TermWeight, len(terms))
-	for i, t := range terms {
-		out[i] = storyline.TermWeight{Term: t, Weight: sum[t]}
-	}
-	return out
+	return heaviest(sum, n)
 }

@@ -1,19 +1,52 @@
 package dedupe
 
 import (
+	"cmp"
 	"math"
-	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
+	"github.com/storyline/storyline"
 	"golang.org/x/text/unicode/norm"
 )
 
-// tokenRe finds words, keeping "7.1", "at&t" and "o'neill" whole.
-var tokenRe = regexp.MustCompile(`[\p{L}\p{N}]+(?:[.&'’][\p{L}\p{N}]+)*`)
+// tokens returns the byte ranges of the words of text: runs of letters and
+// digits, kept whole across one inner '.', '&' or apostrophe ("7.1",
+// "at&t", "o'neill").
+func tokens(text string) [][2]int {
+	var out [][2]int
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+	start := -1
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case isWord(r):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0 && (r == '.' || r == '&' || r == '\'' || r == '’'):
+			// A joiner stays inside a word only between word characters.
+			if next, _ := utf8.DecodeRuneInString(text[i+size:]); i+size < len(text) && isWord(next) {
+				break
+			}
+			out = append(out, [2]int{start, i})
+			start = -1
+		default:
+			if start >= 0 {
+				out = append(out, [2]int{start, i})
+				start = -1
+			}
+		}
+		i += size
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(text)})
+	}
+	return out
+}
 
 // stopwords are words that say nothing about which story a text is about:
 // English function words and headline filler.
@@ -97,7 +130,7 @@ const sentenceEnd = ".!?:;\"\u201c\u201d-\u2013\u2014|("
 
 func words(text string) []word {
 	text = norm.NFKC.String(text)
-	locs := tokenRe.FindAllStringIndex(text, -1)
+	locs := tokens(text)
 	out := make([]word, 0, len(locs))
 	var capitals, long int
 	initial := make([]bool, len(locs))
@@ -172,12 +205,12 @@ func TFIDF(terms map[string]float64, df map[string]int64, docs int64) Vector {
 	return v
 }
 
-// Cosine returns the cosine similarity of v and a centroid.
-func Cosine(v Vector, centroid Vector) float64 {
+// Cosine returns the cosine similarity of a unit vector v and a centroid.
+func Cosine(v Vector, centroid []storyline.TermWeight) float64 {
 	var dot, n float64
-	for t, w := range centroid {
-		n += w * w
-		dot += w * v[t]
+	for _, tw := range centroid {
+		n += tw.Weight * tw.Weight
+		dot += tw.Weight * v[tw.Term]
 	}
 	if n == 0 {
 		return 0
@@ -188,18 +221,29 @@ func Cosine(v Vector, centroid Vector) float64 {
 // top returns the n heaviest terms of v, heaviest first (ties by term, so
 // that the result does not depend on map order).
 func top(v Vector, n int) []string {
-	terms := make([]string, 0, len(v))
-	for t := range v {
-		terms = append(terms, t)
-	}
-	sort.Slice(terms, func(i, j int) bool {
-		if v[terms[i]] != v[terms[j]] {
-			return v[terms[i]] > v[terms[j]]
-		}
-		return terms[i] < terms[j]
-	})
-	if len(terms) > n {
-		terms = terms[:n]
+	tws := heaviest(v, n)
+	terms := make([]string, len(tws))
+	for i, tw := range tws {
+		terms[i] = tw.Term
 	}
 	return terms
+}
+
+// heaviest returns the n heaviest terms of v with their weights, heaviest
+// first, ties by term.
+func heaviest(v Vector, n int) []storyline.TermWeight {
+	tws := make([]storyline.TermWeight, 0, len(v))
+	for t, w := range v {
+		tws = append(tws, storyline.TermWeight{Term: t, Weight: w})
+	}
+	slices.SortFunc(tws, func(a, b storyline.TermWeight) int {
+		if a.Weight != b.Weight {
+			return cmp.Compare(b.Weight, a.Weight)
+		}
+		return strings.Compare(a.Term, b.Term)
+	})
+	if len(tws) > n {
+		tws = tws[:n]
+	}
+	return tws
 }

@@ -79,14 +79,26 @@ func TestTFIDF(t *testing.T) {
 
 func TestCosine(t *testing.T) {
 	v := Vector{"a": 0.6, "b": 0.8}
-	if got := Cosine(v, Vector{"a": 3, "b": 4}); math.Abs(got-1) > 1e-9 {
+	if got := Cosine(v, []storyline.TermWeight{{Term: "a", Weight: 3}, {Term: "b", Weight: 4}}); math.Abs(got-1) > 1e-9 {
 		t.Errorf("parallel: %v, want 1", got)
 	}
-	if got := Cosine(v, Vector{"c": 1}); got != 0 {
+	if got := Cosine(v, []storyline.TermWeight{{Term: "c", Weight: 1}}); got != 0 {
 		t.Errorf("orthogonal: %v, want 0", got)
 	}
-	if got := Cosine(v, Vector{}); got != 0 {
+	if got := Cosine(v, nil); got != 0 {
 		t.Errorf("empty centroid: %v, want 0", got)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	text := "AT&T's 7.1 update. O'Neill—U.S. (2014) done."
+	var got []string
+	for _, l := range tokens(text) {
+		got = append(got, text[l[0]:l[1]])
+	}
+	want := []string{"AT&T's", "7.1", "update", "O'Neill", "U.S", "2014", "done"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tokens -want +got:\n%s", diff)
 	}
 }
 

@@ -148,30 +148,59 @@ func (tx *Tx) AddFingerprint(ctx context.Context, storyID int64, bands []int64, 
 // included, and the number of documents counted so far.
 func (tx *Tx) CountTerms(ctx context.Context, terms []string) ([]int64, int64, error) {
 	// The empty term counts documents: every document holds it.
+	keys := make([]int64, len(terms)+1)
+	keys[0] = termKey("")
+	for i, t := range terms {
+		keys[i+1] = termKey(t)
+	}
 	rows, err := tx.queryPrepared(ctx, `INSERT INTO dedupe_terms(term, df)
 		SELECT value, 1 FROM json_each(?) WHERE true
-		ON CONFLICT(term) DO UPDATE SET df = df + 1 RETURNING term, df`, jsonList(append([]string{""}, terms...)))
+		ON CONFLICT(term) DO UPDATE SET df = df + 1 RETURNING term, df`, jsonList(keys))
 	if err != nil {
 		return nil, 0, fmt.Errorf("storage: count terms: %w", err)
 	}
 	defer rows.Close()
-	byTerm := make(map[string]int64, len(terms))
+	byKey := make(map[int64]int64, len(keys))
 	for rows.Next() {
-		var t string
-		var df int64
-		if err := rows.Scan(&t, &df); err != nil {
+		var k, df int64
+		if err := rows.Scan(&k, &df); err != nil {
 			return nil, 0, fmt.Errorf("storage: count terms: %w", err)
 		}
-		byTerm[t] = df
+		byKey[k] = df
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("storage: count terms: %w", err)
 	}
 	df := make([]int64, len(terms))
-	for i, t := range terms {
-		df[i] = byTerm[t]
+	for i := range terms {
+		df[i] = byKey[keys[i+1]]
 	}
-	return df, byTerm[""], nil
+	return df, byKey[keys[0]], nil
+}
+
+// termKey is the key a term is counted and indexed under: a 64-bit hash
+// (FNV-1a, mixed), so that the indexes compare integers, not strings. With
+// a few million distinct terms a collision is a one in a million chance,
+// and would only merge two terms' counts. Fixed forever: stored keys depend
+// on it.
+func termKey(t string) int64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(t); i++ {
+		h ^= uint64(t[i])
+		h *= 1099511628211
+	}
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return int64(h)
+}
+
+func termKeys(terms []string) []int64 {
+	keys := make([]int64, len(terms))
+	for i, t := range terms {
+		keys[i] = termKey(t)
+	}
+	return keys
 }
 
 // ClusterCandidates returns at most limit clusters that hold any of terms
@@ -186,7 +215,7 @@ func (tx *Tx) ClusterCandidates(ctx context.Context, terms []string, since time.
 			WHERE term IN (SELECT value FROM json_each(?)) GROUP BY cluster_id) x
 		JOIN dedupe_clusters c ON c.id = x.cluster_id
 		WHERE c.updated >= ?
-		ORDER BY x.n DESC, c.updated DESC, c.id LIMIT `+strconv.Itoa(limit), jsonList(terms), unix(since))
+		ORDER BY x.n DESC, c.updated DESC, c.id LIMIT `+strconv.Itoa(limit), jsonList(termKeys(terms)), unix(since))
 	if err != nil {
 		return nil, fmt.Errorf("storage: cluster candidates: %w", err)
 	}
@@ -234,7 +263,7 @@ func (tx *Tx) SaveCluster(ctx context.Context, c storyline.StoryCluster, terms [
 		return nil
 	}
 	_, err = tx.execPrepared(ctx, `INSERT INTO dedupe_postings(term, cluster_id)
-		SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, c.ID, jsonList(terms))
+		SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, c.ID, jsonList(termKeys(terms)))
 	if err != nil {
 		return fmt.Errorf("storage: save cluster %d: %w", c.ID, err)
 	}
@@ -342,18 +371,19 @@ func decodeCentroid(b []byte) ([]storyline.TermWeight, error) {
 	if len(b) == 0 || b[0] != centroidVersion {
 		return nil, errors.New("unknown centroid encoding")
 	}
-	b = b[1:]
+	// One string holds every term, sliced: one allocation per centroid.
+	all := string(b[1:])
 	var out []storyline.TermWeight
-	for len(b) > 0 {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < n+4 {
+	for i := 0; i < len(all); {
+		n, k := binary.Uvarint([]byte(all[i:min(len(all), i+binary.MaxVarintLen64)]))
+		if k <= 0 || uint64(len(all)-i-k) < n+4 {
 			return nil, errors.New("truncated centroid")
 		}
-		b = b[k:]
-		term := string(b[:n])
-		w := math.Float32frombits(binary.LittleEndian.Uint32(b[n:]))
+		i += k
+		term := all[i : i+int(n)]
+		w := math.Float32frombits(binary.LittleEndian.Uint32([]byte(all[i+int(n) : i+int(n)+4])))
 		out = append(out, storyline.TermWeight{Term: term, Weight: float64(w)})
-		b = b[n+4:]
+		i += int(n) + 4
 	}
 	return out, nil
 }

@@ -19,12 +19,13 @@ CREATE TABLE dedupe_bands (
 	PRIMARY KEY (band, story_id)
 ) WITHOUT ROWID;
 
--- Document frequencies of words and word pairs, for TF-IDF weights. The
--- empty term counts the documents.
+-- Document frequencies of words and word pairs, for TF-IDF weights, by
+-- term key (a 64-bit hash of the term, see storage/dedupe.go). The empty
+-- term counts the documents.
 CREATE TABLE dedupe_terms (
-	term TEXT PRIMARY KEY,
+	term INTEGER PRIMARY KEY,
 	df   INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 
 -- Same-story clusters still open to new stories.
 CREATE TABLE dedupe_clusters (
@@ -39,7 +40,7 @@ CREATE INDEX dedupe_clusters_updated ON dedupe_clusters(updated);
 -- Inverted index: word -> clusters holding it. Entries go with their
 -- cluster; whether a cluster is still open is read from dedupe_clusters.
 CREATE TABLE dedupe_postings (
-	term       TEXT NOT NULL,
+	term       INTEGER NOT NULL,  -- term key, as in dedupe_terms
 	cluster_id INTEGER NOT NULL,
 	PRIMARY KEY (term, cluster_id)
 ) WITHOUT ROWID;
