@@ -42,8 +42,6 @@ type env struct {
 	smtp  *notifytest.SMTPServer
 	hook  *notifytest.Receiver
 	spec  notify.Spec
-	// events, when set, stand in for the follow-up store's answer.
-	events []storyline.DigestEvent
 }
 
 const hookSecret = "hook-secret"
@@ -81,25 +79,13 @@ func (e *env) restart() {
 	e.open()
 }
 
-// eventTx adds the follow-up store's answer to a real storage transaction.
-type eventTx struct {
-	*storage.Tx
-	events []storyline.DigestEvent
-}
-
-func (tx eventTx) DigestEvents(context.Context, int64, time.Time, time.Time) ([]storyline.DigestEvent, error) {
-	return tx.events, nil
-}
+// The real store feeds the follow-up sections.
+var _ notify.EventTx = (*storage.Tx)(nil)
 
 func (e *env) digester() *notify.Digester {
 	return &notify.Digester{
 		Update: func(ctx context.Context, fn func(notify.Tx) error) error {
-			return e.db.Update(ctx, func(tx *storage.Tx) error {
-				if e.events != nil {
-					return fn(eventTx{tx, e.events})
-				}
-				return fn(tx)
-			})
+			return e.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
 		},
 		Specs:  []notify.Spec{e.spec},
 		Domain: "example.org",
@@ -246,6 +232,35 @@ func TestDigestDeliveredOnce(t *testing.T) {
 	e.drain(e.deliverer(e.clock.Now))
 	if len(e.smtp.Messages()) != 2 || len(e.hook.Accepted()) != 2 {
 		t.Errorf("after new stories: %d emails, %d webhooks; want 2 each", len(e.smtp.Messages()), len(e.hook.Accepted()))
+	}
+}
+
+// TestTopicSections reads the topics the pipeline recorded for each story.
+func TestTopicSections(t *testing.T) {
+	e := newEnv(t)
+	e.spec.Topics = []string{"russia", "markets"}
+	ctx := context.Background()
+	tag := func(id int64, topics ...string) {
+		var hits []storyline.TopicHit
+		for _, tp := range topics {
+			hits = append(hits, storyline.TopicHit{Topic: tp})
+		}
+		if err := e.db.Update(ctx, func(tx *storage.Tx) error { return tx.SetStoryTopics(ctx, id, hits) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tag(e.addStory("wire", "oil-price", false), "markets")
+	tag(e.addStory("wire", "sanctions", false), "markets", "russia")
+	e.addStory("wire", "football", false)
+	d := e.run().Digest
+	var got []string
+	for _, sec := range d.Sections {
+		for _, st := range sec.Stories {
+			got = append(got, sec.Topic+":"+st.Title)
+		}
+	}
+	if want := "russia:sanctions markets:oil-price"; strings.Join(got, " ") != want {
+		t.Errorf("sections = %v, want %s", got, want)
 	}
 }
 
@@ -473,28 +488,47 @@ func TestCrashMidAttempt(t *testing.T) {
 	}
 }
 
-// TestThreading: the digest reporting an event's outcome replies to the
-// digest that announced the event.
+// TestThreading: the digest reporting an event's outcome (from the real
+// follow-up store) replies to the digest that announced the event.
 func TestThreading(t *testing.T) {
 	e := newEnv(t)
 	e.spec.To = []string{"email:me@example.org"}
-	ant := e.addStory("wire", "leaders-to-speak-saturday", false)
-	expected := e.clock.Now().Truncate(24 * time.Hour).Add(48 * time.Hour)
-	antRef := storyline.DigestRef{ID: ant, URL: "https://wire.example/leaders-to-speak-saturday", Title: "Leaders to speak Saturday", Feed: "wire"}
-	e.events = []storyline.DigestEvent{{ID: 7, Summary: "Leaders speak by phone", Expected: expected, Status: "pending", Anticipation: antRef}}
-	first := e.run().Record
-	if first.InReplyTo != "" || len(first.Announced) != 1 || first.Announced[0] != 7 {
-		t.Fatalf("first digest: in-reply-to %q, announced %v", first.InReplyTo, first.Announced)
+	ctx := context.Background()
+	now := e.clock.Now()
+	expected := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	antStory := e.addStory("wire", "leaders-to-speak-tomorrow", false)
+	ant := storyline.Anticipation{StoryID: antStory, Published: now, Summary: "Leaders speak by phone",
+		Actors: []storyline.Actor{{Name: "Ann Leader", Key: "leader"}}, Action: "speak", Class: "speak", From: expected, To: expected}
+	err := e.db.Update(ctx, func(tx *storage.Tx) error { return tx.SaveAnticipation(ctx, &ant, expected.Add(72*time.Hour)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.run()
+	first := res.Record
+	if first.InReplyTo != "" || len(first.Announced) != 1 || first.Announced[0] != ant.ID || len(res.Digest.Upcoming) != 1 {
+		t.Fatalf("first digest: in-reply-to %q, announced %v (event %d), upcoming %+v", first.InReplyTo, first.Announced, ant.ID, res.Digest.Upcoming)
 	}
 	e.drain(e.deliverer(e.clock.Now))
 
 	e.clock.Add(24 * time.Hour)
 	out := e.addStory("wire", "leaders-spoke", false)
-	e.events = []storyline.DigestEvent{{ID: 7, Summary: "Leaders speak by phone", Expected: expected, Status: "happened", Anticipation: antRef,
-		Outcome: storyline.DigestRef{ID: out, URL: "https://wire.example/leaders-spoke", Title: "Leaders spoke", Feed: "wire"}, Relation: "happened"}}
-	second := e.run().Record
+	err = e.db.Update(ctx, func(tx *storage.Tx) error {
+		return tx.SaveFollowupLink(ctx, storyline.FollowupLink{AnticipationID: ant.ID, StoryID: out, Relation: storyline.Happened, Score: 0.9})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = e.run()
+	second := res.Record
 	if second.InReplyTo != first.MessageID || len(second.References) != 1 || second.References[0] != first.MessageID {
 		t.Fatalf("second digest: in-reply-to %q refs %v, want %q", second.InReplyTo, second.References, first.MessageID)
+	}
+	if f := res.Digest.FollowUps; len(f) != 1 || f[0].Relation != "happened" ||
+		f[0].Anticipation.URL != "https://wire.example/leaders-to-speak-tomorrow" || f[0].Outcome.URL != "https://wire.example/leaders-spoke" {
+		t.Errorf("follow-ups: %+v", f)
+	}
+	if !strings.Contains(second.Text, "Follow-ups") || !strings.Contains(second.Text, "https://wire.example/leaders-to-speak-tomorrow") {
+		t.Errorf("text lacks the follow-up with both links:\n%s", second.Text)
 	}
 	e.drain(e.deliverer(e.clock.Now))
 	mails := e.smtp.Messages()
@@ -504,6 +538,12 @@ func TestThreading(t *testing.T) {
 	m, err := mail.ReadMessage(bytes.NewReader(mails[1].Data))
 	if err != nil || m.Header.Get("In-Reply-To") != "<"+first.MessageID+">" || m.Header.Get("References") != "<"+first.MessageID+">" {
 		t.Errorf("the follow-up email does not thread under the first (%v):\n%s", err, mails[1].Data)
+	}
+
+	// A third digest with nothing new reports nothing again.
+	e.clock.Add(time.Hour)
+	if res := e.run(); res.Record != nil {
+		t.Errorf("third digest: %+v", res.Record)
 	}
 }
 
