@@ -148,7 +148,8 @@ type Index struct {
 	now func() time.Time
 }
 
-// New returns an index. now is the clock (for ingest, the item's time).
+// New returns an index. now is the clock, read only for stories without a
+// FirstSeen time (see Process).
 func New(cfg Config, log *slog.Logger, now func() time.Time) (*Index, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -225,11 +226,20 @@ func (c Config) Near(a, b Fingerprint) (bool, float64) {
 // the caller has just stored (s.ID set), records both through st, and files
 // the story in the indexes for the stories after it. Stories should come in
 // publication order.
+//
+// The story's publication time places it in time (decay, windows); its
+// FirstSeen is the present, from which the index windows are pruned: the
+// pipeline sets it to the poll's time, or for ingest to the item's own
+// publication time, so that an archive is processed as if live. Only when
+// FirstSeen is zero does Process read the index's clock.
 func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Result, error) {
 	if s.ID == 0 {
 		return Result{}, errors.New("dedupe: story has no id; store it first")
 	}
-	now := ix.now().UTC()
+	now := s.FirstSeen.UTC()
+	if now.IsZero() {
+		now = ix.now().UTC()
+	}
 	at := s.Published.UTC()
 	if at.IsZero() || at.After(now) {
 		at = now // undated, or dated in the future by a wrong clock

@@ -182,3 +182,20 @@ func TestProcessEmptyStory(t *testing.T) {
 		t.Errorf("second empty story: %+v, want its own storyline %d", r2, id2)
 	}
 }
+
+// An archive ingested years later is processed as if live: the story's
+// FirstSeen, not the wall clock, is the present the windows are cut from.
+func TestProcessArchiveUsesFirstSeen(t *testing.T) {
+	s := newStream(t, dedupe.DefaultConfig())
+	wall := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	ix, err := dedupe.New(dedupe.DefaultConfig(), nil, func() time.Time { return wall })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ix = ix
+	a, _ := s.add(0, "a", "Kremlin says Putin and Trump to speak by phone on Saturday", "The call will take place on Saturday, a Kremlin spokesman said.")
+	_, r := s.add(time.Hour, "b", "Kremlin says Putin and Trump to speak by phone on Saturday - Daily Wire", "The call will take place on Saturday, a Kremlin spokesman said.")
+	if r.DuplicateOf != a || r.Storyline != a {
+		t.Errorf("archived copy: %+v, want duplicate of and storyline %d", r, a)
+	}
+}
