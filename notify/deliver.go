@@ -28,9 +28,8 @@ type Outbox interface {
 
 // Message is one digest going to one recipient.
 type Message struct {
-	Target   string // the address, or the webhook name
-	Attempt  int    // 1 for the first attempt
-	Delivery storyline.Delivery
+	Target   string             // the address, or the webhook name
+	Delivery storyline.Delivery // Attempts counts this attempt
 	Digest   storyline.DigestRecord
 }
 
@@ -245,7 +244,7 @@ func (dl *Deliverer) attempt(ctx context.Context, p Policy, d storyline.Delivery
 		return err
 	} else {
 		actx, cancel := context.WithTimeout(ctx, p.Timeout)
-		sendErr = s.Send(actx, Message{Target: target, Attempt: d.Attempts, Delivery: d, Digest: rec})
+		sendErr = s.Send(actx, Message{Target: target, Delivery: d, Digest: rec})
 		cancel()
 	}
 	now := dl.Now()

@@ -18,7 +18,7 @@ import (
 )
 
 func digestMessage(to string) notify.Message {
-	return notify.Message{Target: to, Attempt: 1, Digest: storyline.DigestRecord{
+	return notify.Message{Target: to, Digest: storyline.DigestRecord{
 		Key: "morning@2017-01-28T07:00:00Z", Name: "morning", Subject: "storyline: morning – Saturday",
 		Created:   time.Date(2017, 1, 28, 7, 0, 0, 0, time.UTC),
 		MessageID: "digest.abc@example.org", InReplyTo: "digest.prev@example.org",

@@ -67,7 +67,7 @@ func message(t *testing.T, n int) notify.Message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return notify.Message{Target: "ops", Attempt: 1, Digest: storyline.DigestRecord{Key: d.Key, Name: d.Name, Subject: d.Subject, Payload: payload}}
+	return notify.Message{Target: "ops", Digest: storyline.DigestRecord{Key: d.Key, Name: d.Name, Subject: d.Subject, Payload: payload}}
 }
 
 func TestPresetsGolden(t *testing.T) {
