@@ -370,3 +370,25 @@ func TestPreparedAcrossTransactions(t *testing.T) {
 		return err
 	})
 }
+
+func TestDedupeIndexStats(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	update(t, db, func(tx *Tx) error {
+		if err := tx.AddFingerprint(ctx, 1, []int64{1, 2, 3}, []uint32{1}, t0); err != nil {
+			return err
+		}
+		if _, _, err := tx.CountTerms(ctx, []string{"a", "b"}); err != nil {
+			return err
+		}
+		return tx.SaveCluster(ctx, storyline.StoryCluster{ID: 1, Size: 1, Started: t0, Updated: t0}, []string{"a"})
+	})
+	st, err := db.DedupeIndexStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Terms: a, b and the document counter.
+	if want := (DedupeIndexStats{Fingerprints: 1, Bands: 3, Clusters: 1, Postings: 1, Terms: 3}); st != want {
+		t.Errorf("stats = %+v, want %+v", st, want)
+	}
+}
