@@ -50,21 +50,35 @@ func (tx *Tx) stmt(q string) *sql.Stmt {
 	tx.db.mu.Lock()
 	defer tx.db.mu.Unlock()
 	s, ok := tx.db.stmts[q]
-	if !ok {
+	if !ok && tx.db.stmts != nil {
 		tx.db.wanted[q] = true
 	}
 	return s
 }
 
-// prepareWanted prepares the statements transactions asked for.
+// prepareWanted prepares the statements transactions asked for. It holds
+// no lock while preparing: that waits for the writer connection, which a
+// transaction that needs the lock may hold.
 func (db *DB) prepareWanted(ctx context.Context) {
 	db.mu.Lock()
-	defer db.mu.Unlock()
+	var qs []string
 	for q := range db.wanted {
-		if s, err := db.w.PrepareContext(ctx, q); err == nil {
+		qs = append(qs, q)
+		delete(db.wanted, q)
+	}
+	db.mu.Unlock()
+	for _, q := range qs {
+		s, err := db.w.PrepareContext(ctx, q)
+		if err != nil {
+			continue // it runs unprepared, and is asked for again
+		}
+		db.mu.Lock()
+		if db.stmts == nil || db.stmts[q] != nil { // closed, or prepared meanwhile
+			s.Close()
+		} else {
 			db.stmts[q] = s
 		}
-		delete(db.wanted, q)
+		db.mu.Unlock()
 	}
 }
 
