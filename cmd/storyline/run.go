@@ -44,6 +44,12 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer svc.wait()
+	digests, err := a.startDigests(pollCtx, a.cfg)
+	if err != nil {
+		sched.Stop()
+		return err
+	}
+	defer func() { digests.Stop() }()
 
 	var wg sync.WaitGroup
 	pollNow := func(fs []watcher.Feed, force bool) {
@@ -91,6 +97,12 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 				continue
 			}
 			pollNow(added, true)
+			// Digests restart with the new config; the outbox carries over.
+			digests.Stop()
+			if digests, err = a.startDigests(pollCtx, a.cfg); err != nil {
+				a.log.Error("digests not restarted after reload", "err", err)
+				return err
+			}
 		}
 	}
 }
