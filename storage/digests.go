@@ -346,3 +346,10 @@ func stringsJSON(ss []string) string {
 	b, _ := json.Marshal(ss) // a []string always marshals
 	return string(b)
 }
+
+// OutboxDepth counts deliveries still pending.
+func (db *DB) OutboxDepth(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE status = ?`, string(storyline.DeliveryPending)).Scan(&n)
+	return n, err
+}

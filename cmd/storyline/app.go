@@ -9,6 +9,7 @@ import (
 
 	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/pipeline"
+	"github.com/storyline/storyline/status"
 	"github.com/storyline/storyline/storage"
 	"github.com/storyline/storyline/topic"
 )
@@ -26,6 +27,7 @@ type app struct {
 	db      *storage.DB // nil until openDB
 	topics  *topic.Set  // compiled from cfg by loadConfig
 	pipe    *pipeline.Pipeline
+	metrics *status.Metrics // set by run's service; nil otherwise
 }
 
 // openDB opens the configured database once; main closes it on exit.

@@ -20,6 +20,7 @@ import (
 	"github.com/storyline/storyline/notify"
 	"github.com/storyline/storyline/notify/email"
 	"github.com/storyline/storyline/notify/webhook"
+	"github.com/storyline/storyline/status"
 	"github.com/storyline/storyline/storage"
 )
 
@@ -390,12 +391,17 @@ func (a *app) startDigests(ctx context.Context, cfg *config.Config) (*digestServ
 			if ctx.Err() != nil {
 				return
 			}
-			if _, err := n.digester.Run(ctx, d.Name); err != nil {
+			res, err := n.digester.Run(ctx, d.Name)
+			a.observeDigest(res, err)
+			if err != nil {
 				a.log.Error("digest failed", "digest", d.Name, "err", err)
 				return
 			}
 			n.deliverer.Kick()
 		}))
+	}
+	if a.metrics != nil {
+		n.deliverer.Outbox = observedOutbox{Outbox: n.deliverer.Outbox, m: a.metrics}
 	}
 	s.wg.Go(func() { n.deliverer.Loop(ctx) })
 	s.cron.Start()
@@ -415,4 +421,40 @@ type digestCronLogger struct{ log *slog.Logger }
 func (l digestCronLogger) Info(msg string, kv ...any) { l.log.Debug("digest cron: "+msg, kv...) }
 func (l digestCronLogger) Error(err error, msg string, kv ...any) {
 	l.log.Error("digest cron: "+msg, append([]any{"err", err}, kv...)...)
+}
+
+// observeDigest counts a scheduled digest run for /metrics.
+func (a *app) observeDigest(res notify.Result, err error) {
+	if a.metrics == nil {
+		return
+	}
+	switch {
+	case err != nil:
+		a.metrics.Digests.WithLabelValues("error").Inc()
+	case res.Recorded:
+		a.metrics.Digests.WithLabelValues("queued").Inc()
+	default:
+		a.metrics.Digests.WithLabelValues("empty").Inc()
+	}
+}
+
+// observedOutbox counts delivery attempts by their result for /metrics.
+type observedOutbox struct {
+	notify.Outbox
+	m *status.Metrics
+}
+
+func (o observedOutbox) FinishDelivery(ctx context.Context, d storyline.Delivery) (bool, error) {
+	ok, err := o.Outbox.FinishDelivery(ctx, d)
+	if err == nil && ok {
+		result := "retry"
+		switch d.Status {
+		case storyline.DeliverySent:
+			result = "sent"
+		case storyline.DeliveryDead:
+			result = "dead"
+		}
+		o.m.Deliveries.WithLabelValues(result).Inc()
+	}
+	return ok, err
 }

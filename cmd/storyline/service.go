@@ -35,7 +35,12 @@ func (a *app) startService(ctx context.Context, w *watcher.Watcher) (*service, e
 			n, _ := db.FeedsInError(gaugeCtx)
 			return float64(n)
 		},
+		OutboxDepth: func() float64 {
+			n, _ := db.OutboxDepth(gaugeCtx)
+			return float64(n)
+		},
 	})
+	a.metrics = m
 	states, err := db.FeedStates(ctx)
 	if err != nil {
 		return nil, err

@@ -204,7 +204,7 @@ func TestServiceLifecycle(t *testing.T) {
 	code, metrics := get("/metrics")
 	for _, want := range []string{`storyline_fetches_total{result="ok"} 1`, `storyline_fetch_http_status_total{code="200"} 1`,
 		"storyline_fetch_duration_seconds_bucket", `storyline_stories_total{kind="new"} 1`, "storyline_feeds_in_error 0",
-		"storyline_fetch_bytes_total"} {
+		"storyline_fetch_bytes_total", "storyline_outbox_depth 0"} {
 		if code != 200 || !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
