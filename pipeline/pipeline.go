@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/topic"
 )
 
@@ -33,6 +34,8 @@ type Tx interface {
 	// topics
 	SetStoryTopics(ctx context.Context, storyID int64, hits []storyline.TopicHit) error
 	StorySources(ctx context.Context, storyID int64) (int, error)
+
+	followup.Store
 }
 
 // DB runs write transactions.
@@ -44,8 +47,9 @@ type DB interface {
 // while a transaction is committing are stored together in the next one
 // (group commit), so many small polls cost few transactions.
 type Pipeline struct {
-	db  DB
-	log *slog.Logger
+	db     DB
+	linker *followup.Linker
+	log    *slog.Logger
 
 	topics atomic.Pointer[topic.Set] // nil: no topics
 
@@ -68,9 +72,9 @@ type request struct {
 // maxBatchItems bounds one group commit, so that a transaction stays short.
 const maxBatchItems = 4000
 
-// New returns a pipeline writing to db.
-func New(db DB, log *slog.Logger) *Pipeline {
-	return &Pipeline{db: db, log: log}
+// New returns a pipeline writing to db; linker links follow-ups (nil: none).
+func New(db DB, linker *followup.Linker, log *slog.Logger) *Pipeline {
+	return &Pipeline{db: db, linker: linker, log: log}
 }
 
 // Stats counts what a batch did to the store.
@@ -80,6 +84,7 @@ type Stats struct {
 	Updated   int // stories whose title or text the feed changed
 	Seen      int // stories already stored from another feed, now seen in this one too
 	Unchanged int // items this feed had already delivered
+	Followups int // follow-up links made (anticipation -> outcome)
 }
 
 func (s *Stats) add(o Stats) {
@@ -88,6 +93,7 @@ func (s *Stats) add(o Stats) {
 	s.Updated += o.Updated
 	s.Seen += o.Seen
 	s.Unchanged += o.Unchanged
+	s.Followups += o.Followups
 }
 
 // Poll is the result of one successful fetch of a feed.
@@ -282,12 +288,23 @@ func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, feed string, 
 		return stats, err
 	}
 	s.Feed, s.Feeds = feed, []string{feed}
-	return stats, p.link(ctx, tx, &s)
+	links, err := p.link(ctx, tx, &s)
+	stats.Followups += links
+	return stats, err
 }
 
-// link runs the stages that relate a new story to what is stored.
-func (p *Pipeline) link(ctx context.Context, tx Tx, s *storyline.Story) error {
-	return p.matchTopics(ctx, tx, s, false)
+// link runs the stages that relate a new story to what is stored, and
+// returns the follow-up links made.
+func (p *Pipeline) link(ctx context.Context, tx Tx, s *storyline.Story) (int, error) {
+	links := 0
+	if p.linker != nil {
+		res, err := p.linker.Process(ctx, tx, s)
+		if err != nil {
+			return 0, err
+		}
+		links = res.Links
+	}
+	return links, p.matchTopics(ctx, tx, s, false)
 }
 
 // outletAdded re-matches topics that count outlets (min_sources) when a

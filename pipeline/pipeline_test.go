@@ -12,6 +12,7 @@ import (
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/dedupe"
 	"github.com/storyline/storyline/feedparse"
+	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/storage"
 )
@@ -29,7 +30,7 @@ func open(t *testing.T) (*storage.DB, *pipeline.Pipeline) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db, pipeline.New(txDB{db}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return db, pipeline.New(txDB{db}, followup.NewLinker(followup.DefaultOptions(), nil), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 func item(guid, link, title, summary string, at time.Time) storyline.Item {

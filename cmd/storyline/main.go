@@ -35,6 +35,7 @@ var commands = map[string]command{
 	"stories": {run: cmdStories, summary: "list stored stories, newest first [--json] [--since D] [--limit N]"},
 	"check":   {run: cmdCheck, summary: "validate the config and print the resolved schedule"},
 	"opml":    {run: cmdOPML, summary: "opml import [--into FILE] OPML: add feeds via an included file; opml export: print OPML"},
+	"threads": {run: cmdThreads, summary: "anticipated events with their status and linked outcomes [--json] [--status S]"},
 	"topics":  {run: cmdTopics, summary: "topics test NAME [--since D] [--query Q]: which stored stories a topic matches and why"},
 	"digest":  {run: cmdDigest, summary: "compose and deliver digests now [--name N] [--dry-run] [--wait D]"},
 	"outbox":  {run: cmdOutbox, summary: "list deliveries [--status S] [--json]; outbox retry [ID...] re-sends dead ones"},

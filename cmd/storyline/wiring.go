@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/storage"
 	"github.com/storyline/storyline/watcher"
@@ -27,7 +28,7 @@ func (a *app) pipeline(ctx context.Context) (*pipeline.Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.pipe = pipeline.New(pipelineDB{db}, a.log)
+	a.pipe = pipeline.New(pipelineDB{db}, followup.NewLinker(a.followupOptions(), a.log), a.log)
 	a.pipe.SetTopics(a.topics)
 	return a.pipe, nil
 }
@@ -78,4 +79,13 @@ func watchedFeeds(cfg *config.Config) ([]watcher.Feed, error) {
 		out = append(out, wf)
 	}
 	return out, nil
+}
+
+// followupOptions are the linker's defaults with the configured grace.
+func (a *app) followupOptions() followup.Options {
+	o := followup.DefaultOptions()
+	if a.cfg != nil && a.cfg.Followup.Grace > 0 {
+		o.Grace = a.cfg.Followup.Grace
+	}
+	return o
 }
