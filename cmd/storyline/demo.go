@@ -11,6 +11,7 @@ import (
 
 	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/demo"
+	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/storage"
 )
 
@@ -83,5 +84,12 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "\n== Stored stories (%d; a story carried by two feeds is stored once)\n", len(stories))
 	printStories(a, stories)
+
+	ts, err := db.Threads(ctx, storage.ThreadFilter{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, "\n== Follow-ups: anticipated events and what became of them")
+	printThreads(a, followup.Threads(ts, a.followupOptions(), a.now()))
 	return nil
 }

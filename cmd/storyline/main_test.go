@@ -158,6 +158,8 @@ func TestDemo(t *testing.T) {
 		"3 feeds polled: 2 new stories, 1 not modified, 0 failed",
 		" +1  Storm knocks out power", // stored once, seen in two feeds (either may poll first)
 		"Ortiz and Whitfield met",
+		"happened  ", "-> happened", // the anticipated meeting linked to its outcome
+		"pending   ", // the council vote next week
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
