@@ -4,14 +4,19 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/demo"
 	"github.com/storyline/storyline/followup"
+	"github.com/storyline/storyline/notify/webhook"
 	"github.com/storyline/storyline/storage"
 )
 
@@ -45,11 +50,19 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 		srv.Close(shutdown)
 	}()
 
+	inbox, err := startInbox(demoSecret, a.now)
+	if err != nil {
+		return err
+	}
+	defer inbox.close()
+
 	cfg := config.Default()
 	cfg.Storage.Path = filepath.Join(dir, "storyline.db")
 	for _, name := range demo.Names {
 		cfg.Feeds = append(cfg.Feeds, config.Feed{Name: name, URL: srv.URL(name), Timeout: cfg.Fetch.Timeout, UserAgent: cfg.Fetch.UserAgent})
 	}
+	cfg.Notify.Webhooks = map[string]config.Webhook{"inbox": {URL: inbox.url, Format: config.FormatJSON, Secret: demoSecret}}
+	cfg.Digests = []config.Digest{{Name: "demo", Schedule: "0 7 * * *", To: []string{"webhook:inbox"}, MaxStories: 50, Subject: "storyline demo digest"}}
 	a.cfg = cfg
 	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	feeds, err := watchedFeeds(cfg)
@@ -91,5 +104,88 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintln(a.stdout, "\n== Follow-ups: anticipated events and what became of them")
 	printThreads(a, followup.Threads(ts, a.followupOptions(), a.now()))
+
+	fmt.Fprintln(a.stdout, "\n== Digest (stories from the first poll are backlog and left out)")
+	n, err := newNotifier(cfg, db, a.log, a.now)
+	if err != nil {
+		return err
+	}
+	res, err := n.digester.Run(ctx, "demo")
+	if err != nil {
+		return err
+	}
+	if res.Record == nil {
+		return fmt.Errorf("demo digest: nothing to send")
+	}
+	fmt.Fprint(a.stdout, res.Record.Text)
+	n.deliverer.Policy = foregroundPolicy(n.deliverer.Policy)
+	if err := n.deliverer.Drain(ctx, a.now().Add(30*time.Second)); err != nil {
+		return err
+	}
+	got := inbox.received()
+	fmt.Fprintf(a.stdout, "\n== Delivered: %d signed webhook to the demo inbox on loopback (signature verified: %v, Idempotency-Key %s)\n",
+		len(got), len(got) == 1 && got[0].verified, func() string {
+			if len(got) > 0 {
+				return got[0].key
+			}
+			return "-"
+		}())
+	again, err := n.digester.Run(ctx, "demo")
+	if err != nil {
+		return err
+	}
+	if again.Record == nil {
+		fmt.Fprintln(a.stdout, "Composing again with nothing new: nothing sent.")
+	}
 	return nil
+}
+
+// demoSecret signs the demo's webhook; it never leaves the machine.
+const demoSecret = "storyline-demo-secret"
+
+type inboxMessage struct {
+	key      string
+	verified bool
+}
+
+// inbox is the demo's webhook receiver on loopback: it checks signatures
+// as docs/webhooks.md tells receivers to.
+type inbox struct {
+	url  string
+	srv  *http.Server
+	done chan error
+	mu   sync.Mutex
+	msgs []inboxMessage
+}
+
+func startInbox(secret string, now func() time.Time) (*inbox, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	in := &inbox{url: "http://" + ln.Addr().String() + "/hook", done: make(chan error, 1)}
+	in.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		ok := webhook.Verify(secret, r.Header.Get(webhook.HeaderSignature), body, now(), 5*time.Minute) == nil
+		in.mu.Lock()
+		in.msgs = append(in.msgs, inboxMessage{key: r.Header.Get(webhook.HeaderIdempotency), verified: ok})
+		in.mu.Unlock()
+	})}
+	go func() { in.done <- in.srv.Serve(ln) }()
+	return in, nil
+}
+
+func (in *inbox) received() []inboxMessage {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]inboxMessage(nil), in.msgs...)
+}
+
+func (in *inbox) close() {
+	in.srv.Close()
+	<-in.done
 }

@@ -160,6 +160,9 @@ func TestDemo(t *testing.T) {
 		"Ortiz and Whitfield met",
 		"happened  ", "-> happened", // the anticipated meeting linked to its outcome
 		"pending   ", // the council vote next week
+		"Follow-ups\n==========",
+		"== Delivered: 1 signed webhook to the demo inbox on loopback (signature verified: true",
+		"Composing again with nothing new: nothing sent.",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
