@@ -30,6 +30,7 @@ type Tx interface {
 	UpdateStoryText(ctx context.Context, s *storyline.Story, hash string, at time.Time) error
 	AddSighting(ctx context.Context, feedID int64, key string, id int64, link string, at time.Time) error
 	Story(ctx context.Context, id int64) (storyline.Story, error)
+	Tombstoned(ctx context.Context, feedID int64, key, canonical string) (bool, error)
 
 	// topics
 	SetStoryTopics(ctx context.Context, storyID int64, hits []storyline.TopicHit) error
@@ -279,6 +280,11 @@ func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, feed string, 
 			return stats, err
 		}
 		return stats, p.outletAdded(ctx, tx, id)
+	}
+	// A story retention pruned stays gone though its feed still lists it.
+	if gone, err := tx.Tombstoned(ctx, feedID, key, it.Canonical); err != nil || gone {
+		stats.Unchanged++
+		return stats, err
 	}
 	if err := tx.InsertStory(ctx, &s, feedID, hash); err != nil {
 		return stats, err

@@ -139,7 +139,7 @@ func TestSeedScenarioIngest(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"Trump, Putin Expected to Speak by Phone on Saturday":                      "2017-01-27T21:05:00Z",
+		"Trump, Putin Expected to Speak by Phone on Saturday":                     "2017-01-27T21:05:00Z",
 		"The Trump-Putin Phone Call: New US-Russia Partnership? Hold the Cheers!": "2017-01-29T14:30:00Z",
 	}
 	for _, s := range stories {
@@ -156,5 +156,30 @@ func TestSeedScenarioIngest(t *testing.T) {
 	// Ingesting again changes nothing.
 	if st, err := p.Ingest(ctx, items); err != nil || st.Unchanged != 2 || st.New != 0 {
 		t.Errorf("second ingest: %+v %v", st, err)
+	}
+}
+
+func TestPrunedItemsDoNotComeBack(t *testing.T) {
+	ctx := context.Background()
+	db, p := open(t)
+	t0 := time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC)
+	poll := pipeline.Poll{State: storyline.FeedState{Name: "a", URL: "https://a.example/feed"}, At: t0,
+		Items: []storyline.Item{item("g1", "https://news.example/one", "One", "first", t0)}}
+	if st, err := p.Store(ctx, poll); err != nil || st.New != 1 {
+		t.Fatalf("store: %+v %v", st, err)
+	}
+	later := t0.Add(365 * 24 * time.Hour)
+	if st, err := db.Prune(ctx, later.Add(-180*24*time.Hour), later); err != nil || st.Stories != 1 {
+		t.Fatalf("prune: %+v %v", st, err)
+	}
+	poll.At = later
+	st, err := p.Store(ctx, poll)
+	if err != nil || st.New != 0 || st.Unchanged != 1 {
+		t.Fatalf("the pruned item came back: %+v %v", st, err)
+	}
+	// Nor under another feed with the same canonical URL.
+	poll.State.Name, poll.Items[0].GUID = "b", "b-1"
+	if st, err := p.Store(ctx, poll); err != nil || st.New != 0 {
+		t.Fatalf("the pruned item came back through feed b: %+v %v", st, err)
 	}
 }

@@ -39,6 +39,7 @@ var commands = map[string]command{
 	"topics":  {run: cmdTopics, summary: "topics test NAME [--since D] [--query Q]: which stored stories a topic matches and why"},
 	"digest":  {run: cmdDigest, summary: "compose and deliver digests now [--name N] [--dry-run] [--wait D]"},
 	"outbox":  {run: cmdOutbox, summary: "list deliveries [--status S] [--json]; outbox retry [ID...] re-sends dead ones"},
+	"prune":   {run: cmdPrune, summary: "delete stories older than storage.retention now (run does it every 6h)"},
 	"feeds":   {run: cmdFeeds, summary: "list feeds with last success, last error, failures, next check, stories/day [--json]"},
 	"bench":   {run: cmdBench, summary: "benchmark the pipeline against a loopback feed farm [--feeds N]", noConfig: true},
 	"farm":    {run: cmdFarm, summary: "serve the benchmark feed farm on loopback [--feeds N]", noConfig: true},

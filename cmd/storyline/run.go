@@ -72,6 +72,7 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	}
 	a.log.Info("storyline running", "config", a.cfgPath, "feeds", len(feeds), "due_now", len(due), "database", a.cfg.Storage.Path)
 	pollNow(due, false)
+	wg.Go(func() { a.pruneLoop(ctx) }) // stops at SIGTERM; a batch cut short rolls back
 	svc.ready()
 
 	hup := make(chan os.Signal, 1)
