@@ -132,7 +132,7 @@ func benchStore(b *testing.B, n, perDay int) (*storage.DB, *synth) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		b.Fatal(err)
 	}
-	cached := filepath.Join(dir, fmt.Sprintf("v8-%d-%d.db", n, perDay))
+	cached := filepath.Join(dir, fmt.Sprintf("v9-%d-%d.db", n, perDay))
 	if _, err := os.Stat(cached); err != nil {
 		start := time.Now()
 		buildStore(b, cached+".tmp", n, perDay)

@@ -281,17 +281,26 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		names = append(names, t)
 	}
 	sort.Strings(names)
-	df := map[string]int64{}
+	words := unigrams(names)
+	// Only words are counted: a pair is taken to be as rare as its rarer
+	// word. Counting pairs would grow the counts by a few rows per story
+	// for ever (most pairs are seen once) and double the rows to update.
+	df := make(map[string]int64, len(names))
 	var docs int64
-	if len(names) > 0 {
-		counts, n, err := st.CountTerms(ctx, names)
+	if len(words) > 0 {
+		counts, n, err := st.CountTerms(ctx, words)
 		if err != nil {
 			return res, err
 		}
-		for i, t := range names {
+		for i, t := range words {
 			df[t] = counts[i]
 		}
 		docs = n
+	}
+	for _, t := range names {
+		if a, b, ok := strings.Cut(t, " "); ok {
+			df[t] = min(max(df[a], 1), max(df[b], 1))
+		}
 	}
 	vec := TFIDF(weights, df, docs)
 
@@ -313,7 +322,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		cluster, found = c, true
 		res.Score = res.Similarity
 	} else if len(vec) > 0 {
-		lookup := rarest(unigrams(names), df, ix.cfg.LookupTerms)
+		lookup := rarest(words, df, ix.cfg.LookupTerms)
 		if len(lookup) > 0 {
 			cands, err := st.ClusterCandidates(ctx, lookup, at.Add(-ix.cfg.ClusterIdle), ix.cfg.Candidates)
 			if err != nil {
