@@ -214,13 +214,12 @@ func toUTF8(body []byte, contentType string) ([]byte, error) {
 	}
 }
 
+// resolve makes a relative link absolute. An absolute link is kept exactly
+// as published (re-encoding it would change it: "\\?" becomes "%5C?").
 func resolve(base *url.URL, link string) string {
 	u, err := url.Parse(link)
-	if err != nil {
+	if err != nil || u.IsAbs() || base == nil {
 		return link
-	}
-	if u.IsAbs() || base == nil {
-		return u.String()
 	}
 	return base.ResolveReference(u).String()
 }

@@ -191,3 +191,15 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("only %d corpus feeds parsed", parsed)
 	}
 }
+
+func TestAbsoluteLinkKeptAsPublished(t *testing.T) {
+	link := `http://www.example.com/article.aspx\?id=183316&amp;cat=985`
+	doc := `<rss version="2.0"><channel><item><title>x</title><link>` + strings.ReplaceAll(link, "&", "&amp;") + `</link></item></channel></rss>`
+	f, err := Parse([]byte(doc), "", "https://feed.example/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Items[0].URL != link {
+		t.Errorf("URL %q, want it as published %q", f.Items[0].URL, link)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/dedupe"
 	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/topic"
 )
@@ -37,6 +38,7 @@ type Tx interface {
 	StorySources(ctx context.Context, storyID int64) (int, error)
 
 	followup.Store
+	dedupe.Store
 }
 
 // DB runs write transactions.
@@ -49,7 +51,7 @@ type DB interface {
 // (group commit), so many small polls cost few transactions.
 type Pipeline struct {
 	db     DB
-	linker *followup.Linker
+	stages Stages
 	log    *slog.Logger
 
 	topics atomic.Pointer[topic.Set] // nil: no topics
@@ -73,9 +75,16 @@ type request struct {
 // maxBatchItems bounds one group commit, so that a transaction stays short.
 const maxBatchItems = 4000
 
-// New returns a pipeline writing to db; linker links follow-ups (nil: none).
-func New(db DB, linker *followup.Linker, log *slog.Logger) *Pipeline {
-	return &Pipeline{db: db, linker: linker, log: log}
+// Stages are the linking stages run for each new story; a nil stage is
+// skipped.
+type Stages struct {
+	Dedupe   *dedupe.Index    // near-duplicates and same-story clusters
+	Followup *followup.Linker // anticipated events and their outcomes
+}
+
+// New returns a pipeline writing to db.
+func New(db DB, stages Stages, log *slog.Logger) *Pipeline {
+	return &Pipeline{db: db, stages: stages, log: log}
 }
 
 // Stats counts what a batch did to the store.
@@ -85,7 +94,8 @@ type Stats struct {
 	Updated   int // stories whose title or text the feed changed
 	Seen      int // stories already stored from another feed, now seen in this one too
 	Unchanged int // items this feed had already delivered
-	Followups int // follow-up links made (anticipation -> outcome)
+	Duplicates int // new stories that near-duplicate a stored one
+	Followups  int // follow-up links made (anticipation -> outcome)
 }
 
 func (s *Stats) add(o Stats) {
@@ -94,6 +104,7 @@ func (s *Stats) add(o Stats) {
 	s.Updated += o.Updated
 	s.Seen += o.Seen
 	s.Unchanged += o.Unchanged
+	s.Duplicates += o.Duplicates
 	s.Followups += o.Followups
 }
 
@@ -294,23 +305,38 @@ func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, feed string, 
 		return stats, err
 	}
 	s.Feed, s.Feeds = feed, []string{feed}
-	links, err := p.link(ctx, tx, &s)
-	stats.Followups += links
-	return stats, err
+	return stats, p.link(ctx, tx, &s, &stats)
 }
 
-// link runs the stages that relate a new story to what is stored, and
-// returns the follow-up links made.
-func (p *Pipeline) link(ctx context.Context, tx Tx, s *storyline.Story) (int, error) {
-	links := 0
-	if p.linker != nil {
-		res, err := p.linker.Process(ctx, tx, s)
+// link runs the stages that relate a new story to what is stored: first
+// near-duplicates and clusters (follow-ups and outlet counts use them),
+// then follow-ups, then topics.
+func (p *Pipeline) link(ctx context.Context, tx Tx, s *storyline.Story, stats *Stats) error {
+	if p.stages.Dedupe != nil {
+		res, err := p.stages.Dedupe.Process(ctx, tx, s)
 		if err != nil {
-			return 0, err
+			return err
 		}
-		links = res.Links
+		s.DuplicateOf, s.Storyline = res.DuplicateOf, res.Storyline
+		if res.DuplicateOf != 0 {
+			stats.Duplicates++
+		}
 	}
-	return links, p.matchTopics(ctx, tx, s, false)
+	if p.stages.Followup != nil {
+		res, err := p.stages.Followup.Process(ctx, tx, s)
+		if err != nil {
+			return err
+		}
+		stats.Followups += res.Links
+	}
+	if err := p.matchTopics(ctx, tx, s, false); err != nil {
+		return err
+	}
+	if s.DuplicateOf != 0 {
+		// The original gained an outlet: min_sources may now pass for it.
+		return p.outletAdded(ctx, tx, s.DuplicateOf)
+	}
+	return nil
 }
 
 // outletAdded re-matches topics that count outlets (min_sources) when a

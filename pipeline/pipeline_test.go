@@ -30,7 +30,7 @@ func open(t *testing.T) (*storage.DB, *pipeline.Pipeline) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db, pipeline.New(txDB{db}, followup.NewLinker(followup.DefaultOptions(), nil), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return db, pipeline.New(txDB{db}, pipeline.Stages{Followup: followup.NewLinker(followup.DefaultOptions(), nil)}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 func item(guid, link, title, summary string, at time.Time) storyline.Item {

@@ -53,7 +53,7 @@ func newEnv(t *testing.T, fo watcher.FetchOptions) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := watcher.NewFetcher(fo)
 	t.Cleanup(f.Close)
-	e.w = watcher.New(f, db, pipeline.New(txDB{db}, nil, log), watcher.Options{
+	e.w = watcher.New(f, db, pipeline.New(txDB{db}, pipeline.Stages{}, log), watcher.Options{
 		Workers: 4, PerHost: 2, DefaultInterval: 30 * time.Minute,
 		MinInterval: 5 * time.Minute, MaxInterval: 24 * time.Hour, MaxBackoff: 6 * time.Hour,
 	}, log, func() time.Time { return e.now })

@@ -53,8 +53,10 @@ func (a *app) startService(ctx context.Context, w *watcher.Watcher) (*service, e
 	w.Observe = func(r watcher.Result) {
 		m.ObservePoll(status.Poll{
 			Status: r.Status, NotModified: r.NotModified, Failed: r.Err != nil, Bytes: r.Bytes,
-			Duration: r.Duration, New: r.Stats.New, Updated: r.Stats.Updated, Seen: r.Stats.Seen, At: a.now(),
+			Duration: r.Duration, New: r.Stats.New, Updated: r.Stats.Updated, Seen: r.Stats.Seen,
+			Duplicates: r.Stats.Duplicates, At: a.now(),
 		})
+		m.Followups.Add(float64(r.Stats.Followups))
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	s := &service{a: a, metrics: m, cancel: cancel}

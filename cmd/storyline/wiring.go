@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/dedupe"
 	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/storage"
@@ -28,7 +29,14 @@ func (a *app) pipeline(ctx context.Context) (*pipeline.Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.pipe = pipeline.New(pipelineDB{db}, followup.NewLinker(a.followupOptions(), a.log), a.log)
+	idx, err := dedupe.New(dedupe.DefaultConfig(), a.log, a.now)
+	if err != nil {
+		return nil, err
+	}
+	a.pipe = pipeline.New(pipelineDB{db}, pipeline.Stages{
+		Dedupe:   idx,
+		Followup: followup.NewLinker(a.followupOptions(), a.log),
+	}, a.log)
 	a.pipe.SetTopics(a.topics)
 	return a.pipe, nil
 }
