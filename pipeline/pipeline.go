@@ -89,11 +89,11 @@ func New(db DB, stages Stages, log *slog.Logger) *Pipeline {
 
 // Stats counts what a batch did to the store.
 type Stats struct {
-	Items     int // items offered
-	New       int // new stories
-	Updated   int // stories whose title or text the feed changed
-	Seen      int // stories already stored from another feed, now seen in this one too
-	Unchanged int // items this feed had already delivered
+	Items      int // items offered
+	New        int // new stories
+	Updated    int // stories whose title or text the feed changed
+	Seen       int // stories already stored from another feed, now seen in this one too
+	Unchanged  int // items this feed had already delivered
 	Duplicates int // new stories that near-duplicate a stored one
 	Followups  int // follow-up links made (anticipation -> outcome)
 }
