@@ -91,8 +91,10 @@ type Config struct {
 	PostingTerms int
 	// CentroidTerms bounds the terms kept per cluster centroid.
 	CentroidTerms int
-	// PruneBatch bounds the index entries each Process call prunes, so
-	// that pruning is spread evenly over the work.
+	// PruneBatch is how many expired fingerprints and clusters each
+	// Process call removes at most: pruning is spread over the work, one of
+	// each per story in the steady state, and catches up after a pause
+	// without ever making one call slow.
 	PruneBatch int
 }
 
@@ -111,7 +113,7 @@ func DefaultConfig() Config {
 		Candidates:       16,
 		PostingTerms:     16,
 		CentroidTerms:    64,
-		PruneBatch:       64,
+		PruneBatch:       8,
 	}
 }
 
