@@ -187,6 +187,13 @@ type Fingerprint struct {
 	Text     string   // normalised title and summary
 	Raw      string   // title (outlet tail kept) and summary, for the number veto
 	Shingles []uint64 // sorted distinct shingle hashes of Text
+	// Body is false for a headline alone (no summary, or one repeating
+	// the headline). A headline is too little to tell the same copy from
+	// another outlet's report of the same event ("Metro-North worker killed
+	// by train" / "Metro-North Worker Struck, Killed By Train"), or from a
+	// recurring column ("Business Highlights"): such stories are never
+	// near-duplicates, and clustering alone groups them.
+	Body bool
 }
 
 // NewFingerprint returns the fingerprint of a story's title and summary.
@@ -211,14 +218,14 @@ func NewFingerprint(title, summary, source string) Fingerprint {
 	if r := []rune(text); len(r) > maxNearText {
 		text = string(r[:maxNearText])
 	}
-	return Fingerprint{Text: text, Raw: raw, Shingles: Shingles(text)}
+	return Fingerprint{Text: text, Raw: raw, Shingles: Shingles(text), Body: text != nt}
 }
 
 // Near reports whether two fingerprints are the same copy, and their
 // Jaccard similarity.
 func (c Config) Near(a, b Fingerprint) (bool, float64) {
 	j := Jaccard(a.Shingles, b.Shingles)
-	if j < c.NearJaccard {
+	if j < c.NearJaccard || !a.Body || !b.Body {
 		return false, j
 	}
 	return !NumbersClash(a.Raw, b.Raw), j
@@ -252,7 +259,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 
 	var res Result
 	var dup storyline.NearCandidate
-	if len(fp.Shingles) > 0 {
+	if fp.Body {
 		cands, err := st.NearCandidates(ctx, bands, at.Add(-ix.cfg.NearWindow), ix.cfg.NearCandidates)
 		if err != nil {
 			return res, err
@@ -352,7 +359,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	if err := st.SaveCluster(ctx, cluster, unigrams(top(vec, ix.cfg.PostingTerms))); err != nil {
 		return res, err
 	}
-	if len(fp.Shingles) > 0 {
+	if fp.Body {
 		if err := st.AddFingerprint(ctx, s.ID, bands, sig[:], at); err != nil {
 			return res, err
 		}

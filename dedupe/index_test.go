@@ -138,8 +138,12 @@ func TestProcess(t *testing.T) {
 // Figures that disagree veto a duplicate however close the words.
 func TestProcessNumberVeto(t *testing.T) {
 	s := newStream(t, dedupe.DefaultConfig())
-	a, _ := s.add(0, "a", "Acme shares rise 3% after quarterly results beat forecasts", "")
-	_, r := s.add(time.Hour, "b", "Acme shares rise 5% after quarterly results beat forecasts", "")
+	summary := "The maker of widgets said sales grew in every region."
+	a, _ := s.add(0, "a", "Acme shares rise 3% after quarterly results beat forecasts", summary)
+	_, r := s.add(time.Hour, "b", "Acme shares rise 5% after quarterly results beat forecasts", summary)
+	if r.Similarity != 0 {
+		t.Errorf("the veto should leave no similarity recorded, got %v", r.Similarity)
+	}
 	if r.DuplicateOf != 0 {
 		t.Errorf("3%% vs 5%%: marked duplicate of %d", r.DuplicateOf)
 	}
@@ -167,6 +171,17 @@ func TestProcessNeedsStoredStory(t *testing.T) {
 	})
 	if err == nil {
 		t.Error("Process accepted a story that is not in the store")
+	}
+}
+
+// A headline alone is never a near-duplicate: same-event headlines from two
+// outlets look alike. Clustering still puts them together.
+func TestProcessHeadlineOnly(t *testing.T) {
+	s := newStream(t, dedupe.DefaultConfig())
+	a, _ := s.add(0, "a", "Metro-North worker killed by train in Harlem", "")
+	_, r := s.add(time.Hour, "b", "Metro-North worker killed by train in Harlem", "Metro-North worker killed by train in Harlem")
+	if r.DuplicateOf != 0 || r.Storyline != a {
+		t.Errorf("headline-only pair: %+v, want no duplicate, storyline %d", r, a)
 	}
 }
 
