@@ -573,7 +573,7 @@ func leaf(t tok, field Field) (*node, error) {
 		}
 		return nil, &SyntaxError{Col: t.col, Msg: fmt.Sprintf("%q has no letters or digits", t.text)}
 	}
-	if n.prefix && len(n.words) == 1 && utf8.RuneCountInString(n.words[0]) < 2 {
+	if n.prefix && utf8.RuneCountInString(n.words[len(n.words)-1]) < 2 { // also "u.s*": pair16 needs 2 bytes
 		return nil, &SyntaxError{Col: t.col, Msg: "a wildcard needs at least 2 letters before '*'"}
 	}
 	if t.kind == tWord && len(n.words) > 1 && onlyHyphens(text) {
