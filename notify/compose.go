@@ -23,6 +23,9 @@ type Spec struct {
 	SendEmpty  bool
 	Upcoming   time.Duration // look-ahead of the upcoming section
 	Grace      time.Duration // after the expected day ends before an event is overdue (followup.grace)
+	// AlertAfter is how long a feed fails before the digest reports it
+	// (fetch.alert_after); 0 reports it at its first failure.
+	AlertAfter time.Duration
 }
 
 // Input is what a digest is composed from.
@@ -41,6 +44,9 @@ type Input struct {
 	// with a new outcome, those anticipated by new stories, and pending ones
 	// expected around it.
 	Events []storyline.DigestEvent
+	// Feeds is the health of the feeds the digest reports on (the
+	// configured ones); nil for no feed-health notice.
+	Feeds []storyline.FeedHealth
 }
 
 // summaryLimit bounds a story's summary in a digest, in characters.
@@ -65,6 +71,7 @@ func Compose(spec Spec, in Input) *Digest {
 	}
 	shown := d.composeStories(spec, groupStories(in.Stories))
 	d.composeEvents(spec, in, shown)
+	d.FeedHealth = composeFeeds(spec, in.Feeds, in.End.UTC())
 	return d
 }
 

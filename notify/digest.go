@@ -34,6 +34,9 @@ type Digest struct {
 	Overdue   []Event    `json:"overdue"`
 	// Omitted counts the stories left out by the digest's max_stories.
 	Omitted int `json:"omitted"`
+	// FeedHealth lists the feeds failing for longer than fetch.alert_after
+	// or silent for longer than usual; absent when every feed is fine.
+	FeedHealth []FeedNotice `json:"feed_health,omitempty"`
 
 	// Events this digest introduces and whose outcome it reports, for
 	// threading (not part of the payload).
@@ -108,6 +111,24 @@ type Event struct {
 	Anticipation Link      `json:"anticipation"`
 }
 
+// FeedNotice is a feed that needs a look.
+type FeedNotice struct {
+	Feed    string `json:"feed"`
+	Problem string `json:"problem"` // failing | silent
+	// Since is when the problem began: for a failing feed its last success
+	// (its first fetch when it never succeeded), for a silent one its last
+	// new story.
+	Since    time.Time `json:"since"`
+	Failures int       `json:"failures,omitempty"` // failing: consecutive failed fetches
+	Error    string    `json:"error,omitempty"`    // failing: the last fetch error
+	// UsualGap is, for a silent feed, the median time in seconds between
+	// its arrivals of new stories.
+	UsualGap int64 `json:"usual_gap_seconds,omitempty"`
+	// Reason says it in a few words: "failing for 3d: HTTP 503 Service
+	// Unavailable", "no new story for 6d, usually one every 8h".
+	Reason string `json:"reason"`
+}
+
 // Payload is the JSON document of a digest (docs/webhooks.md).
 type Payload struct {
 	Version int    `json:"version"`
@@ -125,7 +146,8 @@ func (d *Digest) Stories() int {
 }
 
 // Empty reports whether the digest has nothing new: no story, outcome or
-// newly overdue event. Upcoming events alone do not make it worth sending.
+// newly overdue event. Upcoming events and feed-health notices alone do not
+// make it worth sending.
 func (d *Digest) Empty() bool {
 	return d.Stories() == 0 && len(d.FollowUps) == 0 && len(d.Overdue) == 0
 }

@@ -43,6 +43,9 @@ type Digester struct {
 	// Update runs fn in one write transaction (storage.DB.Update).
 	Update func(ctx context.Context, fn func(Tx) error) error
 	Specs  []Spec
+	// Feeds names the configured feeds: only they get a feed-health notice
+	// (nil checks every stored feed). The Tx must implement HealthTx.
+	Feeds []string
 	// Domain is the right-hand side of Message-IDs (the sender's domain).
 	Domain string
 	Now    func() time.Time
@@ -125,6 +128,13 @@ func (dg *Digester) run(ctx context.Context, name string, record bool) (Result, 
 				return err
 			}
 		}
+		if htx, ok := tx.(HealthTx); ok {
+			feeds, err := htx.FeedHealth(ctx, end, recentGaps+1)
+			if err != nil {
+				return err
+			}
+			in.Feeds = feedFilter(feeds, dg.Feeds)
+		}
 		d := Compose(spec, in)
 		res.Digest = d
 		next := storyline.DigestState{Name: name, LastEnd: end, LastStory: last}
@@ -159,7 +169,7 @@ func (dg *Digester) run(ctx context.Context, name string, record bool) (Result, 
 		switch {
 		case res.Recorded:
 			dg.Log.Info("digest queued", "digest", name, "key", res.Record.Key, "stories", res.Record.Stories,
-				"followups", len(res.Digest.FollowUps), "recipients", len(spec.To))
+				"followups", len(res.Digest.FollowUps), "feed_notices", len(res.Digest.FeedHealth), "recipients", len(spec.To))
 		case res.Digest != nil:
 			dg.Log.Info("digest empty, not sent", "digest", name)
 		}

@@ -27,6 +27,7 @@ var funcs = map[string]any{
 	"relation":  relationText,
 	"underline": func(s string) string { return strings.Repeat("=", utf8.RuneCountInString(s)) },
 	"wrap":      wrap,
+	"notice":    noticeText,
 }
 
 var (

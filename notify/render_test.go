@@ -38,7 +38,7 @@ func golden(t *testing.T, name, got string) {
 func sampleDigest() *Digest {
 	day := func(d int) time.Time { return time.Date(2017, 1, d, 0, 0, 0, 0, time.UTC) }
 	spec := Spec{Name: "morning", Subject: "storyline: morning", Topics: []string{"diplomacy", "space"},
-		MaxStories: 4, Upcoming: 7 * 24 * time.Hour, Grace: 2 * 24 * time.Hour}
+		MaxStories: 4, Upcoming: 7 * 24 * time.Hour, Grace: 2 * 24 * time.Hour, AlertAfter: 24 * time.Hour}
 	stories := []storyline.Story{
 		{ID: 21, URL: "https://wire.example/leaders-agree-call", Title: "Leaders agree to a phone call on Saturday",
 			Summary: "The two presidents <b>will speak</b> by phone on Saturday, officials said, in the first contact since the inauguration. " +
@@ -79,7 +79,32 @@ func sampleDigest() *Digest {
 			Anticipation: storyline.DigestRef{ID: 13, URL: "https://wire.example/launch", Title: "Rocket to launch on Wednesday", Feed: "wire",
 				Published: day(23), Topics: []string{"space"}}},
 	}
-	return Compose(spec, Input{Start: day(27).Add(7 * time.Hour), End: day(28).Add(7 * time.Hour), After: 20, Stories: stories, Events: events})
+	return Compose(spec, Input{Start: day(27).Add(7 * time.Hour), End: day(28).Add(7 * time.Hour), After: 20, Stories: stories, Events: events,
+		Feeds: sampleFeeds()})
+}
+
+// sampleFeeds are, at Sat 28 Jan 2017 07:00 with alert_after 1d, a healthy
+// feed, a failing one, a silent one and one that never worked.
+func sampleFeeds() []storyline.FeedHealth {
+	now := time.Date(2017, 1, 28, 7, 0, 0, 0, time.UTC)
+	every := func(last time.Time, gap time.Duration, n int) []time.Time {
+		out := make([]time.Time, n)
+		for i := range out {
+			out[i] = last.Add(-time.Duration(i) * gap)
+		}
+		return out
+	}
+	return []storyline.FeedHealth{
+		{FeedState: storyline.FeedState{Name: "wire", LastSuccess: now.Add(-10 * time.Minute)},
+			Arrivals: every(now.Add(-time.Hour), 30*time.Minute, 101), WeekBefore: true},
+		{FeedState: storyline.FeedState{Name: "daily", Failures: 12, LastStatus: 503,
+			LastError: "HTTP 503 Service Unavailable (retry after 1h0m0s)", LastSuccess: now.Add(-74 * time.Hour)},
+			Arrivals: every(now.Add(-75*time.Hour), 6*time.Hour, 90), WeekBefore: true},
+		{FeedState: storyline.FeedState{Name: "aggregator", LastSuccess: now.Add(-20 * time.Minute)},
+			Arrivals: every(now.Add(-150*time.Hour), 8*time.Hour, 60), WeekBefore: true},
+		{FeedState: storyline.FeedState{Name: "lab-notes", Failures: 40, LastError: `lookup <b>lab.example</b>: no such host`},
+			FirstFetch: now.Add(-9 * 24 * time.Hour)},
+	}
 }
 
 func TestRenderGolden(t *testing.T) {
@@ -124,6 +149,18 @@ func TestRenderEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "empty.txt.golden", text)
+
+	// A digest that sends empty ones still carries the feed notices.
+	d = Compose(Spec{Name: "evening", Subject: "storyline: evening", SendEmpty: true, AlertAfter: 24 * time.Hour},
+		Input{End: end, Feeds: sampleFeeds()})
+	if !d.Empty() || len(d.FeedHealth) != 3 {
+		t.Fatalf("empty=%v with %d feed notices, want empty with 3", d.Empty(), len(d.FeedHealth))
+	}
+	text, err = RenderText(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "empty-feeds.txt.golden", text)
 }
 
 func TestParsePayloadVersion(t *testing.T) {

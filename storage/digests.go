@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -352,4 +353,54 @@ func (db *DB) OutboxDepth(ctx context.Context) (int, error) {
 	var n int
 	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE status = ?`, string(storyline.DeliveryPending)).Scan(&n)
 	return n, err
+}
+
+// FeedHealth returns every stored feed's fetch state, by name, with the
+// latest recent distinct times at which it brought new stories (sightings
+// first seen), newest first, and whether it brought any in the same stretch
+// of time a week before now. One query: per feed, a few steps down the
+// sightings_feed_seen index. Digests read it inside their transaction
+// (notify.HealthTx).
+func (tx *Tx) FeedHealth(ctx context.Context, now time.Time, recent int) ([]storyline.FeedHealth, error) {
+	const week = 7 * 24 * 60 * 60
+	rows, err := tx.tx.QueryContext(ctx, `SELECT f.name, f.url, f.title, f.etag, f.last_modified, f.polls,
+			f.last_fetch, f.last_success, f.last_status, f.last_error, f.failures, f.next_check, f.first_fetch,
+			(SELECT group_concat(t) FROM (SELECT DISTINCT g.first_seen AS t FROM sightings g
+				WHERE g.feed_id = f.id ORDER BY g.first_seen DESC LIMIT ?)),
+			EXISTS (SELECT 1 FROM sightings g WHERE g.feed_id = f.id AND g.first_seen <= ?
+				AND g.first_seen > (SELECT max(first_seen) FROM sightings WHERE feed_id = f.id) - ?)
+		FROM feeds f ORDER BY f.name`, recent, unix(now)-week, week)
+	if err != nil {
+		return nil, fmt.Errorf("storage: feed health: %w", err)
+	}
+	defer rows.Close()
+	var out []storyline.FeedHealth
+	for rows.Next() {
+		var h storyline.FeedHealth
+		var lastFetch, lastSuccess, nextCheck, firstFetch int64
+		var arrivals sql.NullString
+		err := rows.Scan(&h.Name, &h.URL, &h.Title, &h.ETag, &h.LastModified, &h.Polls, &lastFetch, &lastSuccess,
+			&h.LastStatus, &h.LastError, &h.Failures, &nextCheck, &firstFetch, &arrivals, &h.WeekBefore)
+		if err != nil {
+			return nil, fmt.Errorf("storage: feed health: %w", err)
+		}
+		h.LastFetch, h.LastSuccess, h.NextCheck = fromUnix(lastFetch), fromUnix(lastSuccess), fromUnix(nextCheck)
+		h.FirstFetch = fromUnix(firstFetch)
+		if arrivals.String != "" {
+			for _, a := range strings.Split(arrivals.String, ",") {
+				sec, err := strconv.ParseInt(a, 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("storage: feed health %s: %w", h.Name, err)
+				}
+				h.Arrivals = append(h.Arrivals, fromUnix(sec))
+			}
+			// group_concat promises no order.
+			slices.SortFunc(h.Arrivals, func(a, b time.Time) int { return b.Compare(a) })
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: feed health: %w", err)
+	}
+	return out, nil
 }

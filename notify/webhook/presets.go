@@ -141,6 +141,16 @@ func chatText(mk markup, p *notify.Payload, limit int, size func(string) int) st
 		}
 		blocks = append(blocks, b)
 	}
+	if len(blocks) == 0 {
+		blocks = append(blocks, block{head: "Nothing new."})
+	}
+	if len(p.FeedHealth) > 0 {
+		b := block{head: mk.bold("Feed health")}
+		for _, n := range p.FeedHealth {
+			b.items = append(b.items, "• "+mk.bold(mk.escape(n.Feed))+": "+mk.escape(n.Reason))
+		}
+		blocks = append(blocks, b)
+	}
 
 	var out strings.Builder
 	out.WriteString(mk.bold(mk.escape(p.Subject)))
@@ -172,9 +182,6 @@ func chatText(mk markup, p *notify.Payload, limit int, size func(string) int) st
 		if !full {
 			break
 		}
-	}
-	if len(blocks) == 0 {
-		emit("\n\nNothing new.")
 	}
 	if left > 0 {
 		out.WriteString(more(left))

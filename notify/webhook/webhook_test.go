@@ -46,7 +46,8 @@ func golden(t *testing.T, name, got string) {
 
 var end = time.Date(2017, 1, 28, 7, 0, 0, 0, time.UTC)
 
-// message is a recorded digest of n made-up stories with a follow-up.
+// message is a recorded digest of n made-up stories with a follow-up and a
+// failing feed.
 func message(t *testing.T, n int) notify.Message {
 	t.Helper()
 	var stories []storyline.Story
@@ -61,8 +62,10 @@ func message(t *testing.T, n int) notify.Message {
 	events := []storyline.DigestEvent{{ID: 7, Summary: "Leaders speak by phone", Expected: end.Truncate(24 * time.Hour), Status: "happened",
 		Anticipation: storyline.DigestRef{ID: 0, URL: "https://wire.example/plan", Title: "Leaders to speak"},
 		Outcome:      storyline.DigestRef{ID: 50, URL: "https://wire.example/spoke", Title: "Leaders spoke"}, Relation: "happened"}}
-	d := notify.Compose(notify.Spec{Name: "morning", Subject: "storyline: morning ☕"},
-		notify.Input{Start: end.Add(-24 * time.Hour), End: end, Stories: stories, Events: events})
+	feeds := []storyline.FeedHealth{{FeedState: storyline.FeedState{Name: "under_score*", Failures: 3,
+		LastError: "HTTP 503 Service Unavailable", LastSuccess: end.Add(-50 * time.Hour)}}}
+	d := notify.Compose(notify.Spec{Name: "morning", Subject: "storyline: morning ☕", AlertAfter: 24 * time.Hour},
+		notify.Input{Start: end.Add(-24 * time.Hour), End: end, Stories: stories, Events: events, Feeds: feeds})
 	payload, err := notify.RenderPayload(d)
 	if err != nil {
 		t.Fatal(err)
@@ -267,5 +270,24 @@ func TestSendClassifiesAnswers(t *testing.T) {
 	}
 	if err := s.Send(context.Background(), notify.Message{Target: "nope", Digest: m.Digest}); !errors.As(err, &perm) {
 		t.Errorf("unknown hook: %v, want a permanent error", err)
+	}
+}
+
+func TestPresetEmptyWithFeedNotice(t *testing.T) {
+	last := end.Add(-7 * 24 * time.Hour)
+	feeds := []storyline.FeedHealth{{FeedState: storyline.FeedState{Name: "blog", LastSuccess: end.Add(-time.Hour)},
+		Arrivals: []time.Time{last, last.Add(-12 * time.Hour), last.Add(-24 * time.Hour)}, WeekBefore: true}}
+	d := notify.Compose(notify.Spec{Name: "evening", Subject: "evening", SendEmpty: true}, notify.Input{End: end, Feeds: feeds})
+	payload, err := notify.RenderPayload(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _, err := Body(FormatNtfy, notify.Message{Digest: storyline.DigestRecord{Key: d.Key, Payload: payload}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "**evening**\n\nNothing new.\n\n**Feed health**\n• **blog**: no new story for 7d, usually one every 12h"
+	if string(body) != want {
+		t.Errorf("body:\n%s\nwant:\n%s", body, want)
 	}
 }
