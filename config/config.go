@@ -68,6 +68,9 @@ type Fetch struct {
 	// AllowPrivate=false refuses loopback, private and link-local
 	// addresses (SSRF protection when feeds come from untrusted OPML).
 	AllowPrivate bool `yaml:"allow_private"`
+	// AlertAfter is how long a feed may keep failing before digests report
+	// it; 0 reports it from its first failure.
+	AlertAfter time.Duration `yaml:"alert_after"`
 }
 
 // Status configures the /healthz and /metrics listener.
@@ -228,6 +231,7 @@ func Default() *Config {
 			MaxInterval:     24 * time.Hour,
 			MaxBackoff:      24 * time.Hour,
 			AllowPrivate:    true,
+			AlertAfter:      day,
 		},
 		Log:      Log{Format: "text", Level: "info"},
 		Followup: Followup{Grace: 2 * day, Upcoming: 7 * day},

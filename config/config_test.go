@@ -61,6 +61,7 @@ fetch:
   max_interval: 1d12h
   max_backoff: 2w
   allow_private: false
+  alert_after: 12h
 status: {listen: "127.0.0.1:0"}
 log: {format: json, level: debug}
 followup: {grace: 36h, upcoming: 1w}
@@ -114,7 +115,7 @@ func TestLoadFull(t *testing.T) {
 		Fetch: Fetch{
 			Timeout: 90 * time.Second, MaxBody: 512 << 10, UserAgent: "test-agent/1",
 			PerHost: 3, Workers: 4, DefaultInterval: time.Hour, MinInterval: 10 * time.Minute,
-			MaxInterval: 36 * time.Hour, MaxBackoff: 14 * day, AllowPrivate: false,
+			MaxInterval: 36 * time.Hour, MaxBackoff: 14 * day, AllowPrivate: false, AlertAfter: 12 * time.Hour,
 		},
 		Status:   Status{Listen: "127.0.0.1:0"},
 		Log:      Log{Format: "json", Level: "debug"},
@@ -856,4 +857,42 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("Load returned config %v and error %v", c, err)
 		}
 	})
+}
+
+func TestAlertAfter(t *testing.T) {
+	const feeds = "feeds:\n  - {name: a, url: https://example.org/a}\n"
+	tests := []struct {
+		yaml    string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", day, ""},
+		{"fetch: {alert_after: 6h}\n", 6 * time.Hour, ""},
+		{"fetch: {alert_after: 0}\n", 0, ""},
+		{"fetch: {alert_after: -1h}\n", 0, `fetch.alert_after: invalid duration "-1h": must not have a sign`},
+	}
+	for _, tt := range tests {
+		path := writeFile(t, t.TempDir(), "c.yaml", tt.yaml+feeds)
+		c, err := Load(path, env(nil))
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%q: error %v, want %q", tt.yaml, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tt.yaml, err)
+			continue
+		}
+		if c.Fetch.AlertAfter != tt.want {
+			t.Errorf("%q: alert_after = %v, want %v", tt.yaml, c.Fetch.AlertAfter, tt.want)
+		}
+	}
+	// A config built in code is validated too.
+	c := Default()
+	c.Feeds = []Feed{{Name: "a", URL: "https://example.org/a"}}
+	c.Fetch.AlertAfter = -time.Hour
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "fetch.alert_after must not be negative") {
+		t.Errorf("Validate with a negative alert_after: %v", err)
+	}
 }

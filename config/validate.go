@@ -104,6 +104,9 @@ func (v *validator) validateGeneral() {
 			v.errorf(at("fetch."+p.key, "fetch"), "fetch.%s must be positive", p.key)
 		}
 	}
+	if f.AlertAfter < 0 {
+		v.errorf(at("fetch.alert_after", "fetch"), "fetch.alert_after must not be negative")
+	}
 	if f.MinInterval > f.MaxInterval {
 		v.errorf(at("fetch.min_interval", "fetch.max_interval", "fetch"),
 			"fetch.min_interval (%s) must not exceed fetch.max_interval (%s)", FormatDuration(f.MinInterval), FormatDuration(f.MaxInterval))
