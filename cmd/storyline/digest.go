@@ -87,7 +87,11 @@ func cmdDigest(ctx context.Context, a *app, args []string) error {
 			continue
 		}
 		keys = append(keys, res.Record.Key)
-		fmt.Fprintf(a.stdout, "%s: %d stories, %d follow-ups -> %s\n", name, res.Record.Stories, len(res.Digest.FollowUps), res.Record.Key)
+		health := ""
+		if n := len(res.Digest.FeedHealth); n > 0 {
+			health = ", " + plural(n, "feed notice")
+		}
+		fmt.Fprintf(a.stdout, "%s: %d stories, %d follow-ups%s -> %s\n", name, res.Record.Stories, len(res.Digest.FollowUps), health, res.Record.Key)
 	}
 	// Deliver everything due, including what an earlier run left behind.
 	n.deliverer.Policy = foregroundPolicy(n.deliverer.Policy)
@@ -325,8 +329,13 @@ func newNotifier(cfg *config.Config, db *storage.DB, log *slog.Logger, now func(
 	for _, d := range cfg.Digests {
 		specs = append(specs, notify.Spec{
 			Name: d.Name, Subject: d.Subject, Topics: d.Topics, To: d.To, MaxStories: d.MaxStories, SendEmpty: d.SendEmpty,
-			Upcoming: cfg.Followup.Upcoming, Grace: cfg.Followup.Grace,
+			Upcoming: cfg.Followup.Upcoming, Grace: cfg.Followup.Grace, AlertAfter: cfg.Fetch.AlertAfter,
 		})
+	}
+	// Feeds dropped from the config stay stored but are no one's concern.
+	feeds := make([]string, 0, len(cfg.Feeds))
+	for _, f := range cfg.Feeds {
+		feeds = append(feeds, f.Name)
 	}
 	senders := map[string]notify.Sender{}
 	domain := ""
@@ -347,7 +356,7 @@ func newNotifier(cfg *config.Config, db *storage.DB, log *slog.Logger, now func(
 		senders[config.RecipientWebhook] = &webhook.Sender{Hooks: hooks, Now: now, UserAgent: cfg.Fetch.UserAgent}
 	}
 	return &notifier{
-		digester: &notify.Digester{Update: digestUpdate(db), Specs: specs, Domain: domain, Now: now, Log: log},
+		digester: &notify.Digester{Update: digestUpdate(db), Specs: specs, Feeds: feeds, Domain: domain, Now: now, Log: log},
 		deliverer: &notify.Deliverer{Outbox: db, Senders: senders, Now: now, Log: log,
 			Policy: notify.Policy{MaxAttempts: cfg.Notify.Retry.MaxAttempts, MaxAge: cfg.Notify.Retry.MaxAge}},
 	}, nil

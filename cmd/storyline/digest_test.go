@@ -9,9 +9,12 @@ import (
 	"log/slog"
 	"mime"
 	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,10 +63,12 @@ func (e *digestEnv) now() time.Time {
 	return time.Now().UTC().Add(e.offset)
 }
 
-func (e *digestEnv) tick() {
+func (e *digestEnv) tick() { e.advance(time.Second) }
+
+func (e *digestEnv) advance(d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.offset += time.Second
+	e.offset += d
 }
 
 // cmd runs one command function as main would, on a fresh app.
@@ -238,4 +243,128 @@ func TestDigestCommandUsage(t *testing.T) {
 func isUsage(err error) bool {
 	_, ok := err.(usageError)
 	return ok
+}
+
+// TestDigestFeedHealth polls real feeds on loopback, one of which then
+// fails, and checks the notice in the digest once it has failed for longer
+// than fetch.alert_after.
+func TestDigestFeedHealth(t *testing.T) {
+	e := newDigestEnv(t)
+	// Unsigned: the test clock runs days ahead of the receiver's.
+	hook := notifytest.NewReceiver(t, "")
+	var down atomic.Bool
+	var items atomic.Int32
+	items.Store(1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/down" && down.Load() {
+			http.Error(w, "maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		titles := []string{"Harbour reopens after the storm", "Council approves the budget", "Rail strike called off"}
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>%s</title>`, r.URL.Path)
+		for i := range items.Load() {
+			fmt.Fprintf(w, `<item><title>%s in %s</title><link>https://example.org%s/%d</link></item>`, titles[i], r.URL.Path, r.URL.Path, i)
+		}
+		fmt.Fprint(w, `</channel></rss>`)
+	}))
+	defer srv.Close()
+	e.cfg = writeConfig(t, fmt.Sprintf(`storage: {path: DBPATH}
+fetch: {alert_after: 1d}
+feeds:
+  - {name: wire, url: "%[1]s/wire"}
+  - {name: down, url: "%[1]s/down"}
+digests:
+  - {name: morning, schedule: "0 7 * * *", to: ["webhook:ops"]}
+notify:
+  webhooks:
+    ops: {url: %[2]q, format: json}
+`, srv.URL, hook.URL))
+
+	if out, err := e.cmd(cmdPoll); err != nil {
+		t.Fatalf("first poll: %v\n%s", err, out)
+	}
+	// A feed no longer in the config, failing for long: not reported.
+	_, err := e.cmd(func(ctx context.Context, a *app, _ []string) error {
+		db, err := a.openDB(ctx)
+		if err != nil {
+			return err
+		}
+		return db.Update(ctx, func(tx *storage.Tx) error {
+			return tx.SaveFeedState(ctx, storyline.FeedState{Name: "retired", URL: "https://retired.example/feed",
+				LastFetch: a.now(), LastSuccess: a.now().Add(-30 * 24 * time.Hour), Failures: 50, LastStatus: 410, LastError: "HTTP 410 Gone"})
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first digest moves the window past the first poll's backlog.
+	if out, err := e.cmd(cmdDigest); err != nil {
+		t.Fatalf("first digest: %v\n%s", err, out)
+	}
+
+	// Half a day later down fails and wire has a new story: too early for
+	// a notice.
+	e.advance(12 * time.Hour)
+	down.Store(true)
+	items.Store(2)
+	if out, err := e.cmd(cmdPoll); err == nil || !strings.Contains(out, "503") {
+		t.Fatalf("poll with a failing feed: %v\n%s", err, out)
+	}
+	out, err := e.cmd(cmdDigest, "--dry-run")
+	if err != nil || !strings.Contains(out, "Council approves the budget in /wire") || strings.Contains(out, "Feed health") {
+		t.Errorf("dry run after 12h of failures: %v\n%s", err, out)
+	}
+
+	// Two days after its last success, down is reported.
+	e.advance(36 * time.Hour)
+	items.Store(3)
+	if out, err := e.cmd(cmdPoll); err == nil {
+		t.Fatalf("poll with a failing feed: %s", out)
+	}
+	out, err = e.cmd(cmdDigest, "--dry-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Rail strike called off in /wire", "Feed health", "* down: failing for 2d: HTTP 503 Service Unavailable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "retired") {
+		t.Errorf("a feed no longer configured is reported:\n%s", out)
+	}
+
+	e.tick()
+	out, err = e.cmd(cmdDigest)
+	if err != nil || !strings.Contains(out, "morning: 2 stories, 0 follow-ups, 1 feed notice ->") {
+		t.Fatalf("digest: %v\n%s", err, out)
+	}
+	accepted := hook.Accepted()
+	if len(accepted) != 1 {
+		t.Fatalf("%d webhooks accepted, want 1", len(accepted))
+	}
+	var p struct {
+		Version    int `json:"version"`
+		FeedHealth []struct {
+			Feed, Problem, Reason string
+			Failures              int
+		} `json:"feed_health"`
+	}
+	if err := json.Unmarshal(accepted[0].Body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != 1 || len(p.FeedHealth) != 1 || p.FeedHealth[0].Feed != "down" || p.FeedHealth[0].Problem != "failing" ||
+		p.FeedHealth[0].Failures != 2 || p.FeedHealth[0].Reason != "failing for 2d: HTTP 503 Service Unavailable" {
+		t.Errorf("payload: %s", accepted[0].Body)
+	}
+
+	// Still failing, but nothing else new: nothing is sent.
+	e.advance(time.Hour)
+	if out, err := e.cmd(cmdPoll); err == nil {
+		t.Fatalf("poll: %s", out)
+	}
+	out, err = e.cmd(cmdDigest)
+	if err != nil || !strings.Contains(out, "morning: nothing new, nothing sent") || len(hook.Requests()) != 1 {
+		t.Errorf("digest with only a feed notice: %v, %d requests\n%s", err, len(hook.Requests()), out)
+	}
 }
