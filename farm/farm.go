@@ -124,14 +124,52 @@ type item struct {
 }
 
 var (
-	first  = strings.Fields("Amara Bastian Celine Dario Elena Farid Greta Hugo Ines Jonas Kaito Lena Mateo Nadia Oskar Priya Quentin Rosa Stefan Talia Umar Vera Wim Xenia Yusuf Zora")
-	last   = strings.Fields("Abernathy Brandvold Castellano Dubois Eriksen Fairweather Gallo Hakimi Ivanova Jansen Kowalski Lindqvist Moreau Nakamura Okafor Petrov Quiroga Rinaldi Sorensen Takahashi Ueda Valdez Whitmore Xu Yilmaz Zeller")
-	places = strings.Fields("Arborville Brackenridge Coldwater Dunmore Eastport Fernhill Glenrock Harrowgate Ironbridge Juniper Kingsbay Lakemoor Millbrook Northgate Oakhaven Pinecrest Queensferry Riverton Stonehaven Thornbury Upton Valecrest Westmere Yarrow")
-	orgs   = strings.Fields("Altima Borealis Cobalt Driftwood Everest Falcon Granite Helios Ironclad Jadeport Keystone Lumen Meridian Nimbus Orion Pioneer Quasar Redwood Summit Tidewater Unity Vanguard Willow Zenith")
-	kinds  = strings.Fields("Bank Energy Rail Airlines Pharma Motors Telecom Foods Shipping Mining Insurance Media")
-	verbs  = []string{"meet", "sign a trade pact", "announce a merger", "vote on the budget", "testify before lawmakers", "unveil a new plan", "hold talks", "release results"}
-	past   = []string{"met", "signed a trade pact", "announced a merger", "voted on the budget", "testified before lawmakers", "unveiled a new plan", "held talks", "released results"}
-	days   = strings.Fields("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
+	first      = strings.Fields("Amara Bastian Celine Dario Elena Farid Greta Hugo Ines Jonas Kaito Lena Mateo Nadia Oskar Priya Quentin Rosa Stefan Talia Umar Vera Wim Xenia Yusuf Zora")
+	last       = strings.Fields("Abernathy Brandvold Castellano Dubois Eriksen Fairweather Gallo Hakimi Ivanova Jansen Kowalski Lindqvist Moreau Nakamura Okafor Petrov Quiroga Rinaldi Sorensen Takahashi Ueda Valdez Whitmore Xu Yilmaz Zeller")
+	places     = strings.Fields("Arborville Brackenridge Coldwater Dunmore Eastport Fernhill Glenrock Harrowgate Ironbridge Juniper Kingsbay Lakemoor Millbrook Northgate Oakhaven Pinecrest Queensferry Riverton Stonehaven Thornbury Upton Valecrest Westmere Yarrow")
+	orgs       = strings.Fields("Altima Borealis Cobalt Driftwood Everest Falcon Granite Helios Ironclad Jadeport Keystone Lumen Meridian Nimbus Orion Pioneer Quasar Redwood Summit Tidewater Unity Vanguard Willow Zenith")
+	kinds      = strings.Fields("Bank Energy Rail Airlines Pharma Motors Telecom Foods Shipping Mining Insurance Media")
+	verbs      = []string{"meet", "sign a trade pact", "announce a merger", "vote on the budget", "testify before lawmakers", "unveil a new plan", "hold talks", "release results"}
+	past       = []string{"met", "signed a trade pact", "announced a merger", "voted on the budget", "testified before lawmakers", "unveiled a new plan", "held talks", "released results"}
+	days       = strings.Fields("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
+	vocabulary = strings.Fields(`account action advice agency agreement airport allowance analysis answer appeal
+approach area argument arrival article aspect assembly assessment attempt audience authority average award
+balance band basis battle benefit bid bill block board boat body bond border branch bread bridge brief budget
+building cabinet campaign capacity capital career cargo case cash category ceiling centre chain chair challenge
+chamber channel chapter charge charity chart check choice circle claim class client climate clinic coast code
+colleague column committee community company comparison competition complaint concept concern conclusion
+condition conference confidence conflict connection consensus contract contrast contribution control council
+county court coverage credit crew crop crowd culture currency custom cycle damage debate debt decade decision
+deficit delay delivery demand deposit design detail device diet difference dinner direction director discount
+dispute distance district division doctor document domain draft drama driver duty economy edition editor effect
+effort election element emphasis employee energy engine equipment estate estimate event evidence exchange exhibit
+expansion expense export extent facility factor factory failure farm fashion feature fee festival figure file
+finance firm flight floor focus forecast forest format formula frame freight fuel function fund funding gallery
+garden gate generation goal grant grid ground growth guest guidance harbour harvest head hearing heritage highway
+holiday horizon hospital household housing impact import incident income index industry inflation initiative
+inquiry insight inspection institute insurance interest interview inventory investment island issue item journey
+judge junction kitchen label labour land landscape launch layer leader league lease lecture ledger legacy lending
+level licence limit liquidity loan lobby location logic lounge machine magazine majority manager margin market
+measure medicine meeting member memory merger method metric migration minister minority mission model module
+moment monitor mortgage motion museum narrative network notice number object occasion offer office operation
+opinion option order outcome output owner package panel parade parcel parliament partner passage patent pattern
+payment pension percentage period permit pipeline pitch plan platform plaza policy pool portfolio position
+practice premium presence pressure price principle priority procedure process product profile profit programme
+project proposal prospect protest province purchase quarter quota railway range rate ratio reaction reform
+region register regulator release remedy rental report request research reserve resource response result
+revenue review reward risk route rule salary sample savings scale scheme schedule scope season sector segment
+service session settlement shipment shortage signal site skill slope society software solution source speech
+sponsor squad stadium staff stake standard statement station status storage strategy stream structure studio
+subsidy suburb summit supply surface survey surplus system tariff task teacher tender terminal territory theory
+threshold ticket timber title total tourism tower track trade traffic trail transfer transit treaty trend trial
+tunnel turnover union unit upgrade utility valley value vehicle venture venue verdict version village volume
+voucher wage warehouse warning waste wave wealth weather welfare window winter workshop yield zone
+quietly sharply broadly slowly firmly largely partly mostly roughly nearly widely briefly early late
+northern southern eastern western rural urban coastal regional local national private public annual weekly
+new old major minor key main senior junior joint final fresh recent current former future likely
+agreed asked backed blocked boosted called cited claimed cleared closed cut delayed denied eased faced
+filed funded gained hired joined kept lifted listed lost moved noted opened passed planned raised ruled
+sent signed slowed stopped tested urged viewed voted warned won`)
 	topics = []string{"water prices", "the new ferry line", "hospital funding", "a disputed wind farm", "rail fares", "the port expansion", "school meals", "housing permits", "a border crossing", "fishing quotas"}
 )
 
@@ -150,8 +188,6 @@ func (f *Farm) item(i, j int) item {
 	topic := pick(topics)
 	v := r.IntN(len(verbs))
 	day := pick(days)
-	n := 1000 + r.IntN(90000)
-	pct := 1 + r.IntN(9)
 	var title, lead string
 	if j%4 == 0 { // an anticipation
 		title = fmt.Sprintf("%s and %s expected to %s in %s on %s", a, b, verbs[v], place, day)
@@ -160,10 +196,31 @@ func (f *Farm) item(i, j int) item {
 		title = fmt.Sprintf("%s %s in %s as %s weighs %s", a, past[v], place, org, topic)
 		lead = fmt.Sprintf("%s %s with %s in %s on %s, according to people briefed on the meeting, in a step that could reshape %s.", a, past[v], b, place, day, topic)
 	}
-	desc := lead + fmt.Sprintf(" %s said on %s it would invest %d million in the region over five years, and its shares rose %d%% in early trading. ", org, day, n/100, pct) +
-		fmt.Sprintf("Critics in %s warned that the plan leaves %d households without a clear timetable, while supporters pointed to new jobs at the %s site. ", place, n, org) +
-		fmt.Sprintf("A spokesperson for %s declined to comment on the details of %s before the next council session. ", b, topic) +
-		fmt.Sprintf("Item %d of outlet %d.", j, i)
+	// The rest of the description is varied prose, as distinct from one
+	// story to the next as real copy is: a shared template would make every
+	// story a near-duplicate of every other.
+	var text strings.Builder
+	text.WriteString(lead)
+	for text.Len() < 560 {
+		text.WriteByte(' ')
+		n := 8 + r.IntN(10)
+		for k := 0; k < n; k++ {
+			w := pick(vocabulary)
+			if k == 0 {
+				w = strings.ToUpper(w[:1]) + w[1:]
+			}
+			if r.IntN(9) == 0 {
+				w = pick(last)
+			}
+			text.WriteString(w)
+			if k < n-1 {
+				text.WriteByte(' ')
+			}
+		}
+		fmt.Fprintf(&text, " %d.", r.IntN(2000))
+	}
+	fmt.Fprintf(&text, " %s, %s, item %d of outlet %d.", org, place, j, i)
+	desc := text.String()
 	return item{
 		title:     title,
 		link:      fmt.Sprintf("https://outlet%d.example/news/%d/%d", i, j, r.IntN(1e6)),

@@ -61,7 +61,7 @@ func TestFarm(t *testing.T) {
 			fresh++
 		}
 	}
-	if fresh != 2 || !strings.Contains(string(body2), "Item 21 of outlet 1") {
+	if fresh != 2 || !strings.Contains(string(body2), "item 21 of outlet 1") {
 		t.Errorf("%d new items after adding 2", fresh)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,7 +76,6 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 	newItems := fs.Int("new", 2, "new items per feed in the incremental round")
 	workers := fs.Int("workers", 32, "concurrent polls (fetch.workers); all farm feeds share one host, so per_host is set to the same")
 	dir := fs.String("dir", "", "keep the database here (default: a temporary directory)")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pipeline rounds to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -136,17 +134,6 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 			a.log.Error("bench poll", "err", err)
 		}
 		return stored, items, failed
-	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
 	}
 	cold := measure("pipeline cold", *n, poll)
 	if err := addFarmItems(ctx, farmURL, *newItems); err != nil {

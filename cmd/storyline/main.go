@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -57,6 +58,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	fs := flag.NewFlagSet("storyline", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "config file (default $STORYLINE_CONFIG, ./storyline.yaml, /etc/storyline/config.yaml)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the command to this file (for go tool pprof)")
 	fs.Usage = func() { usage(stderr) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -92,6 +94,19 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 			fmt.Fprintf(stderr, "storyline: %v\n", err)
 			return 2
 		}
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "storyline: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "storyline: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	err := cmd.run(ctx, a, fs.Args()[1:])
 	var ue usageError
