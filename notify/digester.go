@@ -61,7 +61,8 @@ type Result struct {
 	// Record is the composed digest; nil when there was nothing new to send
 	// (or nothing at all in this second).
 	Record *storyline.DigestRecord
-	// Digest is the composed digest; nil only when the window had not moved.
+	// Digest is the composed digest; nil only when the window had not
+	// moved. Its feed-health notice is only read for a digest to be sent.
 	Digest *Digest
 	// Recorded is true when Record went into the outbox with one delivery
 	// per recipient (false for a preview).
@@ -128,13 +129,6 @@ func (dg *Digester) run(ctx context.Context, name string, record bool) (Result, 
 				return err
 			}
 		}
-		if htx, ok := tx.(HealthTx); ok {
-			feeds, err := htx.FeedHealth(ctx, end, recentGaps+1)
-			if err != nil {
-				return err
-			}
-			in.Feeds = feedFilter(feeds, dg.Feeds)
-		}
 		d := Compose(spec, in)
 		res.Digest = d
 		next := storyline.DigestState{Name: name, LastEnd: end, LastStory: last}
@@ -143,6 +137,16 @@ func (dg *Digester) run(ctx context.Context, name string, record bool) (Result, 
 				return errPreview
 			}
 			return tx.RecordDigest(ctx, next, nil, nil)
+		}
+		// Feed health is read only for a digest that goes out (the notice
+		// alone never sends one), sparing the writer the query otherwise.
+		if htx, ok := tx.(HealthTx); ok {
+			feeds, err := htx.FeedHealth(ctx, end, recentGaps+1)
+			if err != nil {
+				return err
+			}
+			in.Feeds = feedFilter(feeds, dg.Feeds)
+			d.FeedHealth = composeFeeds(spec, in.Feeds, end)
 		}
 		refs, err := tx.DigestThread(ctx, name, d.reported)
 		if err != nil {
