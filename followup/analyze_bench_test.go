@@ -67,8 +67,12 @@ func BenchmarkAnalyze(b *testing.B) {
 			b.SetBytes(int64(bytes / len(stories)))
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := cpuTime()
 			for i := 0; i < b.N; i++ {
 				followup.Analyze(stories[i%len(stories)])
+			}
+			if cpu > 0 {
+				b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 			}
 		})
 	}
@@ -100,6 +104,7 @@ func BenchmarkLinkerProcess(b *testing.B) {
 	links, events := 0, 0
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for i := 0; i < b.N; i++ {
 		s := *stories[i%len(stories)]
 		if round := i / len(stories); round > 0 {
@@ -123,6 +128,9 @@ func BenchmarkLinkerProcess(b *testing.B) {
 		if err != nil && !errors.Is(err, context.Canceled) {
 			b.Fatal(err)
 		}
+	}
+	if cpu > 0 {
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 	}
 	b.ReportMetric(float64(inTx.Microseconds())/float64(b.N), "process-µs/story")
 	b.ReportMetric(float64(links)/float64(b.N), "links/story")

@@ -432,29 +432,33 @@ func findMentions(st *sentence, si int) []mention {
 		}
 		// Phrases of up to three words, on the words or their lemmas.
 		found := false
-		for n := 3; n >= 2 && !found; n-- {
-			if i+n > len(toks) {
-				continue
-			}
-			var raw, lm, st []string
-			for k := i; k < i+n; k++ {
-				raw = append(raw, toks[k].low)
-				lm = append(lm, lem[k])
-				st = append(st, stemOf(k))
-			}
-			for _, p := range []string{strings.Join(raw, " "), strings.Join(lm, " "), strings.Join(raw, "-"), phraseStems[strings.Join(st, " ")]} {
-				if c, ok := phraseClass[p]; ok {
-					out = append(out, mention{sent: si, start: i, end: i + n, lemma: p, class: c, isVerbPast: isPast(toks[i].low)})
-					i += n - 1
-					found = true
-					break
+		// The look-ups below cannot succeed unless the first word, its lemma
+		// or its stem begins a phrase: most words are skipped at once.
+		if mayStartPhrase(toks[i].low, lem[i], stemOf(i)) {
+			for n := 3; n >= 2 && !found; n-- {
+				if i+n > len(toks) {
+					continue
 				}
-				if base, ok := irregular[p]; ok {
-					if c, ok := phraseClass[base]; ok {
-						out = append(out, mention{sent: si, start: i, end: i + n, lemma: base, class: c, isVerbPast: true})
+				var raw, lm, st []string
+				for k := i; k < i+n; k++ {
+					raw = append(raw, toks[k].low)
+					lm = append(lm, lem[k])
+					st = append(st, stemOf(k))
+				}
+				for _, p := range []string{strings.Join(raw, " "), strings.Join(lm, " "), strings.Join(raw, "-"), phraseStems[strings.Join(st, " ")]} {
+					if c, ok := phraseClass[p]; ok {
+						out = append(out, mention{sent: si, start: i, end: i + n, lemma: p, class: c, isVerbPast: isPast(toks[i].low)})
 						i += n - 1
 						found = true
 						break
+					}
+					if base, ok := irregular[p]; ok {
+						if c, ok := phraseClass[base]; ok {
+							out = append(out, mention{sent: si, start: i, end: i + n, lemma: base, class: c, isVerbPast: true})
+							i += n - 1
+							found = true
+							break
+						}
 					}
 				}
 			}

@@ -279,6 +279,7 @@ func init() {
 	for w := range lemmaClass {
 		common[w] = true
 	}
+	indexPhraseStarts()
 	stemIndex = map[string]string{}
 	for l := range lemmaClass {
 		if s, err := snowball.Stem(l, "english", true); err == nil {
@@ -301,7 +302,11 @@ var (
 // lemma returns the lemma of a lower-case word: the irregular table first,
 // then a few inflection rules, then the Snowball stemmer's view when the
 // stem names an action ("testified" -> "testify", "talks" -> "talk").
-func lemma(w string) string {
+func lemma(w string) string { return lemmaCache.get(w) }
+
+var lemmaCache = newWordCache(1<<16, computeLemma)
+
+func computeLemma(w string) string {
 	if l, ok := irregular[w]; ok {
 		return l
 	}
@@ -357,6 +362,42 @@ func lemma(w string) string {
 		return cands[0]
 	}
 	return w
+}
+
+// Phrase starts: a phrase look-up of findMentions can only succeed at a
+// word that, or whose lemma, is the first word of a phrase (or of an
+// irregular form of one), whose part before a hyphen begins one, or whose
+// stem is the first stem of one.
+var phraseFirstWords, phraseFirstDashed, phraseFirstStems map[string]bool
+
+func indexPhraseStarts() {
+	phraseFirstWords, phraseFirstDashed, phraseFirstStems = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	add := func(p string) {
+		first, _, _ := strings.Cut(p, " ")
+		phraseFirstWords[first] = true
+		dashed, _, _ := strings.Cut(p, "-")
+		phraseFirstDashed[dashed] = true
+	}
+	for p := range phraseClass {
+		add(p)
+	}
+	for form, base := range irregular {
+		if _, ok := phraseClass[base]; ok {
+			add(form)
+		}
+	}
+	for st := range phraseStems {
+		first, _, _ := strings.Cut(st, " ")
+		phraseFirstStems[first] = true
+	}
+}
+
+// mayStartPhrase reports whether a phrase can begin at a word (low), given
+// its lemma and its phrase stem ("-" when it has none).
+func mayStartPhrase(low, lem, st string) bool {
+	first := func(s string) string { f, _, _ := strings.Cut(s, " "); return f }
+	dashed, _, _ := strings.Cut(low, "-")
+	return phraseFirstWords[first(low)] || phraseFirstWords[first(lem)] || phraseFirstDashed[dashed] || phraseFirstStems[first(st)]
 }
 
 // stemIndex maps the Snowball stem of every action lemma to the lemma.

@@ -204,7 +204,13 @@ func similarity(a *storyline.Anticipation, out *Analysis) float64 {
 	return float64(hit) / float64(n)
 }
 
-func stem(w string) string {
+// stem returns the Snowball stem of a lower-case word (the word itself if
+// it has none).
+func stem(w string) string { return stemCache.get(w) }
+
+var stemCache = newWordCache(1<<16, computeStem)
+
+func computeStem(w string) string {
 	s, err := snowball.Stem(w, "english", true)
 	if err != nil || s == "" {
 		return w
