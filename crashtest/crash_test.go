@@ -67,11 +67,14 @@ func newRand(t *testing.T) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, seed^0x5eed))
 }
 
+// skipShort skips in -short mode, and otherwise runs the test in parallel
+// with the other crash test (the delivery test mostly waits for a lease).
 func skipShort(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("crash tests build and kill the real binary: skipped with -short")
 	}
+	t.Parallel()
 }
 
 // proc is a running storyline command.
@@ -509,7 +512,8 @@ notify:
 		p.kill(t)
 		t.Fatal("no webhook request arrived: hang guard")
 	}
-	delay := time.Duration(rnd.Int64N(int64(5 * time.Second)))
+	// Within /b's hold, so that the process is still sending when killed.
+	delay := time.Duration(rnd.Int64N(int64(3500 * time.Millisecond)))
 	time.Sleep(delay)
 	if !p.kill(t) {
 		t.Fatalf("digest finished within %v of the first request, before the kill:\n%s", delay, p.stdout.String())
