@@ -12,6 +12,12 @@
 //
 // The package does no I/O of its own: Index.Process runs inside the caller's
 // write transaction through the small Store interface.
+//
+// Measuring (the evaluation data sits beside the repository in ../shared):
+//
+//	go test ./dedupe -run TestEval -v    # clusters on stories-uci, duplicates on followups-dev
+//	STORYLINE_EVAL_SENSITIVITY=1 go test ./dedupe -run Sensitivity -v
+//	go test ./dedupe -run '^$' -bench BenchmarkProcess -benchtime 5000x -timeout 60m
 package dedupe
 
 import (
