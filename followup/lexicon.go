@@ -280,6 +280,7 @@ func init() {
 		common[w] = true
 	}
 	indexPhraseStarts()
+	indexCountryFirsts()
 	stemIndex = map[string]string{}
 	for l := range lemmaClass {
 		if s, err := snowball.Stem(l, "english", true); err == nil {

@@ -17,6 +17,7 @@ type token struct {
 	cap   bool   // starts with an upper-case letter
 	upper bool   // two or more letters, all upper case (an acronym or a shouted headline)
 	word  bool   // letters or digits; false for punctuation
+	lx    *lexeme // what the lexicon says about low
 }
 
 // fold lower-cases s and strips diacritics ("Muñoz" -> "munoz").
@@ -56,7 +57,7 @@ var abbreviations = map[string]bool{
 // by a space and something that can start a sentence, unless the period
 // closes an abbreviation or an initial.
 func sentences(text string) []string {
-	text = quoteReplacer.Replace(text)
+	text = replaceQuotes(text)
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
 		para = strings.TrimSpace(para)
@@ -120,40 +121,58 @@ func isWordRune(r rune) bool {
 // become their own tokens ("Trump's" -> "Trump" "'s", "won't" -> "will"
 // "n't"); hyphens between capitalised parts split ("P&G-Gillette" -> "P&G"
 // "-" "Gillette"); dotted acronyms lose their dots ("U.S." -> "US").
+//
+// It works on bytes and slices of s, and every token's lower-case form
+// and word facts come from the lexicon cache: Analyze tokenizes every
+// sentence of every story.
 func tokenize(s string) []token {
-	s = quoteReplacer.Replace(s)
-	var toks []token
-	rs := []rune(s)
-	for i := 0; i < len(rs); {
-		r := rs[i]
+	s = replaceQuotes(s)
+	if !utf8.ValidString(s) {
+		s = string([]rune(s)) // each invalid byte becomes U+FFFD
+	}
+	toks := make([]token, 0, len(s)/5+2)
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if unicode.IsSpace(r) {
-			i++
+			i += size
 			continue
 		}
 		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '&' || r == '$') {
 			// Punctuation; "--" and dashes are one token.
-			j := i + 1
-			for j < len(rs) && rs[j] == r && (r == '-' || r == '.') {
-				j++
+			j := i + size
+			if r == '-' || r == '.' {
+				for j < len(s) && s[j] == byte(r) {
+					j++
+				}
 			}
-			toks = append(toks, token{text: string(rs[i:j]), low: string(rs[i:j])})
+			toks = append(toks, token{text: s[i:j], low: s[i:j]})
 			i = j
 			continue
 		}
 		j := i
-		for j < len(rs) && isWordRune(rs[j]) {
-			j++
+		for j < len(s) {
+			r, size := rune(s[j]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[j:])
+			}
+			if !isWordRune(r) {
+				break
+			}
+			j += size
 		}
 		// Trailing punctuation that is not part of the word; the period of
 		// an abbreviation ("Jan.", "Mr.") is dropped with it.
 		next := j
-		for j > i && strings.ContainsRune(".-':,", rs[j-1]) {
-			w := string(rs[i : j-1])
-			if rs[j-1] == '.' && isDottedAbbrev(w+".") {
+		for j > i && strings.IndexByte(".-':,", s[j-1]) >= 0 {
+			w := s[i : j-1]
+			if s[j-1] == '.' && isDottedAbbrevDot(w) {
 				break
 			}
 			j--
-			if rs[j] == '.' && j+1 == next && abbreviations[strings.ToLower(w)] {
+			if s[j] == '.' && j+1 == next && abbreviations[strings.ToLower(w)] {
 				next = j + 1 // swallow the abbreviation's period
 				toks = appendWord(toks, w)
 				i = next
@@ -164,11 +183,27 @@ func tokenize(s string) []token {
 		if j < 0 {
 			continue
 		}
-		word := string(rs[i:j])
+		word := s[i:j]
 		i = j
 		toks = appendWord(toks, word)
 	}
+	for k := range toks {
+		if toks[k].lx == nil {
+			toks[k].lx = lex(toks[k].low)
+			toks[k].low = toks[k].lx.low
+		}
+	}
 	return toks
+}
+
+// replaceQuotes normalises quotes, non-breaking spaces and ellipses.
+func replaceQuotes(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf || s[i] == '`' {
+			return quoteReplacer.Replace(s)
+		}
+	}
+	return s
 }
 
 // isDottedAbbrev reports whether w is like "U.S." or "a.m.".
@@ -176,15 +211,36 @@ func isDottedAbbrev(w string) bool {
 	if len(w) < 4 || !strings.Contains(w[:len(w)-1], ".") {
 		return false
 	}
-	for _, part := range strings.Split(strings.TrimSuffix(w, "."), ".") {
+	return oneRuneParts(strings.TrimSuffix(w, "."))
+}
+
+// isDottedAbbrevDot is isDottedAbbrev(w + ".") without making the string.
+func isDottedAbbrevDot(w string) bool {
+	if len(w) < 3 || !strings.Contains(w, ".") {
+		return false
+	}
+	return oneRuneParts(w)
+}
+
+// oneRuneParts reports whether every part of w between periods is one rune.
+func oneRuneParts(w string) bool {
+	for {
+		part, rest, more := strings.Cut(w, ".")
 		if utf8.RuneCountInString(part) != 1 {
 			return false
 		}
+		if !more {
+			return true
+		}
+		w = rest
 	}
-	return true
 }
 
 func appendWord(toks []token, w string) []token {
+	// Most words hold none of the marks handled below.
+	if w != "" && strings.IndexAny(w, ",:.-'") < 0 {
+		return append(toks, wordToken(w))
+	}
 	// Internal commas only inside numbers ("1,000").
 	if strings.Contains(w, ",") {
 		parts := strings.Split(w, ",")
@@ -219,7 +275,7 @@ func appendWord(toks []token, w string) []token {
 		}
 	}
 	// "Feb.10" -> "Feb" "10"; "U.S." stays whole.
-	if k := strings.IndexByte(w, '.'); k > 0 && !isDottedAbbrev(w) && !isDottedAbbrev(w+".") {
+	if k := strings.IndexByte(w, '.'); k > 0 && !isDottedAbbrev(w) && !isDottedAbbrevDot(w) {
 		a, b := w[:k], w[k+1:]
 		if b != "" && !isDigits(a) {
 			toks = appendWord(toks, a)
@@ -266,12 +322,18 @@ func appendWord(toks []token, w string) []token {
 	if w == "" {
 		return toks
 	}
-	if isDottedAbbrev(w) || isDottedAbbrev(w+".") {
+	if isDottedAbbrev(w) || isDottedAbbrevDot(w) {
 		if startsUpper(w) {
 			w = strings.ReplaceAll(w, ".", "")
 		}
 	}
-	t := token{text: w, low: fold(w), word: true}
+	return append(toks, wordToken(w))
+}
+
+// wordToken makes the token of a word.
+func wordToken(w string) token {
+	lx := lexOfWord(w)
+	t := token{text: w, low: lx.low, word: true, lx: lx}
 	first, _ := utf8.DecodeRuneInString(w)
 	t.cap = unicode.IsUpper(first)
 	letters, uppers := 0, 0
@@ -284,7 +346,7 @@ func appendWord(toks []token, w string) []token {
 		}
 	}
 	t.upper = letters >= 2 && letters == uppers
-	return append(toks, t)
+	return t
 }
 
 func startsUpper(s string) bool {

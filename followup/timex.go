@@ -1,6 +1,7 @@
 package followup
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -144,6 +145,16 @@ var periodWords = func() [][]string {
 	return out
 }()
 
+// periodsByFirst lists, for each first word, the periods it begins, in
+// table order.
+var periodsByFirst = func() map[string][]int {
+	out := map[string][]int{}
+	for i, ws := range periodWords {
+		out[ws[0]] = append(out[ws[0]], i)
+	}
+	return out
+}()
+
 // findTimes returns the time expressions of a tokenised sentence, left to right.
 func findTimes(toks []token) []timeExpr {
 	var out []timeExpr
@@ -158,11 +169,8 @@ func findTimes(toks []token) []timeExpr {
 		}
 		// Periods (longest phrases first in the table).
 		matched := false
-		for k, p := range periods {
-			ws := periodWords[k]
-			if ws[0] != t.low {
-				continue
-			}
+		for _, k := range periodsByFirst[t.low] {
+			p, ws := periods[k], periodWords[k]
 			if i+len(ws) > len(toks) {
 				continue
 			}
@@ -264,7 +272,7 @@ var spanUnits = map[string]int{"day": 1, "days": 1, "week": 7, "weeks": 7, "mont
 
 // countWord reads a small count: "2", "two", "a", "a few".
 func countWord(w string) (int, bool) {
-	if n, err := strconv.Atoi(w); err == nil && n > 0 && n < 100 {
+	if n, err := atoi(w); err == nil && n > 0 && n < 100 {
 		return n, true
 	}
 	for i, s := range []string{"a", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"} {
@@ -314,7 +322,7 @@ func dayNumber(s string) (int, bool) {
 	for _, suf := range []string{"st", "nd", "rd", "th"} {
 		s = strings.TrimSuffix(s, suf)
 	}
-	n, err := strconv.Atoi(s)
+	n, err := atoi(s)
 	if err != nil || n < 1 || n > 31 || len(s) > 2 {
 		return 0, false
 	}
@@ -325,7 +333,7 @@ func yearAt(toks []token, i int) (int, bool) {
 	if i >= len(toks) || len(toks[i].low) != 4 {
 		return 0, false
 	}
-	y, err := strconv.Atoi(toks[i].low)
+	y, err := atoi(toks[i].low)
 	if err != nil || y < 1900 || y > 2100 {
 		return 0, false
 	}
@@ -486,4 +494,17 @@ func (e timeExpr) resolve(pub time.Time, forward bool) (window, bool) {
 		return window{time.Date(p.Year()-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(p.Year()-1, 12, 31, 0, 0, 0, 0, time.UTC)}, true
 	}
 	return window{}, false
+}
+
+var errNotNumber = errors.New("not a number")
+
+// atoi is strconv.Atoi without its cost on words: it is asked about most
+// words of a story, and a failed Atoi allocates its error.
+func atoi(s string) (int, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && c != '+' && c != '-' {
+			return 0, errNotNumber
+		}
+	}
+	return strconv.Atoi(s)
 }
