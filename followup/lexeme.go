@@ -32,51 +32,51 @@ type lexeme struct {
 type lexFlags uint64
 
 const (
-	lxCommon       lexFlags = 1 << iota // common[low]
-	lxCommonLemma                       // common[lemma]
-	lxCommonShape                       // commonShape(low)
-	lxTitleSmall                        // titleSmallWords
-	lxParticle                          // particles
-	lxTitle                             // titles
-	lxHeadTitle                         // headTitles
-	lxGenericHead                       // genericHeads
-	lxCorporate                         // corporate
-	lxDeterminer                        // determiners
-	lxPlacePrep                         // placePreps
-	lxStopLink                          // stopLinks
-	lxCopula                            // copulas
-	lxModal                             // modalCues
-	lxToCue                             // toCues
-	lxPastPlan                          // pastPlanCues
-	lxPostNoun                          // postNounCues
-	lxPreNoun                           // preNounCues
-	lxBefore                            // beforeCues
-	lxNegation                          // negations
-	lxConditional                       // conditionals
-	lxCancel                            // cancelCues
-	lxPostpone                          // postponeCues
-	lxSay                               // sayVerbs
-	lxClauseBreak                       // clauseBreaks
-	lxTimeZone                          // timeZones
-	lxLightVerb                         // lightVerbs
-	lxLightLemma                        // lightVerbs[lemma]
-	lxPast                              // isPast(low)
-	lxVerbForm                          // isVerbForm(low)
-	lxVerbLike                          // verbLike(low)
-	lxTimeWord                          // isTimeWord(low)
-	lxWeekday                           // weekdays
-	lxWeekdayAbbrev                     // weekdayAbbrevs
-	lxMonth                             // months
-	lxCountry                           // countries
-	lxCountryFirst                      // the first word of a country of several words
-	lxCapital                           // capitals
-	lxDay                               // dayNumber(low) ok
-	lxYear                              // a year 1900..2100
-	lxMayPhrase                         // mayStartPhrase(low, lemma, pstem)
-	lxLemmaClass                        // lemmaClass[lemma] exists
-	lxPhraseClass                       // phraseClass[low] exists
-	lxDigits                            // isDigits(low)
-	lxHasLetter                         // hasLetter(low)
+	lxCommon        lexFlags = 1 << iota // common[low]
+	lxCommonLemma                        // common[lemma]
+	lxCommonShape                        // commonShape(low)
+	lxTitleSmall                         // titleSmallWords
+	lxParticle                           // particles
+	lxTitle                              // titles
+	lxHeadTitle                          // headTitles
+	lxGenericHead                        // genericHeads
+	lxCorporate                          // corporate
+	lxDeterminer                         // determiners
+	lxPlacePrep                          // placePreps
+	lxStopLink                           // stopLinks
+	lxCopula                             // copulas
+	lxModal                              // modalCues
+	lxToCue                              // toCues
+	lxPastPlan                           // pastPlanCues
+	lxPostNoun                           // postNounCues
+	lxPreNoun                            // preNounCues
+	lxBefore                             // beforeCues
+	lxNegation                           // negations
+	lxConditional                        // conditionals
+	lxCancel                             // cancelCues
+	lxPostpone                           // postponeCues
+	lxSay                                // sayVerbs
+	lxClauseBreak                        // clauseBreaks
+	lxTimeZone                           // timeZones
+	lxLightVerb                          // lightVerbs
+	lxLightLemma                         // lightVerbs[lemma]
+	lxPast                               // isPast(low)
+	lxVerbForm                           // isVerbForm(low)
+	lxVerbLike                           // verbLike(low)
+	lxTimeWord                           // isTimeWord(low)
+	lxWeekday                            // weekdays
+	lxWeekdayAbbrev                      // weekdayAbbrevs
+	lxMonth                              // months
+	lxCountry                            // countries
+	lxCountryFirst                       // the first word of a country of several words
+	lxCapital                            // capitals
+	lxDay                                // dayNumber(low) ok
+	lxYear                               // a year 1900..2100
+	lxMayPhrase                          // mayStartPhrase(low, lemma, pstem)
+	lxLemmaClass                         // lemmaClass[lemma] exists
+	lxPhraseClass                        // phraseClass[low] exists
+	lxDigits                             // isDigits(low)
+	lxHasLetter                          // hasLetter(low)
 )
 
 func (l *lexeme) is(f lexFlags) bool { return l.flags&f != 0 }

@@ -12,11 +12,11 @@ import (
 
 // token is one word or punctuation mark of a sentence.
 type token struct {
-	text  string // as written, apostrophes normalised
-	low   string // lower case, diacritics folded
-	cap   bool   // starts with an upper-case letter
-	upper bool   // two or more letters, all upper case (an acronym or a shouted headline)
-	word  bool   // letters or digits; false for punctuation
+	text  string  // as written, apostrophes normalised
+	low   string  // lower case, diacritics folded
+	cap   bool    // starts with an upper-case letter
+	upper bool    // two or more letters, all upper case (an acronym or a shouted headline)
+	word  bool    // letters or digits; false for punctuation
 	lx    *lexeme // what the lexicon says about low
 }
 
