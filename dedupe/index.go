@@ -28,6 +28,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -147,14 +148,26 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Index finds near-duplicates and same-story clusters. It holds no state
-// of its own (everything lives in the Store), so it is safe for concurrent
-// use.
+// Index finds near-duplicates and same-story clusters. Everything it knows
+// lives in the Store, but for the list of common words (below); it is safe
+// for concurrent use.
 type Index struct {
 	cfg Config
 	log *slog.Logger
 	now func() time.Time
+	// common maps a word found in more than commonShare of the documents
+	// to its share. Such a word's weight barely moves any more, so it is
+	// no longer counted: that spares a good part of the rows each story
+	// updates. At most 1/commonShare words per document can be common, so
+	// the map stays small; a share learnt in a transaction that was rolled
+	// back is still a fair estimate.
+	common sync.Map // string -> float64
 }
+
+const (
+	commonShare = 0.05
+	commonAfter = 1000 // documents counted before shares are trusted
+)
 
 // New returns an index. now is the clock, read only for stories without a
 // FirstSeen time (see Process).
@@ -302,15 +315,30 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	// for ever (most pairs are seen once) and double the rows to update.
 	df := make(map[string]int64, len(names))
 	var docs int64
-	if len(words) > 0 {
-		counts, n, err := st.CountTerms(ctx, words)
+	if len(names) > 0 {
+		counted := make([]string, 0, len(words))
+		shares := map[string]float64{}
+		for _, w := range words {
+			if v, ok := ix.common.Load(w); ok {
+				shares[w] = v.(float64)
+			} else {
+				counted = append(counted, w)
+			}
+		}
+		counts, n, err := st.CountTerms(ctx, counted)
 		if err != nil {
 			return res, err
 		}
-		for i, t := range words {
-			df[t] = counts[i]
-		}
 		docs = n
+		for i, t := range counted {
+			df[t] = counts[i]
+			if n >= commonAfter && float64(counts[i]) > commonShare*float64(n) {
+				ix.common.Store(t, float64(counts[i])/float64(n))
+			}
+		}
+		for t, share := range shares {
+			df[t] = max(1, int64(share*float64(n)))
+		}
 	}
 	for _, t := range names {
 		if a, b, ok := strings.Cut(t, " "); ok {

@@ -2,6 +2,7 @@ package dedupe_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -212,5 +213,61 @@ func TestProcessArchiveUsesFirstSeen(t *testing.T) {
 	_, r := s.add(time.Hour, "b", "Kremlin says Putin and Trump to speak by phone on Saturday - Daily Wire", "The call will take place on Saturday, a Kremlin spokesman said.")
 	if r.DuplicateOf != a || r.Storyline != a {
 		t.Errorf("archived copy: %+v, want duplicate of and storyline %d", r, a)
+	}
+}
+
+// recordingStore is the real store, remembering which terms were counted.
+type recordingStore struct {
+	*storage.Tx
+	counted map[string]int
+}
+
+func (r recordingStore) CountTerms(ctx context.Context, terms []string) ([]int64, int64, error) {
+	for _, t := range terms {
+		r.counted[t]++
+	}
+	return r.Tx.CountTerms(ctx, terms)
+}
+
+// Once a word is in more than a twentieth of the documents (after the
+// first thousand), it is no longer counted: its weight barely moves.
+func TestProcessStopsCountingCommonWords(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	ix, err := dedupe.New(dedupe.DefaultConfig(), nil, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := map[string]int{}
+	err = db.Update(ctx, func(tx *storage.Tx) error {
+		feed, err := tx.FeedID(ctx, "f", "https://f.example/")
+		if err != nil {
+			return err
+		}
+		for i := range 1500 {
+			at := base.Add(time.Duration(i) * time.Minute)
+			s := storyline.Story{
+				Title:     fmt.Sprintf("Ministers discuss topic%d and item%d", i, i%97),
+				Published: at, FirstSeen: at, Canonical: fmt.Sprint("https://f.example/", i),
+			}
+			if err := tx.InsertStory(ctx, &s, feed, s.Canonical); err != nil {
+				return err
+			}
+			if _, err := ix.Process(ctx, recordingStore{tx, counted}, &s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "minist" (in every story) is counted until the 1000th document.
+	if n := counted["minist"]; n != 1000 {
+		t.Errorf("common word counted %d times, want 1000", n)
+	}
+	// "item5" (in 1 of 97 stories) stays counted.
+	if n := counted["item5"]; n != 16 {
+		t.Errorf("rarer word counted %d times, want 16", n)
 	}
 }
