@@ -17,7 +17,7 @@ func styleOf(toks []token) caseStyle {
 	var n, caps, uppers int
 	first := true
 	for _, t := range toks {
-		if !t.word || !hasLetter(t.text) {
+		if !t.word || !t.letter {
 			continue
 		}
 		if first {
@@ -42,10 +42,10 @@ func styleOf(toks []token) caseStyle {
 	// words aside. Prose full of names stays prose.
 	long, capsLong := 0, 0
 	for _, t := range toks[1:] {
-		if !t.word || len(t.low) <= 3 || !hasLetter(t.text) {
+		if !t.word || len(t.low) <= 3 || !t.letter {
 			continue
 		}
-		if !t.cap && !t.upper && titleSmallWords[t.low] {
+		if !t.cap && !t.upper && t.lx.is(lxTitleSmall) {
 			continue
 		}
 		long++
@@ -109,7 +109,12 @@ func nameKey(words []string) string {
 
 // knownNames are names seen capitalised in a story's prose, used to find
 // them again in its headline whatever the headline's capitals.
-type knownNames map[string][]string // first word -> full folded names
+type knownNames map[string][]knownName // first word -> full folded names
+
+type knownName struct {
+	full  string
+	words []string // strings.Fields(full)
+}
 
 func (k knownNames) add(words []string) {
 	if len(words) == 0 {
@@ -117,11 +122,11 @@ func (k knownNames) add(words []string) {
 	}
 	full := strings.Join(words, " ")
 	for _, have := range k[words[0]] {
-		if have == full {
+		if have.full == full {
 			return
 		}
 	}
-	k[words[0]] = append(k[words[0]], full)
+	k[words[0]] = append(k[words[0]], knownName{full: full, words: strings.Fields(full)})
 	// The surname alone names the same actor ("Trump").
 	if len(words) > 1 && !genericHeads[words[len(words)-1]] {
 		last := words[len(words)-1]
@@ -133,9 +138,12 @@ func (k knownNames) add(words []string) {
 
 // longest returns the length in tokens of the longest known name at i.
 func (k knownNames) longest(toks []token, i int) int {
+	if len(k) == 0 {
+		return 0
+	}
 	best := 0
 	for _, name := range k[toks[i].low] {
-		ws := strings.Fields(name)
+		ws := name.words
 		if i+len(ws) > len(toks) || len(ws) <= best {
 			continue
 		}
@@ -165,20 +173,21 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		}
 	}
 	nameLike := func(i int) bool {
-		t := toks[i]
-		if !t.word || !hasLetter(t.text) {
+		t := &toks[i]
+		if !t.word || !t.letter {
 			return false
 		}
-		if _, ok := weekdays[t.low]; ok {
+		lx := t.lx
+		if lx.is(lxWeekday) {
 			return false
 		}
-		if _, ok := weekdayAbbrevs[t.low]; ok && i > 0 && (toks[i-1].low == "on" || toks[i-1].low == "by" || toks[i-1].low == "this" || toks[i-1].low == "next") {
+		if lx.is(lxWeekdayAbbrev) && i > 0 && (toks[i-1].low == "on" || toks[i-1].low == "by" || toks[i-1].low == "this" || toks[i-1].low == "next") {
 			return false
 		}
-		if _, ok := months[t.low]; ok && (t.low != "may" || t.cap) {
+		if lx.is(lxMonth) && (t.low != "may" || t.cap) {
 			return false
 		}
-		if t.low == "i" || t.low == "n't" || strings.HasPrefix(t.low, "'") || timeZones[t.low] {
+		if t.low == "i" || t.low == "n't" || strings.HasPrefix(t.low, "'") || lx.is(lxTimeZone) {
 			return false
 		}
 		switch style {
@@ -188,7 +197,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 			if t.upper && len(t.low) <= 5 {
 				return true // an acronym
 			}
-			return t.cap && !common[t.low] && !common[lemma(t.low)] && !commonShape(t.low)
+			return t.cap && !lx.is(lxCommon|lxCommonLemma|lxCommonShape)
 		}
 		if t.upper {
 			return true
@@ -198,7 +207,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		}
 		if i == firstWord || i > 0 && (toks[i-1].low == "\"" || toks[i-1].low == ":" || toks[i-1].low == "(") {
 			// Sentence-initial capitals say nothing about common words.
-			return !common[t.low] && !common[lemma(t.low)] && !strings.HasSuffix(t.low, "ly")
+			return !lx.is(lxCommon|lxCommonLemma) && !strings.HasSuffix(t.low, "ly")
 		}
 		return true
 	}
@@ -208,10 +217,10 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 			i += n
 			continue
 		}
-		if _, isCountry := countries[toks[i].low]; isCountry && toks[i].word && (toks[i].cap || toks[i].upper || style != proseCase) {
+		if toks[i].lx.is(lxCountry) && toks[i].word && (toks[i].cap || toks[i].upper || style != proseCase) {
 			// Multi-word countries first ("united states").
 			end := i + 1
-			if i+1 < len(toks) {
+			if i+1 < len(toks) && toks[i].lx.is(lxCountryFirst) {
 				if _, ok := countries[toks[i].low+" "+toks[i+1].low]; ok {
 					end = i + 2
 				}
@@ -222,7 +231,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 				continue
 			}
 		}
-		if i+1 < len(toks) {
+		if i+1 < len(toks) && toks[i].lx.is(lxCountryFirst) {
 			if _, ok := countries[toks[i].low+" "+toks[i+1].low]; ok && toks[i].cap {
 				spans = append(spans, [2]int{i, i + 2})
 				i += 2
@@ -235,11 +244,11 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		}
 		j := i + 1
 		for j < len(toks) {
-			if nameLike(j) || toks[j].cap && style == proseCase && toks[j].word && hasLetter(toks[j].text) {
+			if nameLike(j) || toks[j].cap && style == proseCase && toks[j].word && toks[j].letter {
 				j++
 				continue
 			}
-			if particles[toks[j].low] && j+1 < len(toks) && nameLike(j+1) && toks[j].low != "&" || toks[j].low == "&" && j+1 < len(toks) && toks[j+1].cap {
+			if toks[j].lx.is(lxParticle) && j+1 < len(toks) && nameLike(j+1) && toks[j].low != "&" || toks[j].low == "&" && j+1 < len(toks) && toks[j+1].cap {
 				j += 2
 				continue
 			}
@@ -260,7 +269,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 	var nouns []entity
 	for _, e := range out {
 		if e.end-e.start == 1 && !e.country && e.end < len(toks) && toks[e.end].word && !toks[e.end].cap && !toks[e.start].upper &&
-			len(e.key) >= 5 && !verbLike(toks[e.end].low) {
+			len(e.key) >= 5 && !toks[e.end].lx.is(lxVerbLike) {
 			w := e.key
 			if strings.HasSuffix(w, "ic") || strings.HasSuffix(w, "ian") || strings.HasSuffix(w, "ean") || strings.HasSuffix(w, "ese") || strings.HasSuffix(w, "ish") {
 				continue
@@ -286,8 +295,8 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		e := &kept[k]
 		p := e.start - 1
 		for skipped := 0; p >= 0; p-- {
-			w := toks[p].low
-			if determiners[w] || titles[w] && !toks[p].cap {
+			w, lx := toks[p].low, toks[p].lx
+			if lx.is(lxDeterminer) || lx.is(lxTitle) && !toks[p].cap {
 				continue
 			}
 			if w == "'s" { // "on Florida's Gulf Coast": the possessor's preposition
@@ -297,18 +306,20 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 				continue
 			}
 			// Up to two adjectives: "in the lower Florida Keys".
-			if skipped < 2 && toks[p].word && !toks[p].cap && !placePreps[w] && !stopLinks[w] && !isVerbForm(w) && !copulas[w] && !modalCues[w] {
+			if skipped < 2 && toks[p].word && !toks[p].cap && !lx.is(lxPlacePrep|lxStopLink|lxVerbForm|lxCopula|lxModal) {
 				skipped++
 				continue
 			}
 			break
 		}
-		if p >= 0 && (placePreps[toks[p].low] || (toks[p].low == "before" || toks[p].low == "after") && !clauseFollows(toks, e.end)) {
+		if p >= 0 && (toks[p].lx.is(lxPlacePrep) || (toks[p].low == "before" || toks[p].low == "after") && !clauseFollows(toks, e.end)) {
 			e.secondary = true
 		}
-		if e.country && e.end < len(toks) && toks[e.end].word && !toks[e.end].cap && !titles[toks[e.end].low] &&
-			!headTitles[toks[e.end].low] && common[toks[e.end].low] && !copulas[toks[e.end].low] && !modalCues[toks[e.end].low] {
-			e.secondary = true
+		if e.country && e.end < len(toks) {
+			next := &toks[e.end]
+			if next.word && !next.cap && !next.lx.is(lxTitle|lxHeadTitle) && next.lx.is(lxCommon) && !next.lx.is(lxCopula|lxModal) {
+				e.secondary = true
+			}
 		}
 	}
 	return kept
@@ -322,7 +333,7 @@ var stopLinks = set("before", "after", "by", "for", "of", "with", "to", "and", "
 func allTitles(ts []token) bool {
 	n := 0
 	for _, t := range ts {
-		if titles[t.low] {
+		if t.lx.is(lxTitle) {
 			n++
 		} else if t.low != "'s" && t.low != "-" {
 			return false
@@ -334,7 +345,7 @@ func allTitles(ts []token) bool {
 // makeEntity strips titles, demonyms and affiliations from a span of tokens.
 func makeEntity(toks []token, start, end int) (entity, bool) {
 	// Trim leading determiners and trailing possessives and punctuation.
-	for start < end && (determiners[toks[start].low] || !toks[start].word) {
+	for start < end && (toks[start].lx.is(lxDeterminer) || !toks[start].word) {
 		start++
 	}
 	for end > start && (!toks[end-1].word || toks[end-1].low == "'s") {
@@ -347,7 +358,7 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 	// Chen" -> "Mary Chen", "Hurricane Ian" -> "Ian".
 	last := -1
 	for i := start; i < end; i++ {
-		if titles[toks[i].low] {
+		if toks[i].lx.is(lxTitle) {
 			last = i
 		}
 	}
@@ -358,8 +369,8 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 	if last >= 0 && last+1 >= end {
 		// All titles and affiliation: "Brazilian President" stands for Brazil.
 		for i := start; i < end; i++ {
-			if c, ok := countries[toks[i].low]; ok {
-				return entity{start: i, end: i + 1, name: toks[i].text, key: c, country: true}, true
+			if lx := toks[i].lx; lx.is(lxCountry) {
+				return entity{start: i, end: i + 1, name: toks[i].text, key: lx.country, country: true}, true
 			}
 		}
 		if last == start {
@@ -368,7 +379,7 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 		// "White House Press Secretary": keep the part before the titles.
 		firstTitle := end
 		for i := start; i < end; i++ {
-			if titles[toks[i].low] {
+			if toks[i].lx.is(lxTitle) {
 				firstTitle = i
 				break
 			}
@@ -379,7 +390,7 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 		}
 	}
 	// Corporate suffixes say nothing: "Google Inc" is "Google".
-	for end-nameStart > 1 && corporate[toks[end-1].low] {
+	for end-nameStart > 1 && toks[end-1].lx.is(lxCorporate) {
 		end--
 	}
 	var ws, shown []string

@@ -152,7 +152,7 @@ func Analyze(s *storyline.Story) *Analysis {
 	}
 	aliasKeys(sents)
 	var all []string
-	sentTerms := make([]string, len(sents))
+	sentWords := make([][2]int, len(sents)) // each sentence's range of all
 	for i, st := range sents {
 		n := len(all)
 		st.attrib = attribution(st)
@@ -168,20 +168,35 @@ func Analyze(s *storyline.Story) *Analysis {
 		for _, t := range st.toks {
 			if t.word {
 				all = append(all, t.low)
-				if c, ok := countries[t.low]; ok && (t.cap || t.upper) {
-					all = append(all, c)
-				} else if c, ok := capitals[t.low]; ok && t.cap {
-					all = append(all, c)
+				if t.lx.is(lxCountry) && (t.cap || t.upper) {
+					all = append(all, t.lx.country)
+				} else if t.lx.is(lxCapital) && t.cap {
+					all = append(all, t.lx.capital)
 				}
 			}
 		}
 		for _, e := range st.ents {
 			all = append(all, e.key)
 		}
-		sentTerms[i] = " " + strings.Join(all[n:], " ") + " "
+		sentWords[i] = [2]int{n, len(all)}
 	}
-	a.terms = " " + strings.Join(all, " ") + " "
-	a.words = all
+	a.terms, a.words = joinTerms(all), all
+	// Each sentence's terms, padded, are a slice of the story's.
+	sentTerms := make([]string, len(sents))
+	at := make([]int, len(all)+1) // where each word's leading space is
+	for k, off := 0, 0; k <= len(all); k++ {
+		at[k] = off
+		if k < len(all) {
+			off += 1 + len(all[k])
+		}
+	}
+	for i, r := range sentWords {
+		if r[0] == r[1] {
+			sentTerms[i] = "  "
+			continue
+		}
+		sentTerms[i] = a.terms[at[r[0]] : at[r[1]]+1]
+	}
 
 	var ms []mention
 	for i, st := range sents {
@@ -404,21 +419,11 @@ func findMentions(st *sentence, si int) []mention {
 	lem := make([]string, len(toks))
 	for i, t := range toks {
 		if t.word {
-			lem[i] = lemma(t.low)
+			lem[i] = t.lx.lemma
 		}
 	}
 	// Stems for phrase look-ups, only of words that can be in a phrase.
-	stems := make([]string, len(toks))
-	stemOf := func(k int) string {
-		if stems[k] == "" {
-			w := toks[k].low
-			stems[k] = "-"
-			if len(w) >= 3 && phrasePrefixes[w[:3]] {
-				stems[k] = stem(w)
-			}
-		}
-		return stems[k]
-	}
+	stemOf := func(k int) string { return toks[k].lx.pstem }
 	inEntity := make([]bool, len(toks))
 	for _, e := range st.ents {
 		for i := e.start; i < e.end; i++ {
@@ -434,7 +439,7 @@ func findMentions(st *sentence, si int) []mention {
 		found := false
 		// The look-ups below cannot succeed unless the first word, its lemma
 		// or its stem begins a phrase: most words are skipped at once.
-		if mayStartPhrase(toks[i].low, lem[i], stemOf(i)) {
+		if toks[i].lx.is(lxMayPhrase) {
 			for n := 3; n >= 2 && !found; n-- {
 				if i+n > len(toks) {
 					continue
@@ -447,7 +452,7 @@ func findMentions(st *sentence, si int) []mention {
 				}
 				for _, p := range []string{strings.Join(raw, " "), strings.Join(lm, " "), strings.Join(raw, "-"), phraseStems[strings.Join(st, " ")]} {
 					if c, ok := phraseClass[p]; ok {
-						out = append(out, mention{sent: si, start: i, end: i + n, lemma: p, class: c, isVerbPast: isPast(toks[i].low)})
+						out = append(out, mention{sent: si, start: i, end: i + n, lemma: p, class: c, isVerbPast: toks[i].lx.is(lxPast)})
 						i += n - 1
 						found = true
 						break
@@ -466,18 +471,19 @@ func findMentions(st *sentence, si int) []mention {
 		if found {
 			continue
 		}
-		if c, ok := phraseClass[toks[i].low]; ok { // hyphenated single tokens
-			out = append(out, mention{sent: si, start: i, end: i + 1, lemma: toks[i].low, class: c})
+		lx := toks[i].lx
+		if lx.is(lxPhraseClass) { // hyphenated single tokens
+			out = append(out, mention{sent: si, start: i, end: i + 1, lemma: toks[i].low, class: lx.phraseClass})
 			continue
 		}
-		c, ok := lemmaClass[lem[i]]
-		if !ok || !actionSense(toks, lem, i) {
+		c := lx.lemmaClass
+		if !lx.is(lxLemmaClass) || !actionSense(toks, lem, i) {
 			continue
 		}
 		if (c == "announce" || lem[i] == "decide") && i+1 < len(toks) && (toks[i+1].low == "whether" || toks[i+1].low == "if") {
 			c = "rule" // "expected to announce whether he'll allow the deal" awaits a decision
 		}
-		out = append(out, mention{sent: si, start: i, end: i + 1, lemma: lem[i], class: c, isVerbPast: isPast(toks[i].low)})
+		out = append(out, mention{sent: si, start: i, end: i + 1, lemma: lem[i], class: c, isVerbPast: lx.is(lxPast)})
 	}
 	return out
 }
@@ -947,4 +953,23 @@ func nearestTime(st *sentence, i, from, to int) (timeExpr, bool) {
 		}
 	}
 	return best, bestD < 1<<30
+}
+
+// joinTerms is " " + strings.Join(ws, " ") + " ".
+func joinTerms(ws []string) string {
+	n := 2
+	for _, w := range ws {
+		n += len(w) + 1
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteByte(' ')
+	for _, w := range ws {
+		b.WriteString(w)
+		b.WriteByte(' ')
+	}
+	if len(ws) == 0 {
+		b.WriteByte(' ')
+	}
+	return b.String()
 }

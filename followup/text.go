@@ -12,12 +12,14 @@ import (
 
 // token is one word or punctuation mark of a sentence.
 type token struct {
-	text  string  // as written, apostrophes normalised
-	low   string  // lower case, diacritics folded
-	cap   bool    // starts with an upper-case letter
-	upper bool    // two or more letters, all upper case (an acronym or a shouted headline)
-	word  bool    // letters or digits; false for punctuation
-	lx    *lexeme // what the lexicon says about low
+	text  string // as written, apostrophes normalised
+	low   string // lower case, diacritics folded
+	cap   bool   // starts with an upper-case letter
+	upper bool   // two or more letters, all upper case (an acronym or a shouted headline)
+	word  bool   // letters or digits; false for punctuation
+	// letter: a word with an ASCII letter or a non-ASCII rune (hasLetter).
+	letter bool
+	lx     *lexeme // what the lexicon says about low
 }
 
 // fold lower-cases s and strips diacritics ("Muñoz" -> "munoz").
@@ -188,10 +190,12 @@ func tokenize(s string) []token {
 		toks = appendWord(toks, word)
 	}
 	for k := range toks {
-		if toks[k].lx == nil {
-			toks[k].lx = lex(toks[k].low)
-			toks[k].low = toks[k].lx.low
+		t := &toks[k]
+		if t.lx == nil {
+			t.lx = lex(t.low)
+			t.low = t.lx.low
 		}
+		t.letter = t.word && hasLetter(t.text)
 	}
 	return toks
 }

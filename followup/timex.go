@@ -169,7 +169,8 @@ func findTimes(toks []token) []timeExpr {
 		}
 		// Periods (longest phrases first in the table).
 		matched := false
-		for _, k := range periodsByFirst[t.low] {
+		lx := t.lx
+		for _, k := range lx.periods {
 			p, ws := periods[k], periodWords[k]
 			if i+len(ws) > len(toks) {
 				continue
@@ -192,9 +193,9 @@ func findTimes(toks []token) []timeExpr {
 			continue
 		}
 		// Weekdays, with "next"/"this"/"last".
-		wd, isWD := weekdays[t.low]
+		wd, isWD := lx.weekday, lx.is(lxWeekday)
 		if !isWD {
-			if a, ok := weekdayAbbrevs[t.low]; ok && (prev == "on" || prev == "this" || prev == "next" || prev == "last" || prev == "by" || prev == "until") {
+			if a, ok := lx.abbrevWeekday, lx.is(lxWeekdayAbbrev); ok && (prev == "on" || prev == "this" || prev == "next" || prev == "last" || prev == "by" || prev == "until") {
 				wd, isWD = a, true
 			}
 		}
@@ -223,12 +224,12 @@ func findTimes(toks []token) []timeExpr {
 			continue
 		}
 		// "31 January", "10th of February".
-		if n, ok := dayNumber(t.low); ok && i+1 < len(toks) {
+		if n, ok := lx.day, lx.is(lxDay); ok && i+1 < len(toks) {
 			j := i + 1
 			if toks[j].low == "of" && j+1 < len(toks) {
 				j++
 			}
-			if m, ok := months[toks[j].low]; ok && (toks[j].cap || toks[j].upper) {
+			if m, ok := toks[j].lx.month, toks[j].lx.is(lxMonth); ok && (toks[j].cap || toks[j].upper) {
 				e := timeExpr{start: i, end: j + 1, kind: tkDate, month: m, dayOfMonth: n}
 				if y, ok := yearAt(toks, j+1); ok {
 					e.year, e.end = y, j+2
@@ -239,7 +240,7 @@ func findTimes(toks []token) []timeExpr {
 			}
 		}
 		// A month alone after "in", "by", "until", "early", "late", "mid", "next", "this".
-		if m, ok := months[t.low]; ok && (t.cap || t.upper) && len(t.low) > 3 || ok && t.low == "may" && t.cap && prev == "in" {
+		if m, ok := lx.month, lx.is(lxMonth); ok && (t.cap || t.upper) && len(t.low) > 3 || ok && t.low == "may" && t.cap && prev == "in" {
 			switch prev {
 			case "in", "by", "until", "early", "late", "mid", "next", "this", "since", "from", "before", "during":
 				e := timeExpr{start: i, end: i + 1, kind: tkMonth, month: m, modifier: prev}
@@ -299,11 +300,11 @@ func parseMonthDay(toks []token, i int) (timeExpr, int) {
 	if i+1 >= len(toks) {
 		return timeExpr{}, 0
 	}
-	m, ok := months[toks[i].low]
+	m, ok := toks[i].lx.month, toks[i].lx.is(lxMonth)
 	if !ok || !(toks[i].cap || toks[i].upper) {
 		return timeExpr{}, 0
 	}
-	n, ok := dayNumber(toks[i+1].low)
+	n, ok := toks[i+1].lx.day, toks[i+1].lx.is(lxDay)
 	if !ok {
 		return timeExpr{}, 0
 	}
@@ -330,14 +331,10 @@ func dayNumber(s string) (int, bool) {
 }
 
 func yearAt(toks []token, i int) (int, bool) {
-	if i >= len(toks) || len(toks[i].low) != 4 {
+	if i >= len(toks) || !toks[i].lx.is(lxYear) {
 		return 0, false
 	}
-	y, err := atoi(toks[i].low)
-	if err != nil || y < 1900 || y > 2100 {
-		return 0, false
-	}
-	return y, true
+	return toks[i].lx.year, true
 }
 
 // resolve turns the expression into a window relative to the publication
