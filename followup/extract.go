@@ -346,10 +346,10 @@ func attribution(st *sentence) []bool {
 		say := -1
 		hasCue := false
 		for k, t := range tail {
-			if sayVerbs[t.low] && say < 0 {
+			if t.lx.is(lxSay) && say < 0 {
 				say = k
 			}
-			if modalCues[t.low] || t.low == "to" && say < 0 {
+			if t.lx.is(lxModal) || t.low == "to" && say < 0 {
 				hasCue = true
 			}
 		}
@@ -358,7 +358,7 @@ func attribution(st *sentence) []bool {
 		}
 		end := n
 		for k := i + 1 + say + 1; k < n; k++ {
-			if clauseBreaks[toks[k].low] || toks[k].low == "that" || toks[k].low == "before" {
+			if toks[k].lx.is(lxClauseBreak) || toks[k].low == "that" || toks[k].low == "before" {
 				end = k
 				break
 			}
@@ -370,14 +370,14 @@ func attribution(st *sentence) []bool {
 	}
 	// A leading "X said [Friday] [that]" before the reported clause.
 	for i := 0; i < n && i < 16; i++ {
-		if !sayVerbs[toks[i].low] || toks[i].low == "according" {
+		if !toks[i].lx.is(lxSay) || toks[i].low == "according" {
 			continue
 		}
 		if i == 0 {
 			break
 		}
 		j := i + 1
-		for j < n && (isTimeWord(toks[j].low) || toks[j].low == "on" || toks[j].low == "that" || toks[j].low == ",") {
+		for j < n && (toks[j].lx.is(lxTimeWord) || toks[j].low == "on" || toks[j].low == "that" || toks[j].low == ",") {
 			j++
 		}
 		// Only when a reported clause follows: a subject and more words.
@@ -573,7 +573,7 @@ func clauseBounds(toks []token, i int, strong bool) (int, int) {
 		if t.low == "as" && k > 1 && toks[k-1].low == "well" {
 			return false
 		}
-		return clauseBreaks[t.low]
+		return t.lx.is(lxClauseBreak)
 	}
 	from := i
 	for from > 0 && !isBreak(toks[from-1], from-1) {
@@ -595,28 +595,29 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 	cancelled, postponed := false, false
 	postponeAt := -1
 	for k := max(from, m.start-7); k < min(to, m.end+7); k++ {
-		w := toks[k].low
+		w, lx := toks[k].low, toks[k].lx
+		// Two-word cues ("pushed back", "called off") begin with a known word.
 		two := ""
-		if k+1 < len(toks) {
+		if k+1 < len(toks) && lx.is(lxCueFirst) {
 			two = w + " " + toks[k+1].low
 		}
-		if postponeCues[w] || postponeCues[two] {
+		if lx.is(lxPostpone) || postponeCues[two] {
 			postponed = true
 			postponeAt = k
 		}
-		if w == "off" && !(k > 0 && (lemma(toks[k-1].low) == "call" || toks[k-1].low == "is" || toks[k-1].low == "was")) {
+		if w == "off" && !(k > 0 && (toks[k-1].lx.lemma == "call" || toks[k-1].low == "is" || toks[k-1].low == "was")) {
 			continue
 		}
-		if cancelCues[w] || cancelCues[two] {
+		if lx.is(lxCancel) || cancelCues[two] {
 			cancelled = true
 		}
 	}
 	// Negated futures of taking place: "will not attend", "won't go ahead".
 	if !cancelled {
 		for k := max(from, m.start-4); k < min(to, m.end+5); k++ {
-			if (toks[k].low == "not" || toks[k].low == "n't") && k > 0 && modalCues[toks[k-1].low] {
+			if (toks[k].low == "not" || toks[k].low == "n't") && k > 0 && toks[k-1].lx.is(lxModal) {
 				for q := k + 1; q < min(len(toks), k+4); q++ {
-					switch lemma(toks[q].low) {
+					switch toks[q].lx.lemma {
 					case "attend", "go", "happen", "take", "proceed", "hold", "participate":
 						cancelled = true
 					}
@@ -652,7 +653,7 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 	}
 	// Conditionals and questions say nothing either way.
 	for k := from; k < m.start; k++ {
-		if conditionals[toks[k].low] {
+		if toks[k].lx.is(lxConditional) {
 			return modeNone
 		}
 	}
@@ -668,7 +669,7 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 	}
 	// "Google is releasing the kit this month": a progressive with a time
 	// still to come.
-	if !ant && hasTime && strings.HasSuffix(toks[m.start].low, "ing") && m.start > 0 && copulas[toks[m.start-1].low] {
+	if !ant && hasTime && strings.HasSuffix(toks[m.start].low, "ing") && m.start > 0 && toks[m.start-1].lx.is(lxCopula) {
 		if w, ok := e.resolve(pub, true); ok && w.to.After(day(pub)) {
 			ant = true
 		}
@@ -697,7 +698,7 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 	}
 	// Negation right before a reported action: "did not meet".
 	for k := max(from, m.start-3); k < m.start; k++ {
-		if negations[toks[k].low] && toks[k].low != "without" && toks[k].low != "no" {
+		if toks[k].lx.is(lxNegation) && toks[k].low != "without" && toks[k].low != "no" {
 			return modeNone
 		}
 	}
@@ -720,7 +721,7 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 	}
 	neg := func(a, b int) bool {
 		for k := max(a, 0); k < b; k++ {
-			if negations[toks[k].low] && toks[k].low != "without" {
+			if toks[k].lx.is(lxNegation) && toks[k].low != "without" {
 				return true
 			}
 		}
@@ -738,15 +739,15 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 		lo = i // "Leon's ruling" is a known event, whatever governs it
 	}
 	for k := i - 1; k >= lo; k-- {
-		w := toks[k].low
+		w, lx := toks[k].low, toks[k].lx
 		// "could move to appeal the ruling": the cue governs another verb.
-		if w == "to" && k+1 < i && k+1 < len(toks) && !lightVerbs[lemma(toks[k+1].low)] && k+1 != i {
-			if _, isAction := lemmaClass[lemma(toks[k+1].low)]; !isAction {
+		if w == "to" && k+1 < i && k+1 < len(toks) && !toks[k+1].lx.is(lxLightLemma) && k+1 != i {
+			if !toks[k+1].lx.is(lxLemmaClass) {
 				break
 			}
 		}
 		switch {
-		case modalCues[w]:
+		case lx.is(lxModal):
 			if neg(k+1, i) && !until {
 				return false, false, true
 			}
@@ -763,11 +764,11 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 				pp = toks[k-2].low
 			}
 			switch {
-			case refusals[p]:
+			case toks[k-1].lx.is(lxRefusal):
 				return false, false, true // "refuses to talk"
-			case pastPlanCues[p] || (p == "expected" || p == "set" || p == "scheduled" || p == "slated" || p == "due" || p == "supposed") && (pp == "was" || pp == "were" || pp == "been" || pp == "had"):
+			case toks[k-1].lx.is(lxPastPlan) || (p == "expected" || p == "set" || p == "scheduled" || p == "slated" || p == "due" || p == "supposed") && (pp == "was" || pp == "were" || pp == "been" || pp == "had"):
 				return true, true, false
-			case toCues[p] || copulas[p] && k+1 < len(toks) && toks[k+1].low != "be" && (pp != "" || st.headline):
+			case toks[k-1].lx.is(lxToCue) || toks[k-1].lx.is(lxCopula) && k+1 < len(toks) && toks[k+1].low != "be" && (pp != "" || st.headline):
 				if neg(max(k-4, lo), k) && !until {
 					return false, false, true
 				}
@@ -779,12 +780,12 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 			}
 		case (w == "set" || w == "slated" || w == "scheduled" || w == "due" || w == "planned") && k+1 < i && toks[k+1].low == "for" && k >= i-4:
 			return true, false, false // "set for midnight release"
-		case preNounCues[w] && k >= i-3:
+		case lx.is(lxPreNoun) && k >= i-3:
 			if w == "expected" && k+1 < len(toks) && toks[k+1].low == "to" {
 				continue
 			}
 			return true, false, false
-		case beforeCues[w] && k >= i-4:
+		case lx.is(lxBefore) && k >= i-4:
 			if w == "ahead" && !(k+1 < len(toks) && toks[k+1].low == "of") {
 				continue
 			}
@@ -792,18 +793,18 @@ func anticipationCue(st *sentence, m *mention, from, to int) (ant, pastPlan, neg
 		case w == "for" && k > 0 && (toks[k-1].low == "prepare" || toks[k-1].low == "prepares" || toks[k-1].low == "preparing" || toks[k-1].low == "bracing" || toks[k-1].low == "braces"):
 			return true, false, false
 		}
-		if isPast(w) && !pastPlanCues[w] && !toCues[w] && lemma(w) != "be" && k < i-1 && !titles[w] {
+		if lx.is(lxPast) && !lx.is(lxPastPlan|lxToCue) && lx.lemma != "be" && k < i-1 && !lx.is(lxTitle) {
 			break // a reporting verb between: the cue, if any, is not ours
 		}
 	}
 	// After an event noun: "the call will take place", "ruling expected Tuesday".
-	if !isVerbForm(toks[i].low) {
+	if !toks[i].lx.is(lxVerbForm) {
 		for k := m.end; k < min(to, m.end+10); k++ {
-			w := toks[k].low
-			if isPast(w) && !postNounCues[w] && !copulas[w] && w != "expected" {
+			w, lx := toks[k].low, toks[k].lx
+			if lx.is(lxPast) && !lx.is(lxPostNoun|lxCopula) && w != "expected" {
 				break
 			}
-			if postNounCues[w] || modalCues[w] {
+			if lx.is(lxPostNoun | lxModal) {
 				if w == "set" && !(k+1 < len(toks) && (toks[k+1].low == "for" || toks[k+1].low == "to")) {
 					continue
 				}
@@ -840,7 +841,7 @@ func commitment(toks []token, k, lo int) bool {
 func nextContent(toks []token, from, to int) int {
 	for k := from; k < to && k < len(toks); k++ {
 		w := toks[k].low
-		if !toks[k].word || negations[w] || strings.HasSuffix(w, "ly") && lemmaClass[lemma(w)] == "" {
+		if !toks[k].word || toks[k].lx.is(lxNegation) || strings.HasSuffix(w, "ly") && toks[k].lx.lemmaClass == "" {
 			continue
 		}
 		switch w {
@@ -926,10 +927,10 @@ func verbless(toks []token) bool {
 		if !t.word {
 			continue
 		}
-		if copulas[t.low] || modalCues[t.low] || sayVerbs[t.low] || isPast(t.low) || t.low == "has" || t.low == "have" {
+		if t.lx.is(lxCopula|lxModal|lxSay|lxPast) || t.low == "has" || t.low == "have" {
 			return false
 		}
-		if l := lemma(t.low); l != t.low && lemmaClass[l] != "" && strings.HasSuffix(t.low, "s") {
+		if l := t.lx.lemma; l != t.low && t.lx.lemmaClass != "" && strings.HasSuffix(t.low, "s") {
 			return false
 		}
 	}

@@ -3,7 +3,6 @@ package followup
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // lexeme is what the word tables and rules say about one lower-case token,
@@ -77,6 +76,8 @@ const (
 	lxPhraseClass                        // phraseClass[low] exists
 	lxDigits                             // isDigits(low)
 	lxHasLetter                          // hasLetter(low)
+	lxRefusal                            // refusals
+	lxCueFirst                           // the first word of a cancel or postpone cue of several words
 )
 
 func (l *lexeme) is(f lexFlags) bool { return l.flags&f != 0 }
@@ -92,7 +93,7 @@ var lexSets = []struct {
 	{lxModal, modalCues}, {lxToCue, toCues}, {lxPastPlan, pastPlanCues}, {lxPostNoun, postNounCues},
 	{lxPreNoun, preNounCues}, {lxBefore, beforeCues}, {lxNegation, negations}, {lxConditional, conditionals},
 	{lxCancel, cancelCues}, {lxPostpone, postponeCues}, {lxSay, sayVerbs}, {lxClauseBreak, clauseBreaks},
-	{lxTimeZone, timeZones}, {lxLightVerb, lightVerbs},
+	{lxTimeZone, timeZones}, {lxLightVerb, lightVerbs}, {lxRefusal, refusals}, {lxCueFirst, cueFirstWords},
 }
 
 // countryFirstWords are the first words of countries named in several
@@ -159,32 +160,18 @@ var lexicon = newWordCache(1<<16, computeLexeme)
 // lex returns the lexeme of a lower-case token.
 func lex(low string) *lexeme { return lexicon.get(low) }
 
-// lexOfWord returns the lexeme of a word as written: of fold(w), looked up
-// without making the folded string when w is short and ASCII.
-func lexOfWord(w string) *lexeme {
-	if len(w) <= 64 {
-		var buf [64]byte
-		b := buf[:len(w)]
-		ascii := true
-		for i := 0; i < len(w); i++ {
-			c := w[i]
-			if c >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b[i] = c
-		}
-		if ascii {
-			return lexicon.getBytes(b)
-		}
-	}
-	return lexicon.get(fold(w))
-}
+// cueFirstWords are the first words of cancel and postpone cues of several
+// words (filled by the lexicon's init).
+var cueFirstWords = map[string]bool{}
 
 func indexCountryFirsts() {
+	for _, cues := range []map[string]bool{cancelCues, postponeCues} {
+		for c := range cues {
+			if first, _, ok := strings.Cut(c, " "); ok {
+				cueFirstWords[first] = true
+			}
+		}
+	}
 	for c := range countries {
 		if first, _, ok := strings.Cut(c, " "); ok {
 			countryFirstWords[first] = true

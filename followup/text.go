@@ -242,7 +242,7 @@ func oneRuneParts(w string) bool {
 
 func appendWord(toks []token, w string) []token {
 	// Most words hold none of the marks handled below.
-	if w != "" && strings.IndexAny(w, ",:.-'") < 0 {
+	if w != "" && !hasWordMarks(w) {
 		return append(toks, wordToken(w))
 	}
 	// Internal commas only inside numbers ("1,000").
@@ -334,9 +334,47 @@ func appendWord(toks []token, w string) []token {
 	return append(toks, wordToken(w))
 }
 
+// hasWordMarks reports whether w holds one of , : . - '.
+func hasWordMarks(w string) bool {
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case ',', ':', '.', '-', '\'':
+			return true
+		}
+	}
+	return false
+}
+
 // wordToken makes the token of a word.
 func wordToken(w string) token {
-	lx := lexOfWord(w)
+	if len(w) <= 64 {
+		// Short ASCII words, most of them: one pass lowers the word into a
+		// buffer for the look-up and counts its capitals.
+		var buf [64]byte
+		b := buf[:len(w)]
+		letters, uppers := 0, 0
+		ascii := true
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			switch {
+			case c >= utf8.RuneSelf:
+				ascii = false
+			case 'A' <= c && c <= 'Z':
+				letters++
+				uppers++
+				c += 'a' - 'A'
+			case 'a' <= c && c <= 'z':
+				letters++
+			}
+			b[i] = c
+		}
+		if ascii {
+			lx := lexicon.getBytes(b)
+			return token{text: w, low: lx.low, word: true, lx: lx,
+				cap: 'A' <= w[0] && w[0] <= 'Z', upper: letters >= 2 && letters == uppers}
+		}
+	}
+	lx := lex(fold(w))
 	t := token{text: w, low: lx.low, word: true, lx: lx}
 	first, _ := utf8.DecodeRuneInString(w)
 	t.cap = unicode.IsUpper(first)
