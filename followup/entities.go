@@ -2,6 +2,7 @@ package followup
 
 import (
 	"strings"
+	"unicode"
 )
 
 // caseStyle says how far capital letters can be trusted in a sentence.
@@ -93,8 +94,7 @@ func nameKey(words []string) string {
 	if len(words) == 0 {
 		return ""
 	}
-	full := strings.Join(words, " ")
-	if c, ok := countries[full]; ok {
+	if c, ok := countryOf(words); ok {
 		return c
 	}
 	last := words[len(words)-1]
@@ -102,9 +102,25 @@ func nameKey(words []string) string {
 		return last
 	}
 	if genericHeads[last] || len(last) <= 2 || isDigits(last) {
-		return full
+		return strings.Join(words, " ")
 	}
 	return last
+}
+
+// countryOf is countries[strings.Join(words, " ")], joining only words
+// that can name a country.
+func countryOf(words []string) (string, bool) {
+	switch {
+	case len(words) == 0:
+		return "", false
+	case len(words) == 1:
+		c, ok := countries[words[0]]
+		return c, ok
+	case !countryFirstWords[words[0]] || strings.Contains(words[0], " "):
+		return "", false
+	}
+	c, ok := countries[strings.Join(words, " ")]
+	return c, ok
 }
 
 // knownNames are names seen capitalised in a story's prose, used to find
@@ -126,7 +142,14 @@ func (k knownNames) add(words []string) {
 			return
 		}
 	}
-	k[words[0]] = append(k[words[0]], knownName{full: full, words: strings.Fields(full)})
+	fields := words // strings.Fields(full) unless a word is empty or spaced
+	for _, w := range words {
+		if w == "" || strings.IndexFunc(w, unicode.IsSpace) >= 0 {
+			fields = strings.Fields(full)
+			break
+		}
+	}
+	k[words[0]] = append(k[words[0]], knownName{full: full, words: fields})
 	// The surname alone names the same actor ("Trump").
 	if len(words) > 1 && !genericHeads[words[len(words)-1]] {
 		last := words[len(words)-1]
@@ -164,7 +187,8 @@ func (k knownNames) longest(toks []token, i int) int {
 // findEntities finds the named actors of a sentence. known holds names
 // seen in the story's prose; style tells whether capitals can be trusted.
 func findEntities(toks []token, style caseStyle, known knownNames) []entity {
-	var spans [][2]int
+	var spanBuf [16][2]int
+	spans := spanBuf[:0]
 	firstWord := -1
 	for i, t := range toks {
 		if t.word {
@@ -257,7 +281,10 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		spans = append(spans, [2]int{i, j})
 		i = j
 	}
-	var out []entity
+	if len(spans) == 0 {
+		return nil
+	}
+	out := make([]entity, 0, len(spans))
 	for _, sp := range spans {
 		e, ok := makeEntity(toks, sp[0], sp[1])
 		if !ok {
@@ -265,8 +292,9 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 		}
 		out = append(out, e)
 	}
+	// The filters below keep entities in place.
 	// Proper adjectives are no actors: "radical Islamic terrorism".
-	var nouns []entity
+	nouns := out[:0]
 	for _, e := range out {
 		if e.end-e.start == 1 && !e.country && e.end < len(toks) && toks[e.end].word && !toks[e.end].cap && !toks[e.start].upper &&
 			len(e.key) >= 5 && !toks[e.end].lx.is(lxVerbLike) {
@@ -280,8 +308,8 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 	out = nouns
 	// An actor named right before a title and another name is an
 	// affiliation: "CIA director Gina Haspel", "Kremlin spokesman Dmitry Peskov".
-	var kept []entity
-	for k, e := range out {
+	kept := out[:0]
+	for k, e := range out { // out[k+1] is read before kept reaches it
 		if k+1 < len(out) {
 			between := toks[e.end:out[k+1].start]
 			if len(between) > 0 && len(between) <= 3 && allTitles(between) {
@@ -289,6 +317,9 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 			}
 		}
 		kept = append(kept, e)
+	}
+	if len(kept) == 0 {
+		return nil
 	}
 	// Places and venues; countries used as adjectives ("US refugee deal").
 	for k := range kept {
@@ -393,7 +424,8 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 	for end-nameStart > 1 && toks[end-1].lx.is(lxCorporate) {
 		end--
 	}
-	var ws, shown []string
+	var wsBuf, shownBuf [8]string
+	ws, shown := wsBuf[:0], shownBuf[:0]
 	for i := nameStart; i < end; i++ {
 		if !toks[i].word {
 			continue
@@ -410,7 +442,7 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 		}
 	}
 	e := entity{start: nameStart, end: end, name: strings.Join(shown, " "), key: nameKey(ws)}
-	if _, ok := countries[strings.Join(ws, " ")]; ok {
+	if _, ok := countryOf(ws); ok {
 		e.country = true
 		e.name = canonicalCountryName(e.key, e.name)
 	}

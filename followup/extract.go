@@ -273,8 +273,11 @@ func aliasKeys(sents []*sentence) {
 	for _, st := range sents {
 		for k := range st.ents {
 			e := &st.ents[k]
+			if e.country || alone[e.key] {
+				continue
+			}
 			ws := wordsOf(st.toks[e.start:e.end])
-			if len(ws) < 2 || e.country || e.key != ws[len(ws)-1] || alone[e.key] {
+			if len(ws) < 2 || e.key != ws[len(ws)-1] {
 				continue
 			}
 			for _, w := range ws[:len(ws)-1] {
