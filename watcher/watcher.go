@@ -68,6 +68,9 @@ type Watcher struct {
 	mu      sync.Mutex
 	hosts   map[string]chan struct{}
 	running map[string]bool // feeds being polled: a feed never overlaps itself
+	// saved is the state this watcher last stored for each feed, so that a
+	// poll (most are 304s) need not read it back from the database.
+	saved map[string]storyline.FeedState
 }
 
 // New returns a watcher.
@@ -83,7 +86,33 @@ func New(f *Fetcher, states States, sink Sink, opts Options, log *slog.Logger, n
 		workers: make(chan struct{}, opts.Workers),
 		hosts:   make(map[string]chan struct{}),
 		running: make(map[string]bool),
+		saved:   make(map[string]storyline.FeedState),
 	}
+}
+
+// state returns the feed's stored state, from memory when this watcher
+// stored it last.
+func (w *Watcher) state(ctx context.Context, name string) (storyline.FeedState, error) {
+	w.mu.Lock()
+	st, ok := w.saved[name]
+	w.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	return w.states.FeedState(ctx, name)
+}
+
+// remember records what was stored for a feed (or forgets it when the
+// store failed, so that the next poll reads the database).
+func (w *Watcher) remember(st storyline.FeedState, err error) error {
+	w.mu.Lock()
+	if err == nil {
+		w.saved[st.Name] = st
+	} else {
+		delete(w.saved, st.Name)
+	}
+	w.mu.Unlock()
+	return err
 }
 
 // Result is the outcome of one poll.
@@ -114,7 +143,7 @@ func (w *Watcher) Poll(ctx context.Context, f Feed, force bool) (Result, error) 
 	}
 	defer w.end(f.Name)
 
-	st, err := w.states.FeedState(ctx, f.Name)
+	st, err := w.state(ctx, f.Name)
 	if err != nil {
 		return res, err
 	}
@@ -159,7 +188,7 @@ func (w *Watcher) Poll(ctx context.Context, f Feed, force bool) (Result, error) 
 		st.NextCheck = now.Add(w.backoff(st.Failures, fetchErr))
 		res.NextCheck = st.NextCheck
 		w.observe(res)
-		return res, w.sink.SaveState(ctx, st)
+		return res, w.remember(st, w.sink.SaveState(ctx, st))
 	}
 
 	st.Polls++
@@ -174,7 +203,7 @@ func (w *Watcher) Poll(ctx context.Context, f Feed, force bool) (Result, error) 
 	if resp.NotModified {
 		res.NotModified = true
 		w.observe(res)
-		return res, w.sink.SaveState(ctx, st)
+		return res, w.remember(st, w.sink.SaveState(ctx, st))
 	}
 	items := parsed.Items
 	if len(items) > MaxItemsPerPoll {
@@ -183,7 +212,7 @@ func (w *Watcher) Poll(ctx context.Context, f Feed, force bool) (Result, error) 
 	}
 	res.Stats, err = w.sink.Store(ctx, pipeline.Poll{State: st, Items: items, Backlog: backlog, At: now})
 	w.observe(res)
-	return res, err
+	return res, w.remember(st, err)
 }
 
 // MaxItemsPerPoll bounds what one poll stores: real feeds carry tens or

@@ -130,8 +130,8 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 				failed++
 			}
 		}
-		if err != nil {
-			a.log.Error("bench poll", "err", err)
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("bench poll: storing failed", "err", err)
 		}
 		return stored, items, failed
 	}
