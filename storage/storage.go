@@ -27,8 +27,9 @@ var migrations embed.FS
 
 // DB is an open storyline database.
 type DB struct {
-	w *sql.DB // the single writer
-	r *sql.DB // readers
+	w    *sql.DB // the single writer
+	r    *sql.DB // readers
+	path string
 
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared once on the writer connection
@@ -138,7 +139,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	db := &DB{w: w, r: r, stmts: make(map[string]*sql.Stmt), wanted: make(map[string]bool)}
+	db := &DB{w: w, r: r, path: file, stmts: make(map[string]*sql.Stmt), wanted: make(map[string]bool)}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("storage: %s: %w", file, err)
@@ -168,17 +169,35 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	t := &Tx{tx: tx, db: db}
 	if err := fn(t); err != nil {
 		tx.Rollback()
-		return err
+		return db.explain(err)
 	}
 	if err := t.flushFTS(ctx); err != nil {
 		tx.Rollback()
-		return err
+		return db.explain(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("storage: commit: %w", err)
+		return db.explain(fmt.Errorf("storage: commit: %w", err))
 	}
 	db.prepareWanted(ctx)
 	return nil
+}
+
+// sqliteFull is SQLITE_FULL: the disk (or max_page_count) is full.
+const sqliteFull = 13
+
+// IsFull reports whether err comes from a full disk.
+func IsFull(err error) bool {
+	var coded interface{ Code() int }
+	return errors.As(err, &coded) && coded.Code()&0xff == sqliteFull
+}
+
+// explain adds what to do to errors a user can act on. The transaction was
+// rolled back, so nothing is half-written.
+func (db *DB) explain(err error) error {
+	if IsFull(err) {
+		return fmt.Errorf("%w (database %s: free disk space; nothing was written, and writes resume by themselves)", err, db.path)
+	}
+	return err
 }
 
 // Ping checks that the database answers.
