@@ -55,3 +55,45 @@ func (c *wordCache[V]) add(w string) V {
 	c.mu.Unlock()
 	return v
 }
+
+// scratch holds the slabs Analyze cuts its tokens and masks from, reused
+// through a pool: a story's tokens are many and die with its analysis.
+type scratch struct {
+	toks  []token
+	bools []bool
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{toks: make([]token, 0, 1024), bools: make([]bool, 0, 1024)}
+}}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// tokens tokenizes s into the slab, as a slice that appends cannot reach.
+func (sc *scratch) tokens(s string) []token {
+	start := len(sc.toks)
+	sc.toks = appendTokens(sc.toks, s)
+	return sc.toks[start:len(sc.toks):len(sc.toks)]
+}
+
+// mask returns n false values from the slab.
+func (sc *scratch) mask(n int) []bool {
+	if len(sc.bools)+n > cap(sc.bools) {
+		sc.bools = make([]bool, 0, max(2*cap(sc.bools), n))
+	}
+	start := len(sc.bools)
+	sc.bools = sc.bools[:start+n]
+	return sc.bools[start : start+n : start+n]
+}
+
+// release clears the slabs (no story text stays reachable) and returns
+// them to the pool, unless a very long story made them too big to keep.
+func (sc *scratch) release() {
+	clear(sc.toks)
+	clear(sc.bools)
+	if cap(sc.toks) > 1<<14 || cap(sc.bools) > 1<<16 {
+		return
+	}
+	sc.toks, sc.bools = sc.toks[:0], sc.bools[:0]
+	scratchPool.Put(sc)
+}

@@ -37,6 +37,7 @@ func (d *draft) coreKeys() []string {
 // another, pronouns resolved to the previous pair of actors.
 func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Anticipation {
 	var drafts []*draft
+	evidence := make([]string, len(sents)) // each sentence's text, once
 	for _, m := range ms {
 		when := m.when
 		switch {
@@ -73,7 +74,9 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Ant
 				before = ante
 			}
 		}
-		evidence := joinTokens(st.toks)
+		if evidence[m.sent] == "" {
+			evidence[m.sent] = joinTokens(st.toks)
+		}
 		groups := [][]entity{append(append([]entity{}, before...), after...)}
 		if interactive[m.class] && len(actorsCore(before)) >= 1 {
 			if partners := coordinated(st.toks, actorsCore(after)); len(partners) >= 2 {
@@ -85,7 +88,7 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Ant
 			}
 		}
 		for _, g := range groups {
-			drafts = append(drafts, &draft{class: m.class, lemma: m.lemma, actors: dedupe(g), when: when, sent: m.sent, evidence: evidence})
+			drafts = append(drafts, &draft{class: m.class, lemma: m.lemma, actors: dedupe(g), when: when, sent: m.sent, evidence: evidence[m.sent]})
 		}
 	}
 	// Merge restatements: same class, actors of one within the other's (or

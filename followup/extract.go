@@ -120,17 +120,35 @@ func Analyze(s *storyline.Story) *Analysis {
 	} else if s.Summary != "" && !strings.HasPrefix(strings.TrimSpace(body), strings.TrimSpace(s.Summary[:min(len(s.Summary), 40)])) {
 		body = s.Summary + "\n" + body
 	}
-	var sents []*sentence
-	if t := strings.TrimSpace(s.Title); t != "" {
-		sents = append(sents, &sentence{toks: tokenize(t), headline: true})
-	}
-	if strings.TrimSpace(body) != strings.TrimSpace(s.Title) {
-		for _, txt := range sentences(body) {
-			if len(sents) >= maxSentences {
-				break
-			}
-			sents = append(sents, &sentence{toks: tokenize(txt)})
+	// Tokens and masks live in pooled slabs while the story is read: none
+	// of them outlives Analyze.
+	sc := getScratch()
+	defer sc.release()
+	title := strings.TrimSpace(s.Title)
+	var texts []string
+	if strings.TrimSpace(body) != title {
+		limit := maxSentences
+		if title != "" {
+			limit--
 		}
+		texts = firstSentences(body, limit)
+	}
+	n := len(texts)
+	if title != "" {
+		n++
+	}
+	sentBuf := make([]sentence, n)
+	sents := make([]*sentence, 0, n)
+	addSentence := func(text string, headline bool) {
+		st := &sentBuf[len(sents)]
+		st.toks, st.headline = sc.tokens(text), headline
+		sents = append(sents, st)
+	}
+	if title != "" {
+		addSentence(title, true)
+	}
+	for _, txt := range texts {
+		addSentence(txt, false)
 	}
 	// Names seen in prose help to find them in shouted or Title Case lines.
 	known := knownNames{}
@@ -151,11 +169,15 @@ func Analyze(s *storyline.Story) *Analysis {
 		st.ents = findEntities(st.toks, st.style, known)
 	}
 	aliasKeys(sents)
-	var all []string
+	size := 0
+	for _, st := range sents {
+		size += len(st.toks) + len(st.ents)
+	}
+	all := make([]string, 0, size)
 	sentWords := make([][2]int, len(sents)) // each sentence's range of all
 	for i, st := range sents {
 		n := len(all)
-		st.attrib = attribution(st)
+		st.attrib = attribution(st, sc.mask(len(st.toks)))
 		for k := range st.ents {
 			e := &st.ents[k]
 			for i := e.start; i < e.end; i++ {
@@ -181,21 +203,23 @@ func Analyze(s *storyline.Story) *Analysis {
 		sentWords[i] = [2]int{n, len(all)}
 	}
 	a.terms, a.words = joinTerms(all), all
-	// Each sentence's terms, padded, are a slice of the story's.
+	// Each sentence's terms, padded, are a slice of the story's: from the
+	// space before its first word to the space after its last.
 	sentTerms := make([]string, len(sents))
-	at := make([]int, len(all)+1) // where each word's leading space is
-	for k, off := 0, 0; k <= len(all); k++ {
-		at[k] = off
-		if k < len(all) {
+	off, k := 0, 0 // off is where all[k]'s leading space is
+	for i, r := range sentWords {
+		for ; k < r[0]; k++ {
 			off += 1 + len(all[k])
 		}
-	}
-	for i, r := range sentWords {
 		if r[0] == r[1] {
 			sentTerms[i] = "  "
 			continue
 		}
-		sentTerms[i] = a.terms[at[r[0]] : at[r[1]]+1]
+		end := off
+		for q := r[0]; q < r[1]; q++ {
+			end += 1 + len(all[q])
+		}
+		sentTerms[i] = a.terms[off : end+1]
 	}
 
 	var ms []mention
@@ -303,9 +327,8 @@ func wordsOf(ts []token) []string {
 // attribution marks the tokens that only name a source: "..., the Kremlin
 // said", "White House spokesman Sean Spicer said Friday that ...",
 // "according to ...", and a headline's "US officials:" or ": Kremlin".
-func attribution(st *sentence) []bool {
+func attribution(st *sentence, mask []bool) []bool {
 	toks := st.toks
-	mask := make([]bool, len(toks))
 	n := len(toks)
 	// Headline labels before or after a colon or dash.
 	if st.headline {
@@ -419,13 +442,13 @@ func isTimeWord(w string) bool {
 // findMentions finds the action words of a sentence (longest phrase first).
 func findMentions(st *sentence, si int) []mention {
 	toks := st.toks
-	lem := make([]string, len(toks))
-	for i, t := range toks {
-		if t.word {
-			lem[i] = t.lx.lemma
+	// Lemmas of words ("" for punctuation) and stems for phrase look-ups.
+	lemOf := func(k int) string {
+		if toks[k].word {
+			return toks[k].lx.lemma
 		}
+		return ""
 	}
-	// Stems for phrase look-ups, only of words that can be in a phrase.
 	stemOf := func(k int) string { return toks[k].lx.pstem }
 	inEntity := make([]bool, len(toks))
 	for _, e := range st.ents {
@@ -450,7 +473,7 @@ func findMentions(st *sentence, si int) []mention {
 				var raw, lm, st []string
 				for k := i; k < i+n; k++ {
 					raw = append(raw, toks[k].low)
-					lm = append(lm, lem[k])
+					lm = append(lm, lemOf(k))
 					st = append(st, stemOf(k))
 				}
 				for _, p := range []string{strings.Join(raw, " "), strings.Join(lm, " "), strings.Join(raw, "-"), phraseStems[strings.Join(st, " ")]} {
@@ -480,20 +503,20 @@ func findMentions(st *sentence, si int) []mention {
 			continue
 		}
 		c := lx.lemmaClass
-		if !lx.is(lxLemmaClass) || !actionSense(toks, lem, i) {
+		if !lx.is(lxLemmaClass) || !actionSense(toks, lx.lemma, i) {
 			continue
 		}
-		if (c == "announce" || lem[i] == "decide") && i+1 < len(toks) && (toks[i+1].low == "whether" || toks[i+1].low == "if") {
+		if (c == "announce" || lx.lemma == "decide") && i+1 < len(toks) && (toks[i+1].low == "whether" || toks[i+1].low == "if") {
 			c = "rule" // "expected to announce whether he'll allow the deal" awaits a decision
 		}
-		out = append(out, mention{sent: si, start: i, end: i + 1, lemma: lem[i], class: c, isVerbPast: lx.is(lxPast)})
+		out = append(out, mention{sent: si, start: i, end: i + 1, lemma: lx.lemma, class: c, isVerbPast: lx.is(lxPast)})
 	}
 	return out
 }
 
 // actionSense rules out uses of an action word that name no event: "calls
 // for", "rule out", "meet its burden", "a sign of", "strike a deal".
-func actionSense(toks []token, lem []string, i int) bool {
+func actionSense(toks []token, lem string, i int) bool {
 	next, next2, prev := "", "", ""
 	if i+1 < len(toks) {
 		next = toks[i+1].low
@@ -504,7 +527,7 @@ func actionSense(toks []token, lem []string, i int) bool {
 	if i > 0 {
 		prev = toks[i-1].low
 	}
-	switch lem[i] {
+	switch lem {
 	case "call":
 		if next == "for" || next == "on" || next == "off" || next == "it" || next == "out" || next == "up" ||
 			next == "back" || next == "into" || copulas[prev] && strings.HasSuffix(toks[i].low, "ed") || prev == "so" {

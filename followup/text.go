@@ -58,11 +58,17 @@ var abbreviations = map[string]bool{
 // sentences splits text into sentences: at line breaks, and at . ! ? followed
 // by a space and something that can start a sentence, unless the period
 // closes an abbreviation or an initial.
-func sentences(text string) []string {
-	text = replaceQuotes(text)
+func sentences(text string) []string { return firstSentences(text, 0) }
+
+// firstSentences returns the first limit sentences of text (all of them
+// when limit is 0), reading no further than it needs. Quotes are replaced
+// paragraph by paragraph: no replacement makes or takes a line break.
+func firstSentences(text string, limit int) []string {
 	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		para = strings.TrimSpace(para)
+	for rest, more := text, true; more; {
+		var para string
+		para, rest, more = strings.Cut(rest, "\n")
+		para = strings.TrimSpace(replaceQuotes(para))
 		start := 0
 		for i := 0; i < len(para); i++ {
 			c := para[i]
@@ -97,12 +103,18 @@ func sentences(text string) []string {
 			}
 			if s := strings.TrimSpace(para[start:j]); s != "" {
 				out = append(out, s)
+				if len(out) == limit {
+					return out
+				}
 			}
 			start = k
 			i = k - 1
 		}
 		if s := strings.TrimSpace(para[start:]); s != "" {
 			out = append(out, s)
+			if len(out) == limit {
+				return out
+			}
 		}
 	}
 	return out
@@ -127,22 +139,29 @@ func isWordRune(r rune) bool {
 // It works on bytes and slices of s, and every token's lower-case form
 // and word facts come from the lexicon cache: Analyze tokenizes every
 // sentence of every story.
-func tokenize(s string) []token {
+func tokenize(s string) []token { return appendTokens(make([]token, 0, len(s)/5+2), s) }
+
+// appendTokens appends the tokens of s to toks.
+func appendTokens(toks []token, s string) []token {
 	s = replaceQuotes(s)
 	if !utf8.ValidString(s) {
 		s = string([]rune(s)) // each invalid byte becomes U+FFFD
 	}
-	toks := make([]token, 0, len(s)/5+2)
+	first := len(toks)
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
+		var class byte
+		if r < utf8.RuneSelf {
+			class = asciiClass[r]
+		} else {
 			r, size = utf8.DecodeRuneInString(s[i:])
+			class = runeClass(r)
 		}
-		if unicode.IsSpace(r) {
+		if class == clSpace {
 			i += size
 			continue
 		}
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '&' || r == '$') {
+		if class != clWordStart {
 			// Punctuation; "--" and dashes are one token.
 			j := i + size
 			if r == '-' || r == '.' {
@@ -156,10 +175,14 @@ func tokenize(s string) []token {
 		}
 		j := i
 		for j < len(s) {
-			r, size := rune(s[j]), 1
-			if r >= utf8.RuneSelf {
-				r, size = utf8.DecodeRuneInString(s[j:])
+			if c := s[j]; c < utf8.RuneSelf {
+				if !asciiWordRune[c] {
+					break
+				}
+				j++
+				continue
 			}
+			r, size := utf8.DecodeRuneInString(s[j:])
 			if !isWordRune(r) {
 				break
 			}
@@ -189,7 +212,7 @@ func tokenize(s string) []token {
 		i = j
 		toks = appendWord(toks, word)
 	}
-	for k := range toks {
+	for k := first; k < len(toks); k++ {
 		t := &toks[k]
 		if t.lx == nil {
 			t.lx = lex(t.low)
@@ -200,10 +223,38 @@ func tokenize(s string) []token {
 	return toks
 }
 
-// replaceQuotes normalises quotes, non-breaking spaces and ellipses.
+// Character classes of the tokenizer.
+const (
+	clPunct     byte = iota
+	clSpace          // unicode.IsSpace
+	clWordStart      // a letter, a digit, & or $
+)
+
+func runeClass(r rune) byte {
+	switch {
+	case unicode.IsSpace(r):
+		return clSpace
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '&' || r == '$':
+		return clWordStart
+	}
+	return clPunct
+}
+
+// asciiClass and asciiWordRune are runeClass and isWordRune for ASCII.
+var asciiClass, asciiWordRune = func() (c [utf8.RuneSelf]byte, w [utf8.RuneSelf]bool) {
+	for r := rune(0); r < utf8.RuneSelf; r++ {
+		c[r], w[r] = runeClass(r), isWordRune(r)
+	}
+	return c, w
+}()
+
+// replaceQuotes normalises quotes, non-breaking spaces and ellipses. The
+// replacer is only run on text holding one of them: every one but the
+// backtick starts with byte 0xE2 (curly quotes, ellipsis) or 0xC2 (the
+// non-breaking space).
 func replaceQuotes(s string) string {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf || s[i] == '`' {
+		if c := s[i]; c == 0xE2 || c == 0xC2 || c == '`' {
 			return quoteReplacer.Replace(s)
 		}
 	}
