@@ -12,69 +12,33 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"strconv"
-	"sync"
 	"time"
-	"weak"
 
 	"github.com/storyline/storyline"
 )
 
-// txStatements are the statements prepared in one transaction. Process
-// runs the same few statements for every story of a poll or an ingest batch;
-// preparing each once per transaction, not once per story, halves their cost
-// (SQLite's parser is a good part of a short statement's time).
-type txStatements struct {
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
-}
-
-// preparedIn maps a transaction to its statements. The key is weak and the
-// entry is dropped once the transaction is garbage, so the map never keeps
-// a finished transaction alive; database/sql closes the statements at commit
-// or rollback.
-var preparedIn sync.Map // weak.Pointer[sql.Tx] -> *txStatements
-
-// prepared returns query prepared in this transaction.
+// prepared returns query as a statement of this transaction: the writer's
+// statement, prepared once (see Tx.stmt), when it already is, else one
+// prepared in the transaction.
 func (tx *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	key := weak.Make(tx.tx)
-	v, ok := preparedIn.Load(key)
-	if !ok {
-		var loaded bool
-		v, loaded = preparedIn.LoadOrStore(key, &txStatements{m: map[string]*sql.Stmt{}})
-		if !loaded {
-			runtime.AddCleanup(tx.tx, func(k weak.Pointer[sql.Tx]) { preparedIn.Delete(k) }, key)
-		}
+	if st := tx.stmt(query); st != nil {
+		return tx.tx.StmtContext(ctx, st), nil
 	}
-	ts := v.(*txStatements)
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if st, ok := ts.m[query]; ok {
-		return st, nil
-	}
-	st, err := tx.tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	ts.m[query] = st
-	return st, nil
+	return tx.tx.PrepareContext(ctx, query)
 }
 
+// execPrepared and queryPrepared run a statement prepared once on the
+// writer (see Tx.stmt) when it already is, else unprepared.
 func (tx *Tx) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := tx.prepared(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
+	return tx.exec(ctx, query, args...)
 }
 
 func (tx *Tx) queryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := tx.prepared(ctx, query)
-	if err != nil {
-		return nil, err
+	if st := tx.stmt(query); st != nil {
+		return tx.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
-	return st.QueryContext(ctx, args...)
+	return tx.tx.QueryContext(ctx, query, args...)
 }
 
 // Limits are written into the statement text, not bound: SQLite re-prepares
@@ -236,11 +200,7 @@ func (tx *Tx) ClusterCandidates(ctx context.Context, terms []string, since time.
 
 // Cluster returns one indexed cluster; ok is false when there is none.
 func (tx *Tx) Cluster(ctx context.Context, id int64) (storyline.StoryCluster, bool, error) {
-	st, err := tx.prepared(ctx, `SELECT id, size, started, updated, centroid FROM dedupe_clusters WHERE id = ?`)
-	if err != nil {
-		return storyline.StoryCluster{}, false, fmt.Errorf("storage: cluster %d: %w", id, err)
-	}
-	c, err := scanCluster(st.QueryRowContext(ctx, id))
+	c, err := scanCluster(tx.queryRow(ctx, `SELECT id, size, started, updated, centroid FROM dedupe_clusters WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
 	}

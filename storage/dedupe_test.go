@@ -333,7 +333,8 @@ func TestCentroidEncoding(t *testing.T) {
 	}
 }
 
-// Statements prepared in one transaction are not used in the next.
+// Counts stay right across transactions and a rollback while the statements
+// go from unprepared to prepared once on the writer.
 func TestPreparedAcrossTransactions(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
