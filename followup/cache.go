@@ -61,10 +61,11 @@ func (c *wordCache[V]) add(w string) V {
 type scratch struct {
 	toks  []token
 	bools []bool
+	ents  []entity
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{toks: make([]token, 0, 1024), bools: make([]bool, 0, 1024)}
+	return &scratch{toks: make([]token, 0, 1024), bools: make([]bool, 0, 1024), ents: make([]entity, 0, 256)}
 }}
 
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
@@ -86,14 +87,29 @@ func (sc *scratch) mask(n int) []bool {
 	return sc.bools[start : start+n : start+n]
 }
 
+// entities returns an empty slice with room for n entities from the slab
+// (a fresh one without a scratch).
+func (sc *scratch) entities(n int) []entity {
+	if sc == nil {
+		return make([]entity, 0, n)
+	}
+	if len(sc.ents)+n > cap(sc.ents) {
+		sc.ents = make([]entity, 0, max(2*cap(sc.ents), n))
+	}
+	start := len(sc.ents)
+	sc.ents = sc.ents[:start+n]
+	return sc.ents[start:start:start+n]
+}
+
 // release clears the slabs (no story text stays reachable) and returns
 // them to the pool, unless a very long story made them too big to keep.
 func (sc *scratch) release() {
 	clear(sc.toks)
 	clear(sc.bools)
-	if cap(sc.toks) > 1<<14 || cap(sc.bools) > 1<<16 {
+	clear(sc.ents)
+	if cap(sc.toks) > 1<<14 || cap(sc.bools) > 1<<16 || cap(sc.ents) > 1<<12 {
 		return
 	}
-	sc.toks, sc.bools = sc.toks[:0], sc.bools[:0]
+	sc.toks, sc.bools, sc.ents = sc.toks[:0], sc.bools[:0], sc.ents[:0]
 	scratchPool.Put(sc)
 }

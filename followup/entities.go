@@ -124,21 +124,26 @@ func countryOf(words []string) (string, bool) {
 }
 
 // knownNames are names seen capitalised in a story's prose, used to find
-// them again in its headline whatever the headline's capitals.
-type knownNames map[string][]knownName // first word -> full folded names
+// them again in its headline whatever the headline's capitals: full folded
+// names by their first word.
+type knownNames struct {
+	first map[string]int // first word -> 1 + index in names of its latest name
+	names []knownName
+}
 
 type knownName struct {
 	full  string
 	words []string // strings.Fields(full)
+	next  int      // 1 + index of the previous name with the same first word; 0 if none
 }
 
-func (k knownNames) add(words []string) {
+func (k *knownNames) add(words []string) {
 	if len(words) == 0 {
 		return
 	}
 	full := strings.Join(words, " ")
-	for _, have := range k[words[0]] {
-		if have.full == full {
+	for at := k.first[words[0]]; at > 0; at = k.names[at-1].next {
+		if k.names[at-1].full == full {
 			return
 		}
 	}
@@ -149,24 +154,29 @@ func (k knownNames) add(words []string) {
 			break
 		}
 	}
-	k[words[0]] = append(k[words[0]], knownName{full: full, words: fields})
+	if k.first == nil {
+		k.first = make(map[string]int, 8)
+		k.names = make([]knownName, 0, 8)
+	}
+	k.names = append(k.names, knownName{full: full, words: fields, next: k.first[words[0]]})
+	k.first[words[0]] = len(k.names)
 	// The surname alone names the same actor ("Trump").
 	if len(words) > 1 && !genericHeads[words[len(words)-1]] {
 		last := words[len(words)-1]
 		if !common[last] {
-			k.add([]string{last})
+			k.add(words[len(words)-1:])
 		}
 	}
 }
 
 // longest returns the length in tokens of the longest known name at i.
-func (k knownNames) longest(toks []token, i int) int {
-	if len(k) == 0 {
+func (k *knownNames) longest(toks []token, i int) int {
+	if k == nil || len(k.names) == 0 {
 		return 0
 	}
 	best := 0
-	for _, name := range k[toks[i].low] {
-		ws := name.words
+	for at := k.first[toks[i].low]; at > 0; at = k.names[at-1].next {
+		ws := k.names[at-1].words
 		if i+len(ws) > len(toks) || len(ws) <= best {
 			continue
 		}
@@ -186,7 +196,7 @@ func (k knownNames) longest(toks []token, i int) int {
 
 // findEntities finds the named actors of a sentence. known holds names
 // seen in the story's prose; style tells whether capitals can be trusted.
-func findEntities(toks []token, style caseStyle, known knownNames) []entity {
+func findEntities(toks []token, style caseStyle, known *knownNames, sc *scratch) []entity {
 	var spanBuf [16][2]int
 	spans := spanBuf[:0]
 	firstWord := -1
@@ -284,7 +294,7 @@ func findEntities(toks []token, style caseStyle, known knownNames) []entity {
 	if len(spans) == 0 {
 		return nil
 	}
-	out := make([]entity, 0, len(spans))
+	out := sc.entities(len(spans))
 	for _, sp := range spans {
 		e, ok := makeEntity(toks, sp[0], sp[1])
 		if !ok {

@@ -151,7 +151,7 @@ func Analyze(s *storyline.Story) *Analysis {
 		addSentence(txt, false)
 	}
 	// Names seen in prose help to find them in shouted or Title Case lines.
-	known := knownNames{}
+	var known knownNames
 	for _, st := range sents {
 		st.style = styleOf(st.toks)
 		if st.headline && st.style == proseCase && len(sents) > 1 {
@@ -161,12 +161,12 @@ func Analyze(s *storyline.Story) *Analysis {
 		if st.style != proseCase {
 			continue
 		}
-		for _, e := range findEntities(st.toks, proseCase, nil) {
+		for _, e := range findEntities(st.toks, proseCase, nil, sc) {
 			known.add(wordsOf(st.toks[e.start:e.end]))
 		}
 	}
 	for _, st := range sents {
-		st.ents = findEntities(st.toks, st.style, known)
+		st.ents = findEntities(st.toks, st.style, &known, sc)
 	}
 	aliasKeys(sents)
 	size := 0
@@ -274,6 +274,7 @@ func Analyze(s *storyline.Story) *Analysis {
 			o.When = w
 		}
 	}
+	a.Keys = make([]string, 0, len(keys))
 	for k := range keys {
 		a.Keys = append(a.Keys, k)
 	}
@@ -315,7 +316,7 @@ func aliasKeys(sents []*sentence) {
 }
 
 func wordsOf(ts []token) []string {
-	var ws []string
+	ws := make([]string, 0, len(ts))
 	for _, t := range ts {
 		if t.word {
 			ws = append(ws, t.low)
@@ -470,20 +471,40 @@ func findMentions(st *sentence, si int) []mention {
 				if i+n > len(toks) {
 					continue
 				}
-				var raw, lm, st []string
-				for k := i; k < i+n; k++ {
-					raw = append(raw, toks[k].low)
-					lm = append(lm, lemOf(k))
-					st = append(st, stemOf(k))
+				// The words, their lemmas, the words hyphenated and the
+				// phrase their stems make, joined in a buffer: the string
+				// is only made for a match.
+				var buf [128]byte
+				join := func(sep byte, part func(int) string) []byte {
+					b := buf[:0]
+					for k := i; k < i+n; k++ {
+						if k > i {
+							b = append(b, sep)
+						}
+						b = append(b, part(k)...)
+					}
+					return b
 				}
-				for _, p := range []string{strings.Join(raw, " "), strings.Join(lm, " "), strings.Join(raw, "-"), phraseStems[strings.Join(st, " ")]} {
-					if c, ok := phraseClass[p]; ok {
-						out = append(out, mention{sent: si, start: i, end: i + n, lemma: p, class: c, isVerbPast: toks[i].lx.is(lxPast)})
+				lowOf := func(k int) string { return toks[k].low }
+				for cand := 0; cand < 4; cand++ {
+					var key []byte
+					switch cand {
+					case 0:
+						key = join(' ', lowOf)
+					case 1:
+						key = join(' ', lemOf)
+					case 2:
+						key = join('-', lowOf)
+					case 3:
+						key = []byte(phraseStems[string(join(' ', stemOf))])
+					}
+					if c, ok := phraseClass[string(key)]; ok {
+						out = append(out, mention{sent: si, start: i, end: i + n, lemma: string(key), class: c, isVerbPast: toks[i].lx.is(lxPast)})
 						i += n - 1
 						found = true
 						break
 					}
-					if base, ok := irregular[p]; ok {
+					if base, ok := irregular[string(key)]; ok {
 						if c, ok := phraseClass[base]; ok {
 							out = append(out, mention{sent: si, start: i, end: i + n, lemma: base, class: c, isVerbPast: true})
 							i += n - 1
