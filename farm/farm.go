@@ -173,6 +173,20 @@ sent signed slowed stopped tested urged viewed voted warned won`)
 	topics = []string{"water prices", "the new ferry line", "hospital funding", "a disputed wind farm", "rail fares", "the port expansion", "school meals", "housing permits", "a border crossing", "fishing quotas"}
 )
 
+// syllables make surnames: tens of thousands of people, as in real news,
+// rather than a few hundred who would each be in every other story.
+var syllables = strings.Fields("ba ber cal dan del fer gan hal is jor kan lam lin mar mor nak nel or pet quin ras ril san sor tak tor ul var ven wal yan zel")
+
+func surname(r *rand.Rand) string {
+	n := 2 + r.IntN(2)
+	var b strings.Builder
+	for k := 0; k < n; k++ {
+		b.WriteString(syllables[r.IntN(len(syllables))])
+	}
+	s := b.String()
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 func outletName(i int) string {
 	return fmt.Sprintf("%s %s Herald %d", places[i%len(places)], orgs[(i/len(places))%len(orgs)], i)
 }
@@ -181,8 +195,8 @@ func outletName(i int) string {
 func (f *Farm) item(i, j int) item {
 	r := rand.New(rand.NewPCG(uint64(i)*1_000_003+uint64(j), 0x5eed))
 	pick := func(s []string) string { return s[r.IntN(len(s))] }
-	a := pick(first) + " " + pick(last)
-	b := pick(first) + " " + pick(last)
+	a := pick(first) + " " + surname(r)
+	b := pick(first) + " " + surname(r)
 	org := pick(orgs) + " " + pick(kinds)
 	place := pick(places)
 	topic := pick(topics)
