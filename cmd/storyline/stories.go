@@ -41,14 +41,10 @@ func cmdStories(ctx context.Context, a *app, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
-	var f storage.StoryFilter
-	f.Limit = *limit
-	if *since != "" {
-		t, err := parseSince(*since, a.now())
-		if err != nil {
-			return usageError{err}
-		}
-		f.Since = t
+	f := storage.StoryFilter{Limit: *limit}
+	var err error
+	if f.Since, err = a.since(*since); err != nil {
+		return err
 	}
 	db, err := a.openDB(ctx)
 	if err != nil {
@@ -151,6 +147,18 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// since reads a --since value; "" means no bound.
+func (a *app) since(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := parseSince(s, a.now())
+	if err != nil {
+		return t, usageError{err}
+	}
+	return t, nil
 }
 
 // parseSince reads a duration back from now, or a date or time.

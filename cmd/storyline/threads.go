@@ -27,12 +27,9 @@ func cmdThreads(ctx context.Context, a *app, args []string) error {
 		return usageError{fmt.Errorf("--status %q: want one of %s", *status, strings.Join(threadStatuses, ", "))}
 	}
 	var f storage.ThreadFilter
-	if *since != "" {
-		t, err := parseSince(*since, a.now())
-		if err != nil {
-			return usageError{err}
-		}
-		f.Since = t
+	var err error
+	if f.Since, err = a.since(*since); err != nil {
+		return err
 	}
 	db, err := a.openDB(ctx)
 	if err != nil {

@@ -54,12 +54,9 @@ func topicsTest(ctx context.Context, a *app, args []string) error {
 		name = names[0]
 	}
 	var opt topic.TestOptions
-	if *since != "" {
-		t, err := parseSince(*since, a.now())
-		if err != nil {
-			return usageError{err}
-		}
-		opt.Since = t
+	var err error
+	if opt.Since, err = a.since(*since); err != nil {
+		return err
 	}
 	if *limit < 0 || *scan < 1 {
 		return usageError{errors.New("--limit must be 0 or more and --scan at least 1")}
