@@ -98,7 +98,7 @@ func (sc *scratch) entities(n int) []entity {
 	}
 	start := len(sc.ents)
 	sc.ents = sc.ents[:start+n]
-	return sc.ents[start:start:start+n]
+	return sc.ents[start : start : start+n]
 }
 
 // release clears the slabs (no story text stays reachable) and returns
