@@ -71,9 +71,14 @@ var scratchPool = sync.Pool{New: func() any {
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 
 // tokens tokenizes s into the slab, as a slice that appends cannot reach.
-func (sc *scratch) tokens(s string) []token {
+// replaced says that s has had its quotes replaced already.
+func (sc *scratch) tokens(s string, replaced bool) []token {
 	start := len(sc.toks)
-	sc.toks = appendTokens(sc.toks, s)
+	if replaced {
+		sc.toks = appendTokensReplaced(sc.toks, s)
+	} else {
+		sc.toks = appendTokens(sc.toks, s)
+	}
 	return sc.toks[start:len(sc.toks):len(sc.toks)]
 }
 

@@ -141,7 +141,8 @@ func Analyze(s *storyline.Story) *Analysis {
 	sents := make([]*sentence, 0, n)
 	addSentence := func(text string, headline bool) {
 		st := &sentBuf[len(sents)]
-		st.toks, st.headline = sc.tokens(text), headline
+		// Body sentences come with their quotes replaced, the title not.
+		st.toks, st.headline = sc.tokens(text, !headline), headline
 		sents = append(sents, st)
 	}
 	if title != "" {

@@ -78,6 +78,7 @@ const (
 	lxHasLetter                          // hasLetter(low)
 	lxRefusal                            // refusals
 	lxCueFirst                           // the first word of a cancel or postpone cue of several words
+	lxTimeRelevant                       // findTimes may start an expression at the word
 )
 
 func (l *lexeme) is(f lexFlags) bool { return l.flags&f != 0 }
@@ -151,6 +152,9 @@ func computeLexeme(low string) *lexeme {
 		}
 	}
 	l.periods = periodsByFirst[low]
+	if len(l.periods) > 0 || l.is(lxWeekday|lxWeekdayAbbrev|lxMonth|lxDay|lxYear) || low == "in" || low == "within" {
+		l.flags |= lxTimeRelevant
+	}
 	return l
 }
 

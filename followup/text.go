@@ -143,7 +143,13 @@ func tokenize(s string) []token { return appendTokens(make([]token, 0, len(s)/5+
 
 // appendTokens appends the tokens of s to toks.
 func appendTokens(toks []token, s string) []token {
-	s = replaceQuotes(s)
+	return appendTokensReplaced(toks, replaceQuotes(s))
+}
+
+// appendTokensReplaced is appendTokens for text whose quotes are already
+// replaced (replacing twice changes nothing: no replacement makes a
+// character that is replaced).
+func appendTokensReplaced(toks []token, s string) []token {
 	if !utf8.ValidString(s) {
 		s = string([]rune(s)) // each invalid byte becomes U+FFFD
 	}
@@ -174,10 +180,14 @@ func appendTokens(toks []token, s string) []token {
 			continue
 		}
 		j := i
+		firstMark := len(s) // of , : . - ' in the word
 		for j < len(s) {
 			if c := s[j]; c < utf8.RuneSelf {
 				if !asciiWordRune[c] {
 					break
+				}
+				if firstMark == len(s) && isWordMark(c) {
+					firstMark = j
 				}
 				j++
 				continue
@@ -191,7 +201,7 @@ func appendTokens(toks []token, s string) []token {
 		// Trailing punctuation that is not part of the word; the period of
 		// an abbreviation ("Jan.", "Mr.") is dropped with it.
 		next := j
-		for j > i && strings.IndexByte(".-':,", s[j-1]) >= 0 {
+		for j > i && isWordMark(s[j-1]) {
 			w := s[i : j-1]
 			if s[j-1] == '.' && isDottedAbbrevDot(w) {
 				break
@@ -209,18 +219,30 @@ func appendTokens(toks []token, s string) []token {
 			continue
 		}
 		word := s[i:j]
+		if firstMark >= j {
+			toks = append(toks, wordToken(word)) // what appendWord does with it
+		} else {
+			toks = appendWord(toks, word)
+		}
 		i = j
-		toks = appendWord(toks, word)
 	}
 	for k := first; k < len(toks); k++ {
-		t := &toks[k]
-		if t.lx == nil {
+		if t := &toks[k]; t.lx == nil {
 			t.lx = lex(t.low)
 			t.low = t.lx.low
+			t.letter = t.word && hasLetter(t.text)
 		}
-		t.letter = t.word && hasLetter(t.text)
 	}
 	return toks
+}
+
+// isWordMark reports whether c is one of , : . - ' (marks inside words).
+func isWordMark(c byte) bool {
+	switch c {
+	case ',', ':', '.', '-', '\'':
+		return true
+	}
+	return false
 }
 
 // Character classes of the tokenizer.
@@ -253,12 +275,10 @@ var asciiClass, asciiWordRune = func() (c [utf8.RuneSelf]byte, w [utf8.RuneSelf]
 // backtick starts with byte 0xE2 (curly quotes, ellipsis) or 0xC2 (the
 // non-breaking space).
 func replaceQuotes(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == 0xE2 || c == 0xC2 || c == '`' {
-			return quoteReplacer.Replace(s)
-		}
+	if strings.IndexByte(s, 0xE2) < 0 && strings.IndexByte(s, 0xC2) < 0 && strings.IndexByte(s, '`') < 0 {
+		return s
 	}
-	return s
+	return quoteReplacer.Replace(s)
 }
 
 // isDottedAbbrev reports whether w is like "U.S." or "a.m.".
@@ -388,8 +408,7 @@ func appendWord(toks []token, w string) []token {
 // hasWordMarks reports whether w holds one of , : . - '.
 func hasWordMarks(w string) bool {
 	for i := 0; i < len(w); i++ {
-		switch w[i] {
-		case ',', ':', '.', '-', '\'':
+		if isWordMark(w[i]) {
 			return true
 		}
 	}
@@ -421,12 +440,12 @@ func wordToken(w string) token {
 		}
 		if ascii {
 			lx := lexicon.getBytes(b)
-			return token{text: w, low: lx.low, word: true, lx: lx,
+			return token{text: w, low: lx.low, word: true, lx: lx, letter: letters > 0,
 				cap: 'A' <= w[0] && w[0] <= 'Z', upper: letters >= 2 && letters == uppers}
 		}
 	}
 	lx := lex(fold(w))
-	t := token{text: w, low: lx.low, word: true, lx: lx}
+	t := token{text: w, low: lx.low, word: true, lx: lx, letter: hasLetter(w)}
 	first, _ := utf8.DecodeRuneInString(w)
 	t.cap = unicode.IsUpper(first)
 	letters, uppers := 0, 0

@@ -160,8 +160,8 @@ func findTimes(toks []token) []timeExpr {
 	var out []timeExpr
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if !t.word {
-			continue
+		if !t.word || !t.lx.is(lxTimeRelevant) {
+			continue // no expression starts here
 		}
 		prev := ""
 		if i > 0 {
