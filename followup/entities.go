@@ -90,33 +90,33 @@ var particles = set("of", "de", "da", "del", "la", "le", "van", "von", "der", "b
 // person's name ("trump" for "Donald Trump"), the whole name when the last
 // word is generic ("supreme court"), and a country's canonical name for
 // its abbreviations and demonyms.
-func nameKey(words []string) string {
+// lxs are the words' lexemes.
+func nameKey(words []string, lxs []*lexeme) string {
 	if len(words) == 0 {
 		return ""
 	}
-	if c, ok := countryOf(words); ok {
+	if c, ok := countryOf(words, lxs); ok {
 		return c
 	}
 	last := words[len(words)-1]
 	if len(words) == 1 {
 		return last
 	}
-	if genericHeads[last] || len(last) <= 2 || isDigits(last) {
+	if lxs[len(lxs)-1].is(lxGenericHead|lxDigits) || len(last) <= 2 {
 		return strings.Join(words, " ")
 	}
 	return last
 }
 
 // countryOf is countries[strings.Join(words, " ")], joining only words
-// that can name a country.
-func countryOf(words []string) (string, bool) {
+// that can name a country; lxs are the words' lexemes.
+func countryOf(words []string, lxs []*lexeme) (string, bool) {
 	switch {
 	case len(words) == 0:
 		return "", false
 	case len(words) == 1:
-		c, ok := countries[words[0]]
-		return c, ok
-	case !countryFirstWords[words[0]] || strings.Contains(words[0], " "):
+		return lxs[0].country, lxs[0].is(lxCountry)
+	case !lxs[0].is(lxCountryFirst) || strings.Contains(words[0], " "):
 		return "", false
 	}
 	c, ok := countries[strings.Join(words, " ")]
@@ -129,6 +129,9 @@ func countryOf(words []string) (string, bool) {
 type knownNames struct {
 	first map[string]int // first word -> 1 + index in names of its latest name
 	names []knownName
+	// filter has bit hash%64 set for the hash of every first word: most
+	// words are no first word, and a bit test says so.
+	filter uint64
 }
 
 type knownName struct {
@@ -160,6 +163,7 @@ func (k *knownNames) add(words []string) {
 	}
 	k.names = append(k.names, knownName{full: full, words: fields, next: k.first[words[0]]})
 	k.first[words[0]] = len(k.names)
+	k.filter |= 1 << (hashWord(words[0]) & 63)
 	// The surname alone names the same actor ("Trump").
 	if len(words) > 1 && !genericHeads[words[len(words)-1]] {
 		last := words[len(words)-1]
@@ -171,7 +175,7 @@ func (k *knownNames) add(words []string) {
 
 // longest returns the length in tokens of the longest known name at i.
 func (k *knownNames) longest(toks []token, i int) int {
-	if k == nil || len(k.names) == 0 {
+	if k == nil || k.filter&(1<<(toks[i].lx.hash&63)) == 0 {
 		return 0
 	}
 	best := 0
@@ -435,24 +439,26 @@ func makeEntity(toks []token, start, end int) (entity, bool) {
 		end--
 	}
 	var wsBuf, shownBuf [8]string
-	ws, shown := wsBuf[:0], shownBuf[:0]
+	var lxBuf [8]*lexeme
+	ws, shown, lxs := wsBuf[:0], shownBuf[:0], lxBuf[:0]
 	for i := nameStart; i < end; i++ {
 		if !toks[i].word {
 			continue
 		}
 		ws = append(ws, toks[i].low)
 		shown = append(shown, toks[i].text)
+		lxs = append(lxs, toks[i].lx)
 	}
 	if len(ws) == 0 {
 		return entity{}, false
 	}
-	if len(ws) == 1 && (common[ws[0]] || len(ws[0]) < 2) && !toks[nameStart].upper {
-		if _, ok := countries[ws[0]]; !ok {
+	if len(ws) == 1 && (lxs[0].is(lxCommon) || len(ws[0]) < 2) && !toks[nameStart].upper {
+		if !lxs[0].is(lxCountry) {
 			return entity{}, false
 		}
 	}
-	e := entity{start: nameStart, end: end, name: strings.Join(shown, " "), key: nameKey(ws)}
-	if _, ok := countryOf(ws); ok {
+	e := entity{start: nameStart, end: end, name: strings.Join(shown, " "), key: nameKey(ws, lxs)}
+	if _, ok := countryOf(ws, lxs); ok {
 		e.country = true
 		e.name = canonicalCountryName(e.key, e.name)
 	}

@@ -649,14 +649,14 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 		if k+1 < len(toks) && lx.is(lxCueFirst) {
 			two = w + " " + toks[k+1].low
 		}
-		if lx.is(lxPostpone) || postponeCues[two] {
+		if lx.is(lxPostpone) || two != "" && postponeCues[two] {
 			postponed = true
 			postponeAt = k
 		}
 		if w == "off" && !(k > 0 && (toks[k-1].lx.lemma == "call" || toks[k-1].low == "is" || toks[k-1].low == "was")) {
 			continue
 		}
-		if lx.is(lxCancel) || cancelCues[two] {
+		if lx.is(lxCancel) || two != "" && cancelCues[two] {
 			cancelled = true
 		}
 	}

@@ -2,6 +2,8 @@ package followup
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,6 +13,7 @@ import (
 // them again for every word of every story.
 type lexeme struct {
 	low   string
+	hash  uint64 // hashWord(low)
 	flags lexFlags
 	lemma string
 	// pstem is the stem findMentions uses for phrases: the word's stem when
@@ -158,11 +161,116 @@ func computeLexeme(low string) *lexeme {
 	return l
 }
 
-// lexicon caches the lexemes of the words seen lately.
-var lexicon = newWordCache(1<<16, computeLexeme)
-
 // lex returns the lexeme of a lower-case token.
-func lex(low string) *lexeme { return lexicon.get(low) }
+func lex(low string) *lexeme { return lexicon.get(low, hashWord(low)) }
+
+// hashWord is the FNV-1a hash of w, a lexeme's hash when w is its word.
+func hashWord(w string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(w[i])) * fnvPrime
+	}
+	return h
+}
+
+// FNV-1a, cheap to compute while a word is lowered byte by byte.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// lexicon caches the lexemes of the words seen lately.
+var lexicon = newLexTable(1 << 16)
+
+// lexTable is an open-addressing hash table of lexemes by their words,
+// read without locks: a reader loads the current table and probes it; a
+// writer, under the mutex, fills an empty slot or publishes a bigger table
+// (or an empty one when the table holds max words: it starts afresh,
+// which costs recomputations and never changes a result).
+type lexTable struct {
+	max int
+	cur atomic.Pointer[lexSlots]
+	mu  sync.Mutex
+}
+
+type lexSlots struct {
+	mask  uint64
+	slots []atomic.Pointer[lexeme]
+	n     int // entries, under the table's mutex
+}
+
+func newLexTable(max int) *lexTable {
+	t := &lexTable{max: max}
+	t.cur.Store(newLexSlots(1024))
+	return t
+}
+
+func newLexSlots(size int) *lexSlots {
+	return &lexSlots{mask: uint64(size - 1), slots: make([]atomic.Pointer[lexeme], size)}
+}
+
+func (s *lexSlots) find(w string, h uint64) *lexeme {
+	for i := h & s.mask; ; i = (i + 1) & s.mask {
+		l := s.slots[i].Load()
+		if l == nil || l.hash == h && l.low == w {
+			return l
+		}
+	}
+}
+
+func (s *lexSlots) put(l *lexeme) {
+	i := l.hash & s.mask
+	for s.slots[i].Load() != nil {
+		i = (i + 1) & s.mask
+	}
+	s.slots[i].Store(l)
+	s.n++
+}
+
+// get returns the lexeme of w, whose hash is h.
+func (t *lexTable) get(w string, h uint64) *lexeme {
+	if l := t.cur.Load().find(w, h); l != nil {
+		return l
+	}
+	return t.add(strings.Clone(w), h) // not a slice of a whole story
+}
+
+// getBytes is get(string(b), h) without making the string for a known word.
+func (t *lexTable) getBytes(b []byte, h uint64) *lexeme {
+	if l := t.cur.Load().find(string(b), h); l != nil {
+		return l
+	}
+	return t.add(string(b), h)
+}
+
+func (t *lexTable) add(w string, h uint64) *lexeme {
+	l := computeLexeme(w)
+	l.hash = h
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.cur.Load()
+	if have := s.find(w, h); have != nil {
+		return have // added meanwhile
+	}
+	if 2*(s.n+1) > len(s.slots) {
+		if s.n >= t.max {
+			s = newLexSlots(1024)
+		} else {
+			bigger := newLexSlots(2 * len(s.slots))
+			for i := range s.slots {
+				if old := s.slots[i].Load(); old != nil {
+					bigger.put(old)
+				}
+			}
+			s = bigger
+		}
+		s.put(l)
+		t.cur.Store(s)
+		return l
+	}
+	s.put(l)
+	return l
+}
 
 // cueFirstWords are the first words of cancel and postpone cues of several
 // words (filled by the lexicon's init).

@@ -424,6 +424,7 @@ func wordToken(w string) token {
 		b := buf[:len(w)]
 		letters, uppers := 0, 0
 		ascii := true
+		h := uint64(fnvOffset)
 		for i := 0; i < len(w); i++ {
 			c := w[i]
 			switch {
@@ -437,9 +438,10 @@ func wordToken(w string) token {
 				letters++
 			}
 			b[i] = c
+			h = (h ^ uint64(c)) * fnvPrime
 		}
 		if ascii {
-			lx := lexicon.getBytes(b)
+			lx := lexicon.getBytes(b, h)
 			return token{text: w, low: lx.low, word: true, lx: lx, letter: letters > 0,
 				cap: 'A' <= w[0] && w[0] <= 'Z', upper: letters >= 2 && letters == uppers}
 		}
