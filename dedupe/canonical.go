@@ -66,12 +66,14 @@ func Canonical(raw string) string {
 // as the publisher encoded them: decoding and re-encoding would change
 // URLs that servers treat as different.
 func canonicalQuery(raw string) string {
-	if raw == "" {
-		return ""
-	}
 	parts := strings.FieldsFunc(raw, func(r rune) bool { return r == '&' || r == ';' })
 	kept := parts[:0]
 	for _, p := range parts {
+		// Stray spaces (left by a dropped fragment, say) are no part of a
+		// parameter; keeping them would make Canonical(Canonical(u)) differ.
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
 		key, _, _ := strings.Cut(p, "=")
 		if k, err := url.QueryUnescape(key); err == nil {
 			key = k

@@ -31,3 +31,12 @@ func TestCanonical(t *testing.T) {
 		}
 	}
 }
+
+func TestCanonicalTrailingSpaceInQuery(t *testing.T) {
+	for _, in := range []string{"http://0?A\x89\x89 #", "https://example.com/?a=1& ", "https://example.com/? "} {
+		c := Canonical(in)
+		if again := Canonical(c); again != c {
+			t.Errorf("Canonical(%q) = %q, again %q", in, c, again)
+		}
+	}
+}
