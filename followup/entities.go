@@ -250,7 +250,9 @@ func findEntities(toks []token, style caseStyle, known *knownNames, sc *scratch)
 		return true
 	}
 	for i := 0; i < len(toks); {
-		if n := known.longest(toks, i); n > 0 {
+		if known == nil || known.filter&(1<<(toks[i].lx.hash&63)) == 0 {
+			// No known name begins with this word.
+		} else if n := known.longest(toks, i); n > 0 {
 			spans = append(spans, [2]int{i, i + n})
 			i += n
 			continue

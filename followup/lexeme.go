@@ -218,6 +218,15 @@ func (s *lexSlots) find(w string, h uint64) *lexeme {
 	}
 }
 
+func (s *lexSlots) findBytes(b []byte, h uint64) *lexeme {
+	for i := h & s.mask; ; i = (i + 1) & s.mask {
+		l := s.slots[i].Load()
+		if l == nil || l.hash == h && l.low == string(b) {
+			return l
+		}
+	}
+}
+
 func (s *lexSlots) put(l *lexeme) {
 	i := l.hash & s.mask
 	for s.slots[i].Load() != nil {
@@ -237,7 +246,7 @@ func (t *lexTable) get(w string, h uint64) *lexeme {
 
 // getBytes is get(string(b), h) without making the string for a known word.
 func (t *lexTable) getBytes(b []byte, h uint64) *lexeme {
-	if l := t.cur.Load().find(string(b), h); l != nil {
+	if l := t.cur.Load().findBytes(b, h); l != nil {
 		return l
 	}
 	return t.add(string(b), h)

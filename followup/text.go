@@ -70,11 +70,12 @@ func firstSentences(text string, limit int) []string {
 		para, rest, more = strings.Cut(rest, "\n")
 		para = strings.TrimSpace(replaceQuotes(para))
 		start := 0
+		var marks sentenceMarks
 		for i := 0; i < len(para); i++ {
-			c := para[i]
-			if c != '.' && c != '!' && c != '?' {
-				continue
+			if i = marks.next(para, i); i < 0 {
+				break
 			}
+			c := para[i]
 			// Skip closing quotes and brackets after the mark.
 			j := i + 1
 			for j < len(para) && (para[j] == '"' || para[j] == '\'' || para[j] == ')') {
@@ -118,6 +119,31 @@ func firstSentences(text string, limit int) []string {
 		}
 	}
 	return out
+}
+
+// sentenceMarks finds the next . ! or ? of a paragraph, remembering where
+// each mark comes next so that each is searched for (fast) once per hit.
+type sentenceMarks struct {
+	at   [3]int // next position of each mark at or after from, -1 for none
+	from [3]int // where at was searched from, plus 1 (0: not yet)
+}
+
+// next returns the position of the first mark at or after i, or -1.
+func (m *sentenceMarks) next(para string, i int) int {
+	best := -1
+	for k, c := range [3]byte{'.', '!', '?'} {
+		if m.from[k] == 0 || m.at[k] >= 0 && m.at[k] < i {
+			m.from[k] = i + 1
+			m.at[k] = strings.IndexByte(para[i:], c)
+			if m.at[k] >= 0 {
+				m.at[k] += i
+			}
+		}
+		if m.at[k] >= 0 && (best < 0 || m.at[k] < best) {
+			best = m.at[k]
+		}
+	}
+	return best
 }
 
 func lastWord(s string) string {
@@ -183,11 +209,11 @@ func appendTokensReplaced(toks []token, s string) []token {
 		firstMark := len(s) // of , : . - ' in the word
 		for j < len(s) {
 			if c := s[j]; c < utf8.RuneSelf {
-				if !asciiWordRune[c] {
-					break
-				}
-				if firstMark == len(s) && isWordMark(c) {
-					firstMark = j
+				switch asciiWordKind[c] {
+				case wkNone:
+					goto end
+				case wkMark:
+					firstMark = min(firstMark, j)
 				}
 				j++
 				continue
@@ -198,6 +224,7 @@ func appendTokensReplaced(toks []token, s string) []token {
 			}
 			j += size
 		}
+	end:
 		// Trailing punctuation that is not part of the word; the period of
 		// an abbreviation ("Jan.", "Mr.") is dropped with it.
 		next := j
@@ -220,7 +247,9 @@ func appendTokensReplaced(toks []token, s string) []token {
 		}
 		word := s[i:j]
 		if firstMark >= j {
-			toks = append(toks, wordToken(word)) // what appendWord does with it
+			// What appendWord does with it.
+			toks = append(toks, token{})
+			wordToken(&toks[len(toks)-1], word)
 		} else {
 			toks = appendWord(toks, word)
 		}
@@ -262,12 +291,33 @@ func runeClass(r rune) byte {
 	return clPunct
 }
 
-// asciiClass and asciiWordRune are runeClass and isWordRune for ASCII.
-var asciiClass, asciiWordRune = func() (c [utf8.RuneSelf]byte, w [utf8.RuneSelf]bool) {
+// Kinds of ASCII bytes in a word.
+const (
+	wkNone byte = iota // not in words
+	wkWord
+	wkMark // , : . - ' (in words)
+)
+
+// asciiClass and asciiWordKind are runeClass and isWordRune (with
+// isWordMark) for ASCII; asciiLetter has bit 1 for letters and bit 2 for
+// upper-case ones.
+var asciiClass, asciiWordKind, asciiLetter = func() (c, w, l [utf8.RuneSelf]byte) {
 	for r := rune(0); r < utf8.RuneSelf; r++ {
-		c[r], w[r] = runeClass(r), isWordRune(r)
+		c[r] = runeClass(r)
+		switch {
+		case isWordRune(r) && isWordMark(byte(r)):
+			w[r] = wkMark
+		case isWordRune(r):
+			w[r] = wkWord
+		}
+		switch {
+		case 'A' <= r && r <= 'Z':
+			l[r] = 3
+		case 'a' <= r && r <= 'z':
+			l[r] = 1
+		}
 	}
-	return c, w
+	return c, w, l
 }()
 
 // replaceQuotes normalises quotes, non-breaking spaces and ellipses. The
@@ -314,7 +364,9 @@ func oneRuneParts(w string) bool {
 func appendWord(toks []token, w string) []token {
 	// Most words hold none of the marks handled below.
 	if w != "" && !hasWordMarks(w) {
-		return append(toks, wordToken(w))
+		toks = append(toks, token{})
+		wordToken(&toks[len(toks)-1], w)
+		return toks
 	}
 	// Internal commas only inside numbers ("1,000").
 	if strings.Contains(w, ",") {
@@ -402,7 +454,9 @@ func appendWord(toks []token, w string) []token {
 			w = strings.ReplaceAll(w, ".", "")
 		}
 	}
-	return append(toks, wordToken(w))
+	toks = append(toks, token{})
+	wordToken(&toks[len(toks)-1], w)
+	return toks
 }
 
 // hasWordMarks reports whether w holds one of , : . - '.
@@ -416,10 +470,10 @@ func hasWordMarks(w string) bool {
 }
 
 // wordToken makes the token of a word.
-func wordToken(w string) token {
+func wordToken(t *token, w string) {
 	if len(w) <= 64 {
 		// Short ASCII words, most of them: one pass lowers the word into a
-		// buffer for the look-up and counts its capitals.
+		// buffer for the look-up, hashes it and counts its capitals.
 		var buf [64]byte
 		b := buf[:len(w)]
 		letters, uppers := 0, 0
@@ -427,27 +481,26 @@ func wordToken(w string) token {
 		h := uint64(fnvOffset)
 		for i := 0; i < len(w); i++ {
 			c := w[i]
-			switch {
-			case c >= utf8.RuneSelf:
+			if c >= utf8.RuneSelf {
 				ascii = false
-			case 'A' <= c && c <= 'Z':
-				letters++
-				uppers++
-				c += 'a' - 'A'
-			case 'a' <= c && c <= 'z':
-				letters++
+				break
 			}
+			k := asciiLetter[c]
+			letters += int(k & 1)
+			uppers += int(k >> 1)
+			c |= (k >> 1) << 5 // 'A'..'Z' to 'a'..'z'
 			b[i] = c
 			h = (h ^ uint64(c)) * fnvPrime
 		}
 		if ascii {
 			lx := lexicon.getBytes(b, h)
-			return token{text: w, low: lx.low, word: true, lx: lx, letter: letters > 0,
+			*t = token{text: w, low: lx.low, word: true, lx: lx, letter: letters > 0,
 				cap: 'A' <= w[0] && w[0] <= 'Z', upper: letters >= 2 && letters == uppers}
+			return
 		}
 	}
 	lx := lex(fold(w))
-	t := token{text: w, low: lx.low, word: true, lx: lx, letter: hasLetter(w)}
+	*t = token{text: w, low: lx.low, word: true, lx: lx, letter: hasLetter(w)}
 	first, _ := utf8.DecodeRuneInString(w)
 	t.cap = unicode.IsUpper(first)
 	letters, uppers := 0, 0
@@ -460,7 +513,6 @@ func wordToken(w string) token {
 		}
 	}
 	t.upper = letters >= 2 && letters == uppers
-	return t
 }
 
 func startsUpper(s string) bool {
