@@ -74,7 +74,9 @@ func FuzzLoadErrors(f *testing.F) {
 		if len(errs) == 0 {
 			t.Fatal("Load returned an empty config.Errors")
 		}
-		lines := strings.Count(content, "\n") + 1
+		// YAML breaks lines at \n, \r\n and a lone \r.
+		lines := strings.Count(strings.ReplaceAll(content, "\r\n", "\n"), "\n") +
+			strings.Count(strings.ReplaceAll(content, "\r\n", ""), "\r") + 1
 		for _, e := range errs {
 			if e.File != path {
 				t.Errorf("error names file %q, want %q: %v", e.File, path, &e)
