@@ -198,9 +198,43 @@ func (k *knownNames) longest(toks []token, i int) int {
 	return best
 }
 
+// keeps reports whether the names k knows leave the entity spans of a
+// prose sentence as findEntities found them without known names: at every
+// position its scan visits (span starts, and words outside spans) no known
+// name begins, or one exactly as long as the span found there. The entities
+// found then stand.
+func (k *knownNames) keeps(toks []token, spans [][2]int) bool {
+	if k == nil || len(k.names) == 0 {
+		return true
+	}
+	si := 0
+	for i := 0; i < len(toks); {
+		n := 0
+		if k.filter&(1<<(toks[i].lx.hash&63)) != 0 {
+			n = k.longest(toks, i)
+		}
+		if si < len(spans) && spans[si][0] == i {
+			if n > 0 && i+n != spans[si][1] {
+				return false
+			}
+			i = spans[si][1]
+			si++
+			continue
+		}
+		if n > 0 {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
 // findEntities finds the named actors of a sentence. known holds names
 // seen in the story's prose; style tells whether capitals can be trusted.
-func findEntities(toks []token, style caseStyle, known *knownNames, sc *scratch) []entity {
+//
+// When spansOut is not nil, it receives the spans of tokens the entities
+// were made from (see knownNames.keeps).
+func findEntities(toks []token, style caseStyle, known *knownNames, sc *scratch, spansOut *[][2]int) []entity {
 	var spanBuf [16][2]int
 	spans := spanBuf[:0]
 	firstWord := -1
@@ -296,6 +330,9 @@ func findEntities(toks []token, style caseStyle, known *knownNames, sc *scratch)
 		}
 		spans = append(spans, [2]int{i, j})
 		i = j
+	}
+	if spansOut != nil {
+		*spansOut = append((*spansOut)[:0], spans...)
 	}
 	if len(spans) == 0 {
 		return nil

@@ -27,6 +27,11 @@ type sentence struct {
 	attrib   []bool // tokens that only name a source
 	ents     []entity
 	times    []timeExpr
+	// The entities found before the story's known names were (prose only),
+	// and the spans of tokens they come from.
+	proseEnts  []entity
+	proseSpans [][2]int
+	prose      bool
 }
 
 // mention is one occurrence of an action word in a sentence.
@@ -162,12 +167,18 @@ func Analyze(s *storyline.Story) *Analysis {
 		if st.style != proseCase {
 			continue
 		}
-		for _, e := range findEntities(st.toks, proseCase, nil, sc) {
+		st.prose = true
+		st.proseEnts = findEntities(st.toks, proseCase, nil, sc, &st.proseSpans)
+		for _, e := range st.proseEnts {
 			known.add(wordsOf(st.toks[e.start:e.end]))
 		}
 	}
 	for _, st := range sents {
-		st.ents = findEntities(st.toks, st.style, &known, sc)
+		if st.prose && known.keeps(st.toks, st.proseSpans) {
+			st.ents = st.proseEnts // what a second search would find
+			continue
+		}
+		st.ents = findEntities(st.toks, st.style, &known, sc, nil)
 	}
 	aliasKeys(sents)
 	size := 0
