@@ -39,7 +39,12 @@ func Canonical(raw string) string {
 		return raw
 	}
 	u.Scheme = scheme
+	// A trailing dot names the same host (the DNS root); a host made only
+	// of dots stays as it is, so that a second pass changes nothing.
 	host := strings.ToLower(u.Hostname())
+	if trimmed := strings.TrimRight(host, "."); trimmed != "" {
+		host = trimmed
+	}
 	port := u.Port()
 	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
 		port = ""
@@ -50,7 +55,6 @@ func Canonical(raw string) string {
 	if port != "" {
 		host += ":" + port
 	}
-	host = strings.TrimSuffix(host, ".")
 	u.Host = host
 	u.User = nil
 	u.Fragment, u.RawFragment = "", ""
