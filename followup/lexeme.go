@@ -12,10 +12,11 @@ import (
 // the tables stay the source of truth, a lexeme only saves asking each of
 // them again for every word of every story.
 type lexeme struct {
-	low   string
-	hash  uint64 // hashWord(low)
-	flags lexFlags
-	lemma string
+	low     string
+	hash    uint64 // hashWord(low)
+	letters int    // ASCII letters in low
+	flags   lexFlags
+	lemma   string
 	// pstem is the stem findMentions uses for phrases: the word's stem when
 	// its first three letters begin a phrase word, else "-".
 	pstem         string
@@ -106,6 +107,11 @@ var countryFirstWords = map[string]bool{}
 
 func computeLexeme(low string) *lexeme {
 	l := &lexeme{low: low, lemma: computeLemma(low)}
+	for i := 0; i < len(low); i++ {
+		if c := low[i]; 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+			l.letters++
+		}
+	}
 	for _, s := range lexSets {
 		if s.set[low] {
 			l.flags |= s.flag

@@ -269,6 +269,9 @@ func checkReference(t *testing.T, text string) {
 			if tk.lx == nil || tk.lx.low != tk.low {
 				t.Fatalf("tokenize(%q): token %q has lexeme %+v", s, tk.low, tk.lx)
 			}
+			if tk.letter != (tk.word && hasLetter(tk.text)) {
+				t.Fatalf("tokenize(%q): token %q has letter %v", s, tk.text, tk.letter)
+			}
 		}
 	}
 }

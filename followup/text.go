@@ -205,26 +205,7 @@ func appendTokensReplaced(toks []token, s string) []token {
 			i = j
 			continue
 		}
-		j := i
-		firstMark := len(s) // of , : . - ' in the word
-		for j < len(s) {
-			if c := s[j]; c < utf8.RuneSelf {
-				switch asciiWordKind[c] {
-				case wkNone:
-					goto end
-				case wkMark:
-					firstMark = min(firstMark, j)
-				}
-				j++
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if !isWordRune(r) {
-				break
-			}
-			j += size
-		}
-	end:
+		j, firstMark := wordEnd(s, i)
 		// Trailing punctuation that is not part of the word; the period of
 		// an abbreviation ("Jan.", "Mr.") is dropped with it.
 		next := j
@@ -265,6 +246,34 @@ func appendTokensReplaced(toks []token, s string) []token {
 	return toks
 }
 
+// wordEnd scans the word that starts at i: it returns where the word ends
+// and where its first , : . - ' is (len(s) if nowhere).
+func wordEnd(s string, i int) (j, firstMark int) {
+	firstMark = len(s)
+	j = i
+	for {
+		for j < len(s) && wordBytes[s[j]] == wkWord {
+			j++
+		}
+		if j >= len(s) {
+			return j, firstMark
+		}
+		switch wordBytes[s[j]] {
+		case wkMark:
+			firstMark = min(firstMark, j)
+			j++
+		case wkHigh:
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if !isWordRune(r) {
+				return j, firstMark
+			}
+			j += size
+		default:
+			return j, firstMark
+		}
+	}
+}
+
 // isWordMark reports whether c is one of , : . - ' (marks inside words).
 func isWordMark(c byte) bool {
 	switch c {
@@ -291,12 +300,25 @@ func runeClass(r rune) byte {
 	return clPunct
 }
 
-// Kinds of ASCII bytes in a word.
+// Kinds of bytes in a word.
 const (
 	wkNone byte = iota // not in words
 	wkWord
 	wkMark // , : . - ' (in words)
+	wkHigh // not ASCII: decode the rune
 )
+
+// wordBytes is asciiWordKind for every byte value.
+var wordBytes = func() (w [256]byte) {
+	for c := range w {
+		if c < utf8.RuneSelf {
+			w[c] = asciiWordKind[c]
+		} else {
+			w[c] = wkHigh
+		}
+	}
+	return w
+}()
 
 // asciiClass and asciiWordKind are runeClass and isWordRune (with
 // isWordMark) for ASCII; asciiLetter has bit 1 for letters and bit 2 for
@@ -469,33 +491,58 @@ func hasWordMarks(w string) bool {
 	return false
 }
 
+// lowerASCII lowers w (at most 64 bytes) into buf, hashing it as it goes
+// (hashWord of the lowered word) and counting its letters and capitals;
+// ascii is false, and the rest meaningless, when w is not ASCII.
+func lowerASCII(buf *[64]byte, w string) (h uint64, seen byte) {
+	h = fnvOffset
+	b := buf[:len(w)]
+	for i := range b {
+		c := w[i]
+		k := byteKinds[c]
+		seen |= k
+		c |= (k & bkUpper) << 4 // 'A'..'Z' to 'a'..'z'
+		b[i] = c
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h, seen
+}
+
+// Kinds of bytes for lowerASCII.
+const (
+	bkLower byte = 1    // 'a'..'z'
+	bkUpper byte = 2    // 'A'..'Z'
+	bkHigh  byte = 0x80 // not ASCII
+)
+
+var byteKinds = func() (k [256]byte) {
+	for c := range k {
+		switch {
+		case c >= utf8.RuneSelf:
+			k[c] = bkHigh
+		case 'a' <= c && c <= 'z':
+			k[c] = bkLower
+		case 'A' <= c && c <= 'Z':
+			k[c] = bkUpper
+		}
+	}
+	return k
+}()
+
 // wordToken makes the token of a word.
 func wordToken(t *token, w string) {
 	if len(w) <= 64 {
 		// Short ASCII words, most of them: one pass lowers the word into a
 		// buffer for the look-up, hashes it and counts its capitals.
 		var buf [64]byte
-		b := buf[:len(w)]
-		letters, uppers := 0, 0
-		ascii := true
-		h := uint64(fnvOffset)
-		for i := 0; i < len(w); i++ {
-			c := w[i]
-			if c >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
-			k := asciiLetter[c]
-			letters += int(k & 1)
-			uppers += int(k >> 1)
-			c |= (k >> 1) << 5 // 'A'..'Z' to 'a'..'z'
-			b[i] = c
-			h = (h ^ uint64(c)) * fnvPrime
-		}
-		if ascii {
-			lx := lexicon.getBytes(b, h)
-			*t = token{text: w, low: lx.low, word: true, lx: lx, letter: letters > 0,
-				cap: 'A' <= w[0] && w[0] <= 'Z', upper: letters >= 2 && letters == uppers}
+		if h, seen := lowerASCII(&buf, w); seen&bkHigh == 0 {
+			lx := lexicon.getBytes(buf[:len(w)], h)
+			// The word has its lower-case form's letters: all capitals when
+			// it has no small letter.
+			t.text, t.low, t.lx, t.word = w, lx.low, lx, true
+			t.letter = lx.letters > 0
+			t.cap = 'A' <= w[0] && w[0] <= 'Z'
+			t.upper = lx.letters >= 2 && seen&bkLower == 0
 			return
 		}
 	}
