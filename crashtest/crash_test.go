@@ -25,6 +25,7 @@ import (
 
 	_ "modernc.org/sqlite" // raw reads of the progress and the FTS5 check
 
+	"github.com/storyline/storyline/internal/testbin"
 	"github.com/storyline/storyline/storage"
 )
 
@@ -36,20 +37,7 @@ func TestMain(m *testing.M) {
 	if testing.Short() {
 		os.Exit(m.Run()) // every test skips itself
 	}
-	os.Exit(func() int {
-		dir, err := os.MkdirTemp("", "storyline-crash-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		bin = filepath.Join(dir, "storyline")
-		if out, err := exec.Command("go", "build", "-o", bin, "../cmd/storyline").CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "go build ../cmd/storyline: %v\n%s", err, out)
-			return 1
-		}
-		return m.Run()
-	}())
+	os.Exit(testbin.Main(m, "../cmd/storyline", &bin))
 }
 
 // newRand returns the test's seeded source; CRASHTEST_SEED replays a run.

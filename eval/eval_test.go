@@ -17,6 +17,8 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+
+	"github.com/storyline/storyline/internal/testbin"
 )
 
 var (
@@ -24,23 +26,7 @@ var (
 	bin    string
 )
 
-func TestMain(m *testing.M) {
-	code := func() int {
-		dir, err := os.MkdirTemp("", "storyline-eval-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		bin = filepath.Join(dir, "storyline")
-		if out, err := exec.Command("go", "build", "-o", bin, "../cmd/storyline").CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
-			return 1
-		}
-		return m.Run()
-	}()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testbin.Main(m, "../cmd/storyline", &bin)) }
 
 // need skips the test when the shared data or python3 is missing.
 func need(t *testing.T, paths ...string) {

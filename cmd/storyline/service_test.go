@@ -16,33 +16,30 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/storyline/storyline/internal/testbin"
 )
 
-// buildBinary compiles storyline once per test binary run.
-var buildOnce struct {
-	sync.Once
-	path string
-	err  error
+// built is the storyline binary, compiled on first use (the -short tests
+// never need it) and removed by TestMain.
+var built struct {
+	once    sync.Once
+	path    string
+	cleanup func()
+	err     error
 }
 
-func storylineBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "storyline-bin-")
-		if err != nil {
-			buildOnce.err = err
-			return
-		}
-		buildOnce.path = filepath.Join(dir, "storyline")
-		out, err := exec.Command("go", "build", "-o", buildOnce.path, ".").CombinedOutput()
-		if err != nil {
-			buildOnce.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildOnce.err != nil {
-		t.Fatal(buildOnce.err)
+func storylineBinary() (string, error) {
+	built.once.Do(func() { built.path, built.cleanup, built.err = testbin.Build(".") })
+	return built.path, built.err
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.cleanup != nil {
+		built.cleanup()
 	}
-	return buildOnce.path
+	os.Exit(code)
 }
 
 func freeAddr(t *testing.T) string {
@@ -116,7 +113,10 @@ func TestServiceLifecycle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary; skipped in -short mode")
 	}
-	bin := storylineBinary(t)
+	bin, err := storylineBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var hits [3]atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var i int
@@ -268,7 +268,11 @@ func TestUnitVerifies(t *testing.T) {
 		}
 	}
 	path := filepath.Join(t.TempDir(), "storyline.service")
-	os.WriteFile(path, bytes.ReplaceAll(unit, []byte("/usr/local/bin/storyline"), []byte(storylineBinary(t))), 0o644)
+	bin, err := storylineBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(path, bytes.ReplaceAll(unit, []byte("/usr/local/bin/storyline"), []byte(bin)), 0o644)
 	out, err := exec.Command(analyze, "verify", path).CombinedOutput()
 	if err != nil || len(bytes.TrimSpace(out)) > 0 {
 		t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
