@@ -59,13 +59,20 @@ func (c *wordCache[V]) add(w string) V {
 // scratch holds the slabs Analyze cuts its tokens and masks from, reused
 // through a pool: a story's tokens are many and die with its analysis.
 type scratch struct {
-	toks  []token
-	bools []bool
-	ents  []entity
+	toks      []token
+	bools     []bool
+	ents      []entity
+	sents     []sentence
+	ms, found []mention
+	known     knownNames
+	// Maps Analyze works in, empty between uses.
+	keys, alone map[string]bool
+	fullest     map[string]string
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{toks: make([]token, 0, 1024), bools: make([]bool, 0, 1024), ents: make([]entity, 0, 256)}
+	return &scratch{toks: make([]token, 0, 1024), bools: make([]bool, 0, 1024), ents: make([]entity, 0, 256),
+		keys: map[string]bool{}, alone: map[string]bool{}, fullest: map[string]string{}}
 }}
 
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
@@ -92,6 +99,15 @@ func (sc *scratch) mask(n int) []bool {
 	return sc.bools[start : start+n : start+n]
 }
 
+// sentences returns n zero sentences.
+func (sc *scratch) sentences(n int) []sentence {
+	if cap(sc.sents) < n {
+		sc.sents = make([]sentence, n)
+	}
+	sc.sents = sc.sents[:n]
+	return sc.sents
+}
+
 // entities returns an empty slice with room for n entities from the slab
 // (a fresh one without a scratch).
 func (sc *scratch) entities(n int) []entity {
@@ -112,9 +128,19 @@ func (sc *scratch) release() {
 	clear(sc.toks)
 	clear(sc.bools)
 	clear(sc.ents)
-	if cap(sc.toks) > 1<<14 || cap(sc.bools) > 1<<16 || cap(sc.ents) > 1<<12 {
+	clear(sc.sents)
+	clear(sc.ms)
+	clear(sc.found)
+	clear(sc.known.first)
+	clear(sc.known.names)
+	clear(sc.keys)
+	clear(sc.alone)
+	clear(sc.fullest)
+	if cap(sc.toks) > 1<<14 || cap(sc.bools) > 1<<16 || cap(sc.ents) > 1<<12 || cap(sc.known.names) > 1<<10 {
 		return
 	}
-	sc.toks, sc.bools, sc.ents = sc.toks[:0], sc.bools[:0], sc.ents[:0]
+	sc.toks, sc.bools, sc.ents, sc.sents = sc.toks[:0], sc.bools[:0], sc.ents[:0], sc.sents[:0]
+	sc.ms, sc.found = sc.ms[:0], sc.found[:0]
+	sc.known.names, sc.known.filter = sc.known.names[:0], 0
 	scratchPool.Put(sc)
 }

@@ -35,7 +35,8 @@ func (d *draft) coreKeys() []string {
 // buildEvents turns anticipated (and rescheduled) mentions into events:
 // actors from the clause, split per partner, merged when one restates
 // another, pronouns resolved to the previous pair of actors.
-func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Anticipation {
+// fullest is an empty map to work in.
+func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[string]string) []storyline.Anticipation {
 	var drafts []*draft
 	evidence := make([]string, len(sents)) // each sentence's text, once
 	for _, m := range ms {
@@ -115,7 +116,6 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time) []storyline.Ant
 		}
 	}
 	// Show each actor by the fullest name the story gives it.
-	fullest := map[string]string{}
 	for _, st := range sents {
 		for _, e := range st.ents {
 			if !e.country && len(e.name) > len(fullest[e.key]) {

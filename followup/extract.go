@@ -142,7 +142,7 @@ func Analyze(s *storyline.Story) *Analysis {
 	if title != "" {
 		n++
 	}
-	sentBuf := make([]sentence, n)
+	sentBuf := sc.sentences(n)
 	sents := make([]*sentence, 0, n)
 	addSentence := func(text string, headline bool) {
 		st := &sentBuf[len(sents)]
@@ -157,7 +157,7 @@ func Analyze(s *storyline.Story) *Analysis {
 		addSentence(txt, false)
 	}
 	// Names seen in prose help to find them in shouted or Title Case lines.
-	var known knownNames
+	known := &sc.known
 	for _, st := range sents {
 		st.style = styleOf(st.toks)
 		if st.headline && st.style == proseCase && len(sents) > 1 {
@@ -178,9 +178,9 @@ func Analyze(s *storyline.Story) *Analysis {
 			st.ents = st.proseEnts // what a second search would find
 			continue
 		}
-		st.ents = findEntities(st.toks, st.style, &known, sc, nil)
+		st.ents = findEntities(st.toks, st.style, known, sc, nil)
 	}
-	aliasKeys(sents)
+	aliasKeys(sents, sc.alone)
 	size := 0
 	for _, st := range sents {
 		size += len(st.toks) + len(st.ents)
@@ -234,19 +234,21 @@ func Analyze(s *storyline.Story) *Analysis {
 		sentTerms[i] = a.terms[off : end+1]
 	}
 
-	var ms []mention
+	ms := sc.ms[:0]
 	for i, st := range sents {
 		if n := len(st.toks); n > 0 && st.toks[n-1].low == "?" {
 			continue // a question asserts nothing
 		}
-		for _, m := range findMentions(st, i) {
+		sc.found = appendMentions(sc.found[:0], st, i)
+		for _, m := range sc.found {
 			m.mode = classify(st, &m, pub)
 			if m.mode != modeNone {
 				ms = append(ms, m)
 			}
 		}
 	}
-	keys := map[string]bool{}
+	sc.ms = ms
+	keys := sc.keys
 	addKeys := func(st *sentence) {
 		for _, e := range st.ents {
 			if !e.attrib && e.key != "" {
@@ -291,15 +293,14 @@ func Analyze(s *storyline.Story) *Analysis {
 		a.Keys = append(a.Keys, k)
 	}
 	sort.Strings(a.Keys)
-	a.Events = buildEvents(sents, ms, pub)
+	a.Events = buildEvents(sents, ms, pub, sc.fullest)
 	return a
 }
 
 // aliasKeys keys a full name by the word the story uses alone for it:
 // "Xi Jinping" by "xi" when the story also says "Xi", as "Donald Trump"
 // is keyed by "trump".
-func aliasKeys(sents []*sentence) {
-	alone := map[string]bool{}
+func aliasKeys(sents []*sentence, alone map[string]bool) {
 	for _, st := range sents {
 		for _, e := range st.ents {
 			if e.end-e.start == 1 && !e.country {
@@ -453,7 +454,10 @@ func isTimeWord(w string) bool {
 }
 
 // findMentions finds the action words of a sentence (longest phrase first).
-func findMentions(st *sentence, si int) []mention {
+func findMentions(st *sentence, si int) []mention { return appendMentions(nil, st, si) }
+
+// appendMentions appends the action words of a sentence to out.
+func appendMentions(out []mention, st *sentence, si int) []mention {
 	toks := st.toks
 	// Lemmas of words ("" for punctuation) and stems for phrase look-ups.
 	lemOf := func(k int) string {
@@ -469,7 +473,6 @@ func findMentions(st *sentence, si int) []mention {
 			inEntity[i] = true
 		}
 	}
-	var out []mention
 	for i := 0; i < len(toks); i++ {
 		if !toks[i].word || inEntity[i] || st.attrib[i] {
 			continue
