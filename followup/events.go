@@ -59,7 +59,8 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[str
 			}
 		}
 		from = max(from, m.start-15)
-		var before, after []entity
+		var beforeBuf, afterBuf [8]entity
+		before, after := beforeBuf[:0], afterBuf[:0]
 		for _, e := range st.ents {
 			if e.attrib || e.start < from || e.end > to {
 				continue
@@ -70,7 +71,7 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[str
 				after = append(after, e)
 			}
 		}
-		if len(actorsCore(before)) == 0 && len(actorsCore(after)) == 0 {
+		if !hasCore(before) && !hasCore(after) {
 			if ante := antecedent(sents, m.sent, from, m.start); ante != nil {
 				before = ante
 			}
@@ -78,8 +79,8 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[str
 		if evidence[m.sent] == "" {
 			evidence[m.sent] = joinTokens(st.toks)
 		}
-		groups := [][]entity{append(append([]entity{}, before...), after...)}
-		if interactive[m.class] && len(actorsCore(before)) >= 1 {
+		groups := [][]entity{append(append(make([]entity, 0, len(before)+len(after)), before...), after...)}
+		if interactive[m.class] && hasCore(before) {
 			if partners := coordinated(st.toks, actorsCore(after)); len(partners) >= 2 {
 				groups = nil
 				for _, p := range partners {
@@ -194,11 +195,29 @@ func actorsCore(es []entity) []entity {
 	return out
 }
 
-func dedupe(es []entity) []entity {
-	var out []entity
-	seen := map[string]int{}
+// hasCore reports whether actorsCore(es) is not empty.
+func hasCore(es []entity) bool {
 	for _, e := range es {
-		if k, ok := seen[e.key]; ok {
+		if !e.secondary {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupe(es []entity) []entity {
+	out := make([]entity, 0, len(es))
+	// The first entity of each key, found in out (few: a clause's actors).
+	seen := func(key string) (int, bool) {
+		for k := range out {
+			if out[k].key == key {
+				return k, true
+			}
+		}
+		return 0, false
+	}
+	for _, e := range es {
+		if k, ok := seen(e.key); ok {
 			// Keep the fuller name and a core role over a secondary one.
 			if len(e.name) > len(out[k].name) {
 				out[k].name = e.name
@@ -208,7 +227,6 @@ func dedupe(es []entity) []entity {
 			}
 			continue
 		}
-		seen[e.key] = len(out)
 		out = append(out, e)
 	}
 	return out

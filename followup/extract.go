@@ -181,9 +181,17 @@ func Analyze(s *storyline.Story) *Analysis {
 		st.ents = findEntities(st.toks, st.style, known, sc, nil)
 	}
 	aliasKeys(sents, sc.alone)
-	size := 0
+	size := 0 // the words, country names and entity keys below
 	for _, st := range sents {
-		size += len(st.toks) + len(st.ents)
+		for k := range st.toks {
+			if t := &st.toks[k]; t.word {
+				size++
+				if t.lx.is(lxCountry) && (t.cap || t.upper) || t.lx.is(lxCapital) && t.cap {
+					size++
+				}
+			}
+		}
+		size += len(st.ents)
 	}
 	all := make([]string, 0, size)
 	sentWords := make([][2]int, len(sents)) // each sentence's range of all
