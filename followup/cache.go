@@ -141,6 +141,6 @@ func (sc *scratch) release() {
 	}
 	sc.toks, sc.bools, sc.ents, sc.sents = sc.toks[:0], sc.bools[:0], sc.ents[:0], sc.sents[:0]
 	sc.ms, sc.found = sc.ms[:0], sc.found[:0]
-	sc.known.names, sc.known.filter = sc.known.names[:0], 0
+	sc.known.names, sc.known.filter = sc.known.names[:0], [16]uint64{}
 	scratchPool.Put(sc)
 }

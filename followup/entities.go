@@ -129,9 +129,9 @@ func countryOf(words []string, lxs []*lexeme) (string, bool) {
 type knownNames struct {
 	first map[string]int // first word -> 1 + index in names of its latest name
 	names []knownName
-	// filter has bit hash%64 set for the hash of every first word: most
+	// filter has bit hash%1024 set for the hash of every first word: most
 	// words are no first word, and a bit test says so.
-	filter uint64
+	filter [16]uint64
 }
 
 type knownName struct {
@@ -163,7 +163,8 @@ func (k *knownNames) add(words []string) {
 	}
 	k.names = append(k.names, knownName{full: full, words: fields, next: k.first[words[0]]})
 	k.first[words[0]] = len(k.names)
-	k.filter |= 1 << (hashWord(words[0]) & 63)
+	h := hashWord(words[0])
+	k.filter[h>>6&15] |= 1 << (h & 63)
 	// The surname alone names the same actor ("Trump").
 	if len(words) > 1 && !genericHeads[words[len(words)-1]] {
 		last := words[len(words)-1]
@@ -173,9 +174,12 @@ func (k *knownNames) add(words []string) {
 	}
 }
 
+// mayStart reports whether a known name may begin with the word of hash h.
+func (k *knownNames) mayStart(h uint64) bool { return k.filter[h>>6&15]&(1<<(h&63)) != 0 }
+
 // longest returns the length in tokens of the longest known name at i.
 func (k *knownNames) longest(toks []token, i int) int {
-	if k == nil || k.filter&(1<<(toks[i].lx.hash&63)) == 0 {
+	if k == nil || !k.mayStart(toks[i].lx.hash) {
 		return 0
 	}
 	best := 0
@@ -210,7 +214,7 @@ func (k *knownNames) keeps(toks []token, spans [][2]int) bool {
 	si := 0
 	for i := 0; i < len(toks); {
 		n := 0
-		if k.filter&(1<<(toks[i].lx.hash&63)) != 0 {
+		if k.mayStart(toks[i].lx.hash) {
 			n = k.longest(toks, i)
 		}
 		if si < len(spans) && spans[si][0] == i {
@@ -284,7 +288,7 @@ func findEntities(toks []token, style caseStyle, known *knownNames, sc *scratch,
 		return true
 	}
 	for i := 0; i < len(toks); {
-		if known == nil || known.filter&(1<<(toks[i].lx.hash&63)) == 0 {
+		if known == nil || !known.mayStart(toks[i].lx.hash) {
 			// No known name begins with this word.
 		} else if n := known.longest(toks, i); n > 0 {
 			spans = append(spans, [2]int{i, i + n})

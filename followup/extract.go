@@ -489,7 +489,7 @@ func appendMentions(out []mention, st *sentence, si int) []mention {
 		found := false
 		// The look-ups below cannot succeed unless the first word, its lemma
 		// or its stem begins a phrase: most words are skipped at once.
-		if toks[i].lx.is(lxMayPhrase) {
+		if toks[i].lx.is(lxMayPhrase) && mayContinuePhrase(toks, i) {
 			for n := 3; n >= 2 && !found; n-- {
 				if i+n > len(toks) {
 					continue

@@ -83,6 +83,10 @@ const (
 	lxRefusal                            // refusals
 	lxCueFirst                           // the first word of a cancel or postpone cue of several words
 	lxTimeRelevant                       // findTimes may start an expression at the word
+	lxSecondWord                         // phraseSecondWords[low]
+	lxSecondLemma                        // phraseSecondWords[lemma]
+	lxSecondStem                         // phraseSecondStems[pstem]
+	lxDashStart                          // phraseDashStarts[low]
 )
 
 func (l *lexeme) is(f lexFlags) bool { return l.flags&f != 0 }
@@ -136,6 +140,10 @@ func computeLexeme(low string) *lexeme {
 		l.pstem = stem(low)
 	}
 	set(lxMayPhrase, mayStartPhrase(low, l.lemma, l.pstem))
+	set(lxSecondWord, phraseSecondWords[low])
+	set(lxSecondLemma, phraseSecondWords[l.lemma])
+	set(lxSecondStem, phraseSecondStems[l.pstem])
+	set(lxDashStart, phraseDashStarts[low])
 	var ok bool
 	l.lemmaClass, ok = lemmaClass[l.lemma]
 	set(lxLemmaClass, ok)

@@ -391,6 +391,54 @@ func indexPhraseStarts() {
 		first, _, _ := strings.Cut(st, " ")
 		phraseFirstStems[first] = true
 	}
+	// What can follow the first word: a phrase's second word (as written or
+	// as the next word's lemma), its second stem, or, joined by hyphens,
+	// the rest of a hyphenated phrase.
+	phraseSecondWords, phraseSecondStems, phraseDashStarts = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	second := func(p string, into map[string]bool) {
+		if _, rest, ok := strings.Cut(p, " "); ok {
+			w, _, _ := strings.Cut(rest, " ")
+			into[w] = true
+		}
+	}
+	addKey := func(p string) {
+		second(p, phraseSecondWords)
+		if !strings.Contains(p, " ") {
+			for j := 0; j < len(p); j++ {
+				if p[j] == '-' {
+					phraseDashStarts[p[:j]] = true
+				}
+			}
+		}
+	}
+	for p := range phraseClass {
+		addKey(p)
+	}
+	for form, base := range irregular {
+		if _, ok := phraseClass[base]; ok {
+			addKey(form)
+		}
+	}
+	for st := range phraseStems {
+		second(st, phraseSecondStems)
+	}
+}
+
+// phraseSecondWords, phraseSecondStems and phraseDashStarts tell whether a
+// phrase look-up at a word can succeed given the word after it (see
+// mayContinuePhrase).
+var phraseSecondWords, phraseSecondStems, phraseDashStarts map[string]bool
+
+// mayContinuePhrase reports whether a phrase look-up at toks[i] (a word
+// that may start one) can succeed: the next token must be a phrase's second
+// word, its lemma or its stem a second one, or toks[i] the start of a
+// hyphenated phrase.
+func mayContinuePhrase(toks []token, i int) bool {
+	if i+1 >= len(toks) {
+		return false
+	}
+	next := toks[i+1].lx
+	return next.is(lxSecondWord|lxSecondStem) || toks[i+1].word && next.is(lxSecondLemma) || toks[i].lx.is(lxDashStart)
 }
 
 // mayStartPhrase reports whether a phrase can begin at a word (low), given
