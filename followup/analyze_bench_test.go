@@ -45,9 +45,21 @@ func seedWire(b *testing.B) *storyline.Story {
 	return storyOf(feed.Items[0], 1, "wire")
 }
 
+// devStories are the development set's stories, real feeds of every
+// length, in turn.
+func devStories(b *testing.B) []*storyline.Story {
+	dir := filepath.Join("..", "..", "shared", "eval", "followups-dev", "feeds")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
+	if len(files) == 0 {
+		b.Skipf("shared data %s is absent", dir)
+	}
+	return loadFeeds(b, files)
+}
+
 // BenchmarkAnalyze measures Analyze on one story per op: the farm's
 // stories in turn (~600-byte descriptions full of names), the seed
-// scenario's wire story and a long article.
+// scenario's wire story, a long article and the development set's stories
+// in turn.
 func BenchmarkAnalyze(b *testing.B) {
 	cases := []struct {
 		name    string
@@ -56,6 +68,7 @@ func BenchmarkAnalyze(b *testing.B) {
 		{"farm", func(b *testing.B) []*storyline.Story { return farmStories(b, 50, 20) }},
 		{"seed-wire", func(b *testing.B) []*storyline.Story { return []*storyline.Story{seedWire(b)} }},
 		{"long", func(b *testing.B) []*storyline.Story { return []*storyline.Story{longArticle(b)} }},
+		{"dev-set", devStories},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

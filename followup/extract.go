@@ -1032,15 +1032,17 @@ func joinTerms(ws []string) string {
 	for _, w := range ws {
 		n += len(w) + 1
 	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteByte(' ')
+	b := make([]byte, n)
+	b[0] = ' '
+	at := 1
 	for _, w := range ws {
-		b.WriteString(w)
-		b.WriteByte(' ')
+		at += copy(b[at:], w)
+		b[at] = ' '
+		at++
 	}
 	if len(ws) == 0 {
-		b.WriteByte(' ')
+		at++ // "  "
+		b[1] = ' '
 	}
-	return b.String()
+	return string(b[:at])
 }

@@ -178,20 +178,53 @@ func computeLexeme(low string) *lexeme {
 // lex returns the lexeme of a lower-case token.
 func lex(low string) *lexeme { return lexicon.get(low, hashWord(low)) }
 
-// hashWord is the FNV-1a hash of w, a lexeme's hash when w is its word.
+// hashWord hashes a word eight bytes at a time (the bytes of the last,
+// short chunk in its low end, zeros above), with a final mix: it is a
+// lexeme's hash when w is its word, and lowerASCII computes the same while
+// it lowers a word.
 func hashWord(w string) uint64 {
-	h := uint64(fnvOffset)
-	for i := 0; i < len(w); i++ {
-		h = (h ^ uint64(w[i])) * fnvPrime
+	h := hashStart(len(w))
+	i := 0
+	for ; i+8 <= len(w); i += 8 {
+		h = hashStep(h, load64(w[i:]))
 	}
+	if i < len(w) {
+		h = hashStep(h, loadTail(w[i:]))
+	}
+	return hashEnd(h)
+}
+
+const (
+	hashOffset = 14695981039346656037
+	hashPrime  = 1099511628211
+	ones       = 0x0101010101010101
+	highs      = 0x8080808080808080
+)
+
+func hashStart(n int) uint64      { return (hashOffset ^ uint64(n)) * hashPrime }
+func hashStep(h, x uint64) uint64 { return (h ^ x) * hashPrime }
+func hashEnd(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
 	return h
 }
 
-// FNV-1a, cheap to compute while a word is lowered byte by byte.
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
+// load64 reads the first eight bytes of s, little-endian.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// loadTail reads the bytes of s (fewer than eight), little-endian.
+func loadTail(s string) uint64 {
+	var x uint64
+	for i := len(s) - 1; i >= 0; i-- {
+		x = x<<8 | uint64(s[i])
+	}
+	return x
+}
 
 // lexicon caches the lexemes of the words seen lately.
 var lexicon = newLexTable(1 << 16)

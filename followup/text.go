@@ -1,6 +1,7 @@
 package followup
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -491,58 +492,48 @@ func hasWordMarks(w string) bool {
 	return false
 }
 
-// lowerASCII lowers w (at most 64 bytes) into buf, hashing it as it goes
-// (hashWord of the lowered word) and counting its letters and capitals;
-// ascii is false, and the rest meaningless, when w is not ASCII.
-func lowerASCII(buf *[64]byte, w string) (h uint64, seen byte) {
-	h = fnvOffset
-	b := buf[:len(w)]
-	for i := range b {
-		c := w[i]
-		k := byteKinds[c]
-		seen |= k
-		c |= (k & bkUpper) << 4 // 'A'..'Z' to 'a'..'z'
-		b[i] = c
-		h = (h ^ uint64(c)) * fnvPrime
-	}
-	return h, seen
-}
-
-// Kinds of bytes for lowerASCII.
-const (
-	bkLower byte = 1    // 'a'..'z'
-	bkUpper byte = 2    // 'A'..'Z'
-	bkHigh  byte = 0x80 // not ASCII
-)
-
-var byteKinds = func() (k [256]byte) {
-	for c := range k {
-		switch {
-		case c >= utf8.RuneSelf:
-			k[c] = bkHigh
-		case 'a' <= c && c <= 'z':
-			k[c] = bkLower
-		case 'A' <= c && c <= 'Z':
-			k[c] = bkUpper
+// lowerASCII lowers w (at most 64 bytes) into buf eight bytes at a time,
+// hashing it as it goes (hashWord of the lowered word); it reports whether
+// w has a small letter, and ascii is false (the rest meaningless) when w is
+// not ASCII.
+func lowerASCII(buf *[72]byte, w string) (h uint64, hasLower, ascii bool) {
+	h = hashStart(len(w))
+	var lowers uint64
+	for i := 0; i < len(w); i += 8 {
+		var x uint64
+		if i+8 <= len(w) {
+			x = load64(w[i:])
+		} else {
+			x = loadTail(w[i:])
 		}
+		if x&highs != 0 {
+			return 0, false, false
+		}
+		// Bytes under 0x80 cannot carry into the next: a byte's high bit
+		// after adding says whether it reached a bound.
+		upper := ((x + (0x80-'A')*ones) ^ (x + (0x80-'Z'-1)*ones)) & highs
+		lowers |= ((x + (0x80-'a')*ones) ^ (x + (0x80-'z'-1)*ones)) & highs
+		x |= upper >> 2 // 'A'..'Z' to 'a'..'z'
+		binary.LittleEndian.PutUint64(buf[i:], x)
+		h = hashStep(h, x)
 	}
-	return k
-}()
+	return hashEnd(h), lowers != 0, true
+}
 
 // wordToken makes the token of a word.
 func wordToken(t *token, w string) {
 	if len(w) <= 64 {
 		// Short ASCII words, most of them: one pass lowers the word into a
 		// buffer for the look-up, hashes it and counts its capitals.
-		var buf [64]byte
-		if h, seen := lowerASCII(&buf, w); seen&bkHigh == 0 {
+		var buf [72]byte // the last eight bytes written may pass the word's end
+		if h, hasLower, ascii := lowerASCII(&buf, w); ascii {
 			lx := lexicon.getBytes(buf[:len(w)], h)
 			// The word has its lower-case form's letters: all capitals when
 			// it has no small letter.
 			t.text, t.low, t.lx, t.word = w, lx.low, lx, true
 			t.letter = lx.letters > 0
 			t.cap = 'A' <= w[0] && w[0] <= 'Z'
-			t.upper = lx.letters >= 2 && seen&bkLower == 0
+			t.upper = lx.letters >= 2 && !hasLower
 			return
 		}
 	}
