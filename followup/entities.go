@@ -15,38 +15,26 @@ const (
 )
 
 func styleOf(toks []token) caseStyle {
-	var n, caps, uppers int
+	// One pass: the words after the first for shouting, the longer words
+	// after the first token for Title Case.
+	var n, uppers, long, capsLong int
 	first := true
-	for _, t := range toks {
+	for k := range toks {
+		t := &toks[k]
 		if !t.word || !t.letter {
 			continue
 		}
 		if first {
 			first = false
-			continue
+		} else {
+			n++
+			if t.upper {
+				uppers++
+			}
 		}
-		n++
-		if t.upper {
-			uppers++
-		}
-		if t.cap && len(t.low) > 3 || t.upper {
-			caps++
-		}
-	}
-	if n == 0 {
-		return proseCase
-	}
-	if n >= 3 && uppers*10 >= n*7 {
-		return upperCase
-	}
-	// Title Case: nearly every longer word capitalised, small function
-	// words aside. Prose full of names stays prose.
-	long, capsLong := 0, 0
-	for _, t := range toks[1:] {
-		if !t.word || len(t.low) <= 3 || !t.letter {
-			continue
-		}
-		if !t.cap && !t.upper && t.lx.is(lxTitleSmall) {
+		// Title Case: nearly every longer word capitalised, small function
+		// words aside. Prose full of names stays prose.
+		if k == 0 || len(t.low) <= 3 || !t.cap && !t.upper && t.lx.is(lxTitleSmall) {
 			continue
 		}
 		long++
@@ -54,7 +42,12 @@ func styleOf(toks []token) caseStyle {
 			capsLong++
 		}
 	}
-	if long >= 3 && capsLong*10 >= long*8 {
+	switch {
+	case n == 0:
+		return proseCase
+	case n >= 3 && uppers*10 >= n*7:
+		return upperCase
+	case long >= 3 && capsLong*10 >= long*8:
 		return titleCase
 	}
 	return proseCase

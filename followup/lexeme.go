@@ -308,7 +308,7 @@ func (t *lexTable) add(w string, h uint64) *lexeme {
 	if have := s.find(w, h); have != nil {
 		return have // added meanwhile
 	}
-	if 2*(s.n+1) > len(s.slots) {
+	if s.n >= t.max || 2*(s.n+1) > len(s.slots) {
 		if s.n >= t.max {
 			s = newLexSlots(1024)
 		} else {
