@@ -5,12 +5,11 @@ import (
 	"sync"
 )
 
-// wordCache memoises a pure function of one word (its lexeme, lemma or
-// Snowball stem): news prose repeats a vocabulary of some tens of
-// thousands of words, and working them out again for every story was most
-// of Analyze's cost. It is safe for concurrent use and bounded: when full
-// it starts afresh, which costs a few recomputations and never changes a
-// result.
+// wordCache memoises a pure function of one word (its lemma or Snowball
+// stem): news prose repeats a vocabulary of some tens of thousands of
+// words, and working them out again for every story was much of Analyze's
+// cost. It is safe for concurrent use and bounded: when full it starts
+// afresh, which costs a few recomputations and never changes a result.
 type wordCache[V any] struct {
 	f   func(string) V
 	max int
@@ -34,17 +33,6 @@ func (c *wordCache[V]) get(w string) V {
 	return c.add(strings.Clone(w))
 }
 
-// getBytes is get(string(b)) without making the string for a known word.
-func (c *wordCache[V]) getBytes(b []byte) V {
-	c.mu.RLock()
-	v, ok := c.m[string(b)]
-	c.mu.RUnlock()
-	if ok {
-		return v
-	}
-	return c.add(string(b))
-}
-
 func (c *wordCache[V]) add(w string) V {
 	v := c.f(w)
 	c.mu.Lock()
@@ -56,8 +44,10 @@ func (c *wordCache[V]) add(w string) V {
 	return v
 }
 
-// scratch holds the slabs Analyze cuts its tokens and masks from, reused
-// through a pool: a story's tokens are many and die with its analysis.
+// scratch holds what Analyze works with and throws away (tokens, masks,
+// entities, sentences, mentions, known names, maps), reused through a
+// pool: none of it outlives the analysis, and allocating it anew for every
+// story cost more than the analysis itself.
 type scratch struct {
 	toks      []token
 	bools     []bool
@@ -131,16 +121,14 @@ func (sc *scratch) release() {
 	clear(sc.sents)
 	clear(sc.ms)
 	clear(sc.found)
-	clear(sc.known.first)
-	clear(sc.known.names)
+	sc.known.reset()
 	clear(sc.keys)
 	clear(sc.alone)
 	clear(sc.fullest)
-	if cap(sc.toks) > 1<<14 || cap(sc.bools) > 1<<16 || cap(sc.ents) > 1<<12 || cap(sc.known.names) > 1<<10 {
+	if cap(sc.toks) > 1<<14 || cap(sc.bools) > 1<<16 || cap(sc.ents) > 1<<12 || cap(sc.known.names) > 1<<10 || len(sc.known.heads) > 1<<11 {
 		return
 	}
 	sc.toks, sc.bools, sc.ents, sc.sents = sc.toks[:0], sc.bools[:0], sc.ents[:0], sc.sents[:0]
 	sc.ms, sc.found = sc.ms[:0], sc.found[:0]
-	sc.known.names, sc.known.filter = sc.known.names[:0], [16]uint64{}
 	scratchPool.Put(sc)
 }

@@ -120,8 +120,12 @@ func countryOf(words []string, lxs []*lexeme) (string, bool) {
 // them again in its headline whatever the headline's capitals: full folded
 // names by their first word.
 type knownNames struct {
-	first map[string]int // first word -> 1 + index in names of its latest name
 	names []knownName
+	// heads is an open-addressing index of the first words (by hashWord):
+	// 1 + the index in names of the latest name with that first word; 0
+	// for an empty slot. firsts counts the first words.
+	heads  []int32
+	firsts int
 	// filter has bit hash%1024 set for the hash of every first word: most
 	// words are no first word, and a bit test says so.
 	filter [16]uint64
@@ -130,7 +134,29 @@ type knownNames struct {
 type knownName struct {
 	full  string
 	words []string // strings.Fields(full)
-	next  int      // 1 + index of the previous name with the same first word; 0 if none
+	first string   // the first word it was added under
+	hash  uint64   // hashWord(first)
+	next  int32    // 1 + index of the previous name with the same first word; 0 if none
+}
+
+// slot returns the index in heads of first's slot: its chain's, or the
+// empty one where it goes.
+func (k *knownNames) slot(first string, h uint64) int {
+	mask := uint64(len(k.heads) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		at := k.heads[i]
+		if at == 0 || k.names[at-1].hash == h && k.names[at-1].first == first {
+			return int(i)
+		}
+	}
+}
+
+// head returns 1 + the index of the latest name with this first word, or 0.
+func (k *knownNames) head(first string, h uint64) int32 {
+	if len(k.heads) == 0 {
+		return 0
+	}
+	return k.heads[k.slot(first, h)]
 }
 
 func (k *knownNames) add(words []string) {
@@ -138,7 +164,8 @@ func (k *knownNames) add(words []string) {
 		return
 	}
 	full := strings.Join(words, " ")
-	for at := k.first[words[0]]; at > 0; at = k.names[at-1].next {
+	h := hashWord(words[0])
+	for at := k.head(words[0], h); at > 0; at = k.names[at-1].next {
 		if k.names[at-1].full == full {
 			return
 		}
@@ -150,13 +177,15 @@ func (k *knownNames) add(words []string) {
 			break
 		}
 	}
-	if k.first == nil {
-		k.first = make(map[string]int, 8)
-		k.names = make([]knownName, 0, 8)
+	if 2*(k.firsts+1) > len(k.heads) {
+		k.grow()
 	}
-	k.names = append(k.names, knownName{full: full, words: fields, next: k.first[words[0]]})
-	k.first[words[0]] = len(k.names)
-	h := hashWord(words[0])
+	i := k.slot(words[0], h)
+	if k.heads[i] == 0 {
+		k.firsts++
+	}
+	k.names = append(k.names, knownName{full: full, words: fields, first: words[0], hash: h, next: k.heads[i]})
+	k.heads[i] = int32(len(k.names))
 	k.filter[h>>6&15] |= 1 << (h & 63)
 	// The surname alone names the same actor ("Trump").
 	if len(words) > 1 && !genericHeads[words[len(words)-1]] {
@@ -165,6 +194,26 @@ func (k *knownNames) add(words []string) {
 			k.add(words[len(words)-1:])
 		}
 	}
+}
+
+// grow doubles the index (at least 16 slots) and fills it again from names,
+// oldest first, so that each chain still runs from the latest name.
+func (k *knownNames) grow() {
+	k.heads = make([]int32, max(16, 2*len(k.heads)))
+	for n := range k.names {
+		nm := &k.names[n]
+		i := k.slot(nm.first, nm.hash)
+		nm.next = k.heads[i]
+		k.heads[i] = int32(n + 1)
+	}
+}
+
+// reset empties k, keeping its memory.
+func (k *knownNames) reset() {
+	clear(k.names)
+	k.names = k.names[:0]
+	clear(k.heads)
+	k.firsts, k.filter = 0, [16]uint64{}
 }
 
 // mayStart reports whether a known name may begin with the word of hash h.
@@ -176,7 +225,7 @@ func (k *knownNames) longest(toks []token, i int) int {
 		return 0
 	}
 	best := 0
-	for at := k.first[toks[i].low]; at > 0; at = k.names[at-1].next {
+	for at := k.head(toks[i].low, toks[i].lx.hash); at > 0; at = k.names[at-1].next {
 		ws := k.names[at-1].words
 		if i+len(ws) > len(toks) || len(ws) <= best {
 			continue
