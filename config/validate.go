@@ -147,20 +147,15 @@ func (v *validator) validateFeeds() map[string]bool {
 	first := make(map[string]string, len(c.Feeds))
 	for i, f := range c.Feeds {
 		p := fmt.Sprintf("feeds.%d", i)
-		label := fmt.Sprintf("feed %q", v.raw(p+".name", f.Name))
-		switch {
-		case f.Name == "":
-			v.errorf(at(p+".name", p), "feed is missing a name")
-			label = "unnamed feed"
-		case strings.ContainsAny(f.Name, "*?[]\\"):
+		var label string
+		if f.Name != "" && strings.ContainsAny(f.Name, "*?[]\\") {
 			v.errorf(at(p+".name", p), "feed name %q must not contain glob characters * ? [ ] \\", v.raw(p+".name", f.Name))
-		default:
-			if fp, dup := first[f.Name]; dup {
-				v.errorf(at(p+".name", p), "duplicate feed name %q (first defined at %s)", v.raw(p+".name", f.Name), v.where(fp, v.pos[p+".name"]))
-			} else {
-				first[f.Name] = p + ".name"
+			label = fmt.Sprintf("feed %q", v.raw(p+".name", f.Name))
+		} else {
+			label, _ = v.entryName("feed", p, f.Name, first)
+			if f.Name != "" {
+				names[f.Name] = true
 			}
-			names[f.Name] = true
 		}
 		if f.URL == "" {
 			v.errorf(at(p+".url", p), "%s is missing a url", label)
@@ -188,20 +183,32 @@ func (v *validator) checkSchedule(p, label, spec string) {
 	}
 }
 
+// entryName checks that the list entry at path p (a feed, topic or digest)
+// has a name not used by an earlier entry of its kind, recorded in first.
+// It returns how errors should refer to the entry, and whether the name is
+// present and new.
+func (v *validator) entryName(kind, p, name string, first map[string]string) (label string, isNew bool) {
+	if name == "" {
+		v.errorf(at(p+".name", p), "%s is missing a name", kind)
+		return "unnamed " + kind, false
+	}
+	raw := v.raw(p+".name", name)
+	if fp, dup := first[name]; dup {
+		v.errorf(at(p+".name", p), "duplicate %s name %q (first defined at %s)", kind, raw, v.where(fp, v.pos[p+".name"]))
+		return fmt.Sprintf("%s %q", kind, raw), false
+	}
+	first[name] = p + ".name"
+	return fmt.Sprintf("%s %q", kind, raw), true
+}
+
 // validateTopics returns the set of topic names.
 func (v *validator) validateTopics(feeds map[string]bool) map[string]bool {
 	names := make(map[string]bool, len(v.c.Topics))
 	first := make(map[string]string)
 	for i, t := range v.c.Topics {
 		p := fmt.Sprintf("topics.%d", i)
-		label := fmt.Sprintf("topic %q", v.raw(p+".name", t.Name))
-		if t.Name == "" {
-			v.errorf(at(p+".name", p), "topic is missing a name")
-			label = "unnamed topic"
-		} else if fp, dup := first[t.Name]; dup {
-			v.errorf(at(p+".name", p), "duplicate topic name %q (first defined at %s)", v.raw(p+".name", t.Name), v.where(fp, v.pos[p+".name"]))
-		} else {
-			first[t.Name] = p + ".name"
+		label, isNew := v.entryName("topic", p, t.Name, first)
+		if isNew {
 			names[t.Name] = true
 		}
 		if strings.TrimSpace(t.Query) == "" {
@@ -275,15 +282,7 @@ func (v *validator) validateDigests(topics map[string]bool) {
 	first := make(map[string]string)
 	for i, d := range v.c.Digests {
 		p := fmt.Sprintf("digests.%d", i)
-		label := fmt.Sprintf("digest %q", v.raw(p+".name", d.Name))
-		if d.Name == "" {
-			v.errorf(at(p+".name", p), "digest is missing a name")
-			label = "unnamed digest"
-		} else if fp, dup := first[d.Name]; dup {
-			v.errorf(at(p+".name", p), "duplicate digest name %q (first defined at %s)", v.raw(p+".name", d.Name), v.where(fp, v.pos[p+".name"]))
-		} else {
-			first[d.Name] = p + ".name"
-		}
+		label, _ := v.entryName("digest", p, d.Name, first)
 		if d.Schedule == "" {
 			v.errorf(at(p+".schedule", p), "%s is missing a schedule", label)
 		} else {
