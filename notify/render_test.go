@@ -2,36 +2,16 @@ package notify
 
 import (
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got; go test -update rewrites it):\n%s", name, diff)
-	}
-}
 
 // sampleDigest is a digest with every section, made-up stories and some
 // hostile feed text.
@@ -113,17 +93,17 @@ func TestRenderGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "digest.txt.golden", text)
+	golden.Check(t, "digest.txt.golden", text, *update)
 	html, err := RenderHTML(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "digest.html.golden", html)
+	golden.Check(t, "digest.html.golden", html, *update)
 	payload, err := RenderPayload(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "digest.json.golden", string(payload))
+	golden.Check(t, "digest.json.golden", string(payload), *update)
 
 	// Whatever the golden files say, hostile feed text never renders live.
 	for _, bad := range []string{"<script", "<b>", "javascript:"} {
@@ -148,7 +128,7 @@ func TestRenderEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "empty.txt.golden", text)
+	golden.Check(t, "empty.txt.golden", text, *update)
 
 	// A digest that sends empty ones still carries the feed notices.
 	d = Compose(Spec{Name: "evening", Subject: "storyline: evening", SendEmpty: true, AlertAfter: 24 * time.Hour},
@@ -160,7 +140,7 @@ func TestRenderEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "empty-feeds.txt.golden", text)
+	golden.Check(t, "empty-feeds.txt.golden", text, *update)
 }
 
 func TestParsePayloadVersion(t *testing.T) {

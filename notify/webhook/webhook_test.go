@@ -9,40 +9,17 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/internal/golden"
 	"github.com/storyline/storyline/notify"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got; go test -update rewrites it):\n%s", name, diff)
-	}
-}
 
 var end = time.Date(2017, 1, 28, 7, 0, 0, 0, time.UTC)
 
@@ -86,7 +63,7 @@ func TestPresetsGolden(t *testing.T) {
 				hs = append(hs, k+": "+v)
 			}
 		}
-		golden(t, f+".golden", strings.Join(hs, "\n")+"\n\n"+string(body))
+		golden.Check(t, f+".golden", strings.Join(hs, "\n")+"\n\n"+string(body), *update)
 		if f != FormatNtfy && !json.Valid(body) {
 			t.Errorf("%s: body is not JSON", f)
 		}
