@@ -9,13 +9,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/storyline/storyline/internal/memstat"
 	"github.com/storyline/storyline/watcher"
 )
 
@@ -167,9 +167,12 @@ func TestHostileServers(t *testing.T) {
 		t.Logf("%-24s -> %s", r.Feed, orOK(st.LastError))
 	}
 	if runtime.GOOS == "linux" {
-		if peak := peakRSS(t); peak > 200<<20 {
+		switch peak := memstat.PeakRSS(); {
+		case peak == 0:
+			t.Error("could not read the peak RSS from /proc/self/status")
+		case peak > 200<<20:
 			t.Errorf("peak RSS %d MB while polling the hostile servers, want under 200 MB", peak>>20)
-		} else {
+		default:
 			t.Logf("peak RSS of the test process: %d MB", peak>>20)
 		}
 	}
@@ -180,18 +183,4 @@ func orOK(s string) string {
 		return "ok (parsed)"
 	}
 	return s
-}
-
-func peakRSS(t *testing.T) int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Skip(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/farm"
+	"github.com/storyline/storyline/internal/memstat"
 )
 
 // cmdFarm serves the benchmark feed farm until interrupted or until its
@@ -156,12 +156,12 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 
 // measure runs one round and reads its wall time, CPU time and peak RSS.
 func measure(name string, feeds int, round func() (stored, items, failed int)) benchRound {
-	resetPeakRSS()
+	memstat.ResetPeak() // each round reports its own peak
 	cpu0 := cpuTime()
 	start := time.Now()
 	stored, items, failed := round()
 	return benchRound{name: name, feeds: feeds, stored: stored, items: items, failed: failed,
-		wall: time.Since(start), cpu: cpuTime() - cpu0, peakRSS: peakRSS()}
+		wall: time.Since(start), cpu: cpuTime() - cpu0, peakRSS: memstat.PeakRSS()}
 }
 
 // bareRound is the limit: plain net/http and gofeed, storing nothing.
@@ -257,22 +257,4 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// resetPeakRSS clears the kernel's high-water mark (Linux), so each round
-// reports its own peak.
-func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range bytes.Split(b, []byte("\n")) {
-		if v, ok := bytes.CutPrefix(line, []byte("VmHWM:")); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(string(v)), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
