@@ -2,19 +2,34 @@ package storyline
 
 import "time"
 
-// NearCandidate is a stored story that shares at least one LSH band with a
-// new story: a possible near-duplicate, to be confirmed on its text.
-type NearCandidate struct {
-	ID          int64
-	Title       string
-	Summary     string
-	Source      string
+// NearText is the text of a stored story that may be a near-duplicate of a
+// new one, to confirm it.
+type NearText struct {
+	ID      int64
+	Title   string
+	Summary string
+	Source  string
+}
+
+// StoredSignature is the near-duplicate fingerprint of a recent story as
+// the dedupe index files it: its MinHash signature, when it was published,
+// and where the story was placed.
+type StoredSignature struct {
+	StoryID     int64
 	Published   time.Time
-	DuplicateOf int64 // 0 when the candidate is itself an original
-	Storyline   int64 // 0 when it was never clustered
-	Bands       int   // how many of the new story's bands it shares
-	// Signature is the candidate's MinHash signature, nil if unknown.
-	Signature []uint32
+	Signature   []uint32
+	DuplicateOf int64 // 0 when the story is itself an original
+	Storyline   int64
+}
+
+// DedupeSnapshot is the persisted state of the dedupe index, from which it
+// rebuilds its lookup structures.
+type DedupeSnapshot struct {
+	Signatures []StoredSignature
+	Clusters   []StoryCluster // open clusters, without their centroids
+	// Terms holds the document frequency of each counted term by term key;
+	// the key of the empty term counts the documents.
+	Terms map[int64]int64
 }
 
 // TermWeight is one term of a cluster's centroid.
@@ -34,4 +49,7 @@ type StoryCluster struct {
 	// Centroid is the sum of the members' unit TF-IDF vectors, heaviest
 	// terms first, cut to a bounded length.
 	Centroid []TermWeight
+	// Terms are the keys of the words the cluster is filed under in the
+	// inverted index of words to clusters.
+	Terms []int64
 }

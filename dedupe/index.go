@@ -6,12 +6,13 @@
 // banding, confirmed by exact Jaccard similarity and vetoed when the texts
 // disagree on a number), and same-story clusters (online clustering of
 // TF-IDF vectors of title and summary against recent clusters, with time
-// decay). Both lookups go through indexes the Store keeps (LSH buckets, an
-// inverted index of terms to recent clusters) and never scan the stored
-// stories; a bounded time window keeps the indexes small.
+// decay). Both lookups go through indexes held in memory (LSH buckets, an
+// inverted index of words to recent clusters, document frequencies) and
+// never scan the stored stories; a bounded time window keeps them small.
 //
 // The package does no I/O of its own: Index.Process runs inside the caller's
-// write transaction through the small Store interface.
+// write transaction and writes its record through the small Store
+// interface, from which the memory is loaded at start.
 //
 // Measuring (the evaluation data sits beside the repository in ../shared):
 //
@@ -34,36 +35,34 @@ import (
 	"github.com/storyline/storyline"
 )
 
-// Store is what Index needs from storage. Process calls it inside one write
-// transaction, so that a story, its fingerprint and its cluster commit
-// together.
+// Store is what Index needs from storage: the persisted record of the
+// index, written in the caller's write transaction so that a story, its
+// fingerprint and its cluster commit together, and read back at start.
 type Store interface {
-	// NearCandidates returns stories published at or after since that
-	// share at least one of bands, most shared bands first, at most limit.
-	NearCandidates(ctx context.Context, bands []int64, since time.Time, limit int) ([]storyline.NearCandidate, error)
-	// AddFingerprint files a story under its LSH band keys, with its
-	// MinHash signature.
-	AddFingerprint(ctx context.Context, storyID int64, bands []int64, signature []uint32, published time.Time) error
-	// CountTerms counts one more document holding terms and returns each
-	// term's document frequency (this document included) and the number of
-	// documents counted so far.
-	CountTerms(ctx context.Context, terms []string) (df []int64, docs int64, err error)
-	// ClusterCandidates returns at most limit clusters that hold any of
-	// terms and were updated at or after since: those holding most of the
-	// terms first, then the most recently updated.
-	ClusterCandidates(ctx context.Context, terms []string, since time.Time, limit int) ([]storyline.StoryCluster, error)
-	// Cluster returns one cluster; ok is false when it is not (or no
-	// longer) indexed.
-	Cluster(ctx context.Context, id int64) (c storyline.StoryCluster, ok bool, err error)
-	// SaveCluster creates or replaces a cluster and files it under terms.
-	SaveCluster(ctx context.Context, c storyline.StoryCluster, terms []string) error
+	// LoadDedupe reads the signatures of the stories published at or after
+	// near, the clusters updated at or after clusters (without centroids)
+	// and every term count.
+	LoadDedupe(ctx context.Context, near, clusters time.Time) (storyline.DedupeSnapshot, error)
+	// NearTexts returns the text of the stories ids still stored, in order.
+	NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText, error)
+	// AddFingerprint records a story's MinHash signature.
+	AddFingerprint(ctx context.Context, storyID int64, signature []uint32, published time.Time) error
+	// AddTermCounts adds to document frequencies, by term key.
+	AddTermCounts(ctx context.Context, delta map[int64]int64) error
+	// Clusters returns the clusters ids still stored, with centroids, in order.
+	Clusters(ctx context.Context, ids []int64) ([]storyline.StoryCluster, error)
+	// SaveCluster creates or replaces a cluster.
+	SaveCluster(ctx context.Context, c storyline.StoryCluster) error
 	// SetStoryline records a story's near-duplicate original (0 for none)
 	// and its cluster.
 	SetStoryline(ctx context.Context, storyID, duplicateOf, cluster int64) error
-	// PruneDedupe drops the fingerprints of at most limit stories
-	// published before fingerprints, and at most limit clusters (with
-	// their index entries) last updated before clusters.
-	PruneDedupe(ctx context.Context, fingerprints, clusters time.Time, limit int) error
+	// PruneDedupe drops the signatures of stories published before
+	// fingerprints and the clusters last updated before clusters.
+	PruneDedupe(ctx context.Context, fingerprints, clusters time.Time) error
+	// BeforeCommit runs fn before the transaction commits; AfterEnd runs
+	// fn when it has ended.
+	BeforeCommit(fn func(context.Context) error)
+	AfterEnd(fn func(committed bool))
 }
 
 // Config tunes near-duplicate detection and clustering.
@@ -98,11 +97,6 @@ type Config struct {
 	PostingTerms int
 	// CentroidTerms bounds the terms kept per cluster centroid.
 	CentroidTerms int
-	// PruneBatch is how many expired fingerprints and clusters each
-	// Process call removes at most: pruning is spread over the work, one of
-	// each per story in the steady state, and catches up after a pause
-	// without ever making one call slow.
-	PruneBatch int
 }
 
 // DefaultConfig returns the settings measured on real news (see the eval
@@ -120,7 +114,6 @@ func DefaultConfig() Config {
 		Candidates:       16,
 		PostingTerms:     16,
 		CentroidTerms:    64,
-		PruneBatch:       8,
 	}
 }
 
@@ -144,30 +137,28 @@ func (c Config) Validate() error {
 	check(c.Candidates > 0, "candidates %d must be positive", c.Candidates)
 	check(c.PostingTerms > 0, "posting_terms %d must be positive", c.PostingTerms)
 	check(c.CentroidTerms > 0, "centroid_terms %d must be positive", c.CentroidTerms)
-	check(c.PruneBatch >= 0, "prune_batch %d must not be negative", c.PruneBatch)
 	return errors.Join(errs...)
 }
 
-// Index finds near-duplicates and same-story clusters. Everything it knows
-// lives in the Store, but for the list of common words (below); it is safe
-// for concurrent use.
+// Index finds near-duplicates and same-story clusters. It keeps its lookup
+// structures in memory (see memory), loaded from the Store on first use;
+// the Store holds the record. It is safe for concurrent use, though the
+// stories of one transaction must come from one goroutine.
 type Index struct {
 	cfg Config
 	log *slog.Logger
 	now func() time.Time
-	// common maps a word found in more than commonShare of the documents
-	// to its share. Such a word's weight barely moves any more, so it is
-	// no longer counted: that spares a good part of the rows each story
-	// updates. At most 1/commonShare words per document can be common, so
-	// the map stays small; a share learnt in a transaction that was rolled
-	// back is still a fair estimate.
-	common sync.Map // string -> float64
+
+	mu  sync.Mutex
+	mem *memory  // nil until loaded, and again after a rollback
+	tx  *txState // the open transaction's changes; nil between transactions
 }
 
-const (
-	commonShare = 0.05
-	commonAfter = 1000 // documents counted before shares are trusted
-)
+// txState is what one transaction changed that is written at its end.
+type txState struct {
+	terms               map[int64]int64 // document-frequency increments
+	nearCut, clusterCut time.Time       // drop what is older
+}
 
 // New returns an index. now is the clock, read only for stories without a
 // FirstSeen time (see Process).
@@ -272,33 +263,27 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	if at.IsZero() || at.After(now) {
 		at = now // undated, or dated in the future by a wrong clock
 	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ts, err := ix.begin(ctx, st, now)
+	if err != nil {
+		return Result{}, err
+	}
+	m := ix.mem
 	fp := NewFingerprint(s.Title, s.Summary, s.Source)
 	sig := MinHash(fp.Shingles)
 	bands := sig.BandKeys()
 
 	var res Result
-	var dup storyline.NearCandidate
+	var dup *sigEntry
 	if fp.Body {
-		cands, err := st.NearCandidates(ctx, bands, at.Add(-ix.cfg.NearWindow), ix.cfg.NearCandidates)
-		if err != nil {
+		if dup, res.Similarity, err = ix.original(ctx, st, s.ID, fp, &sig, bands, at); err != nil {
 			return res, err
 		}
-		for _, c := range cands {
-			if c.ID == s.ID || !ix.plausible(&sig, c.Signature) {
-				continue
-			}
-			ok, j := ix.cfg.Near(fp, NewFingerprint(c.Title, c.Summary, c.Source))
-			if ok && (j > res.Similarity || j == res.Similarity && c.ID < dup.ID) {
-				dup, res.Similarity = c, j
-			}
-			if res.Similarity >= sameCopy {
-				break // a widely syndicated copy has many equal candidates
-			}
-		}
-		if dup.ID != 0 {
-			res.DuplicateOf = dup.ID
-			if dup.DuplicateOf != 0 { // point at the first copy, not at a copy of it
-				res.DuplicateOf = dup.DuplicateOf
+		if dup != nil {
+			res.DuplicateOf = dup.id
+			if dup.duplicateOf != 0 { // point at the first copy, not at a copy of it
+				res.DuplicateOf = dup.duplicateOf
 			}
 		}
 	}
@@ -310,36 +295,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	}
 	sort.Strings(names)
 	words := unigrams(names)
-	// Only words are counted: a pair is taken to be as rare as its rarer
-	// word. Counting pairs would grow the counts by a few rows per story
-	// for ever (most pairs are seen once) and double the rows to update.
-	df := make(map[string]int64, len(names))
-	var docs int64
-	if len(names) > 0 {
-		counted := make([]string, 0, len(words))
-		shares := map[string]float64{}
-		for _, w := range words {
-			if v, ok := ix.common.Load(w); ok {
-				shares[w] = v.(float64)
-			} else {
-				counted = append(counted, w)
-			}
-		}
-		counts, n, err := st.CountTerms(ctx, counted)
-		if err != nil {
-			return res, err
-		}
-		docs = n
-		for i, t := range counted {
-			df[t] = counts[i]
-			if n >= commonAfter && float64(counts[i]) > commonShare*float64(n) {
-				ix.common.Store(t, float64(counts[i])/float64(n))
-			}
-		}
-		for t, share := range shares {
-			df[t] = max(1, int64(share*float64(n)))
-		}
-	}
+	df, docs := ix.count(m, ts, words)
 	for _, t := range names {
 		if a, b, ok := strings.Cut(t, " "); ok {
 			df[t] = min(max(df[a], 1), max(df[b], 1))
@@ -347,27 +303,31 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	}
 	vec := TFIDF(weights, df, docs)
 
+	clusterSince := at.Add(-ix.cfg.ClusterIdle).Unix()
 	var cluster storyline.StoryCluster
 	found := false
 	if res.DuplicateOf != 0 {
 		// A copy belongs where its original is.
-		id := dup.Storyline
+		id := dup.storyline
 		if id == 0 {
 			id = res.DuplicateOf
 		}
-		c, ok, err := st.Cluster(ctx, id)
-		if err != nil {
-			return res, err
+		cluster = storyline.StoryCluster{ID: id, Started: at, Updated: at}
+		if e := m.clusters[id]; e != nil && e.updated >= clusterSince {
+			cs, err := st.Clusters(ctx, []int64{id})
+			if err != nil {
+				return res, err
+			}
+			if len(cs) == 1 {
+				cluster = cs[0]
+			}
 		}
-		if !ok {
-			c = storyline.StoryCluster{ID: id, Started: at, Updated: at}
-		}
-		cluster, found = c, true
+		found = true
 		res.Score = res.Similarity
 	} else if len(vec) > 0 {
 		lookup := rarest(words, df, ix.cfg.LookupTerms)
 		if len(lookup) > 0 {
-			cands, err := st.ClusterCandidates(ctx, lookup, at.Add(-ix.cfg.ClusterIdle), ix.cfg.Candidates)
+			cands, err := st.Clusters(ctx, m.clusterCandidates(termKeys(lookup), clusterSince, ix.cfg.Candidates))
 			if err != nil {
 				return res, err
 			}
@@ -388,28 +348,130 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		cluster.Updated = at
 	}
 	cluster.Centroid = addToCentroid(cluster.Centroid, vec, ix.cfg.CentroidTerms)
+	cluster.Terms = m.fileCluster(cluster, termKeys(unigrams(top(vec, ix.cfg.PostingTerms))))
 	res.Storyline, res.Size = cluster.ID, cluster.Size
 
-	if err := st.SaveCluster(ctx, cluster, unigrams(top(vec, ix.cfg.PostingTerms))); err != nil {
+	if err := st.SaveCluster(ctx, cluster); err != nil {
 		return res, err
 	}
 	if fp.Body {
-		if err := st.AddFingerprint(ctx, s.ID, bands, sig[:], at); err != nil {
+		if err := st.AddFingerprint(ctx, s.ID, sig[:], at); err != nil {
 			return res, err
 		}
+		m.addSig(sigEntry{id: s.ID, published: at.Unix(), duplicateOf: res.DuplicateOf, storyline: res.Storyline, sig: sig}, bands)
 	}
 	if err := st.SetStoryline(ctx, s.ID, res.DuplicateOf, res.Storyline); err != nil {
 		return res, err
 	}
-	if ix.cfg.PruneBatch > 0 {
-		if err := st.PruneDedupe(ctx, now.Add(-ix.cfg.NearWindow), now.Add(-ix.cfg.ClusterIdle), ix.cfg.PruneBatch); err != nil {
-			return res, err
-		}
+	nearCut, clusterCut := now.Add(-ix.cfg.NearWindow), now.Add(-ix.cfg.ClusterIdle)
+	m.sweepSigs(nearCut.Unix())
+	m.sweepClusters(clusterCut.Unix())
+	if nearCut.After(ts.nearCut) {
+		ts.nearCut, ts.clusterCut = nearCut, clusterCut
 	}
 	s.DuplicateOf, s.Storyline = res.DuplicateOf, res.Storyline
 	ix.log.Debug("dedupe", "story", s.ID, "duplicate_of", res.DuplicateOf, "jaccard", res.Similarity,
 		"storyline", res.Storyline, "score", res.Score, "size", res.Size)
 	return res, nil
+}
+
+// begin returns the open transaction's state, starting it (and loading the
+// memory when it is not) at the transaction's first story. The hooks write
+// the transaction's term counts and prunes before it commits, and drop the
+// memory if it rolls back: it then holds changes the database does not.
+func (ix *Index) begin(ctx context.Context, st Store, now time.Time) (*txState, error) {
+	if ix.tx != nil {
+		return ix.tx, nil
+	}
+	ts := &txState{terms: map[int64]int64{}}
+	ix.tx = ts
+	st.BeforeCommit(func(ctx context.Context) error {
+		ix.mu.Lock()
+		defer ix.mu.Unlock()
+		if err := st.AddTermCounts(ctx, ts.terms); err != nil {
+			return err
+		}
+		if ts.nearCut.IsZero() {
+			return nil
+		}
+		return st.PruneDedupe(ctx, ts.nearCut, ts.clusterCut)
+	})
+	st.AfterEnd(func(committed bool) {
+		ix.mu.Lock()
+		defer ix.mu.Unlock()
+		if !committed {
+			ix.mem = nil
+		}
+		if ix.tx == ts {
+			ix.tx = nil
+		}
+	})
+	if ix.mem == nil {
+		snap, err := st.LoadDedupe(ctx, now.Add(-ix.cfg.NearWindow), now.Add(-ix.cfg.ClusterIdle))
+		if err != nil {
+			return nil, err
+		}
+		ix.mem = newMemory(snap)
+		ix.log.Debug("dedupe index loaded", "signatures", len(snap.Signatures), "clusters", len(snap.Clusters), "terms", len(snap.Terms))
+	}
+	return ts, nil
+}
+
+// original returns the stored story that s (with fingerprint fp) copies, if
+// any, and their similarity: of the LSH candidates whose signatures leave a
+// chance, the most similar one that passes Near, ties to the older.
+func (ix *Index) original(ctx context.Context, st Store, id int64, fp Fingerprint, sig *Signature, bands []int64, at time.Time) (*sigEntry, float64, error) {
+	cands := ix.mem.nearCandidates(sig, bands, at.Add(-ix.cfg.NearWindow).Unix(), ix.cfg.NearCandidates)
+	ids := make([]int64, 0, len(cands))
+	byID := make(map[int64]*sigEntry, len(cands))
+	for _, c := range cands {
+		if c.id != id && ix.plausible(sig, c.sig[:]) {
+			ids = append(ids, c.id)
+			byID[c.id] = c
+		}
+	}
+	if len(ids) == 0 {
+		return nil, 0, nil
+	}
+	texts, err := st.NearTexts(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	var dup *sigEntry
+	var best float64
+	for _, t := range texts {
+		c := byID[t.ID]
+		ok, j := ix.cfg.Near(fp, NewFingerprint(t.Title, t.Summary, t.Source))
+		if ok && (j > best || j == best && dup != nil && c.id < dup.id) {
+			dup, best = c, j
+		}
+		if best >= sameCopy {
+			break // a widely syndicated copy has many equal candidates
+		}
+	}
+	return dup, best, nil
+}
+
+// count counts one more document holding words and returns their document
+// frequencies (this document included) and the number of documents.
+func (ix *Index) count(m *memory, ts *txState, words []string) (map[string]int64, int64) {
+	df := make(map[string]int64, 2*len(words))
+	if len(words) == 0 {
+		return df, m.df[docsKey]
+	}
+	// Only words are counted: a pair is taken to be as rare as its rarer
+	// word. Counting pairs would grow the counts by a few rows per story
+	// for ever (most pairs are seen once).
+	m.df[docsKey]++
+	ts.terms[docsKey]++
+	n := m.df[docsKey]
+	for _, w := range words {
+		k := TermKey(w)
+		m.df[k]++
+		ts.terms[k]++
+		df[w] = m.df[k]
+	}
+	return df, n
 }
 
 // maxTermText bounds the summary text weighed for clustering: the lead

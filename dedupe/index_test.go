@@ -2,7 +2,9 @@ package dedupe_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -216,29 +218,31 @@ func TestProcessArchiveUsesFirstSeen(t *testing.T) {
 	}
 }
 
-// recordingStore is the real store, remembering which terms were counted.
+// recordingStore is the real store, remembering the term counts written.
 type recordingStore struct {
 	*storage.Tx
-	counted map[string]int
+	writes  *int
+	counted map[int64]int64
 }
 
-func (r recordingStore) CountTerms(ctx context.Context, terms []string) ([]int64, int64, error) {
-	for _, t := range terms {
-		r.counted[t]++
+func (r recordingStore) AddTermCounts(ctx context.Context, delta map[int64]int64) error {
+	*r.writes++
+	for k, d := range delta {
+		r.counted[k] += d
 	}
-	return r.Tx.CountTerms(ctx, terms)
+	return r.Tx.AddTermCounts(ctx, delta)
 }
 
-// Once a word is in more than a twentieth of the documents (after the
-// first thousand), it is no longer counted: its weight barely moves.
-func TestProcessStopsCountingCommonWords(t *testing.T) {
+// Term counts are kept in memory and written once per transaction, one
+// row per word however many stories hold it.
+func TestProcessWritesTermCountsOncePerTransaction(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	ix, err := dedupe.New(dedupe.DefaultConfig(), nil, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	counted := map[string]int{}
+	writes, counted := 0, map[int64]int64{}
 	err = db.Update(ctx, func(tx *storage.Tx) error {
 		feed, err := tx.FeedID(ctx, "f", "https://f.example/")
 		if err != nil {
@@ -253,7 +257,7 @@ func TestProcessStopsCountingCommonWords(t *testing.T) {
 			if err := tx.InsertStory(ctx, &s, feed, s.Canonical); err != nil {
 				return err
 			}
-			if _, err := ix.Process(ctx, recordingStore{tx, counted}, &s); err != nil {
+			if _, err := ix.Process(ctx, recordingStore{tx, &writes, counted}, &s); err != nil {
 				return err
 			}
 		}
@@ -262,12 +266,119 @@ func TestProcessStopsCountingCommonWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// "minist" (in every story) is counted until the 1000th document.
-	if n := counted["minist"]; n != 1000 {
-		t.Errorf("common word counted %d times, want 1000", n)
+	if writes != 1 {
+		t.Errorf("term counts written %d times, want once", writes)
 	}
-	// "item5" (in 1 of 97 stories) stays counted.
-	if n := counted["item5"]; n != 16 {
-		t.Errorf("rarer word counted %d times, want 16", n)
+	for w, want := range map[string]int64{"": 1500, "minist": 1500, "item5": 16, "topic7": 1} {
+		if got := counted[dedupe.TermKey(w)]; got != want {
+			t.Errorf("%q counted %d, want %d", w, got, want)
+		}
+	}
+}
+
+// runSynth stores n synthetic stories, per transactions of batch, through
+// the index newIndex returns for each transaction, and returns the results.
+func runSynth(t *testing.T, n, batch int, newIndex func() *dedupe.Index) []dedupe.Result {
+	t.Helper()
+	ctx := context.Background()
+	db := openDB(t)
+	gen := newSynth(1500)
+	var out []dedupe.Result
+	for len(out) < n {
+		ix := newIndex()
+		err := db.Update(ctx, func(tx *storage.Tx) error {
+			feed, err := tx.FeedID(ctx, "synth", "https://synth.example/feed")
+			if err != nil {
+				return err
+			}
+			for range batch {
+				s := gen.next()
+				if err := tx.InsertStory(ctx, &s, feed, s.URL); err != nil {
+					return err
+				}
+				res, err := ix.Process(ctx, tx, &s)
+				if err != nil {
+					return err
+				}
+				out = append(out, res)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// The index rebuilt from the database at every transaction (as after a
+// restart) decides exactly as the one that kept its memory: what it keeps
+// in memory is what it wrote.
+func TestProcessAfterReload(t *testing.T) {
+	newIndex := func() *dedupe.Index {
+		ix, err := dedupe.New(dedupe.DefaultConfig(), nil, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	}
+	// Over 3.3 days at 1,500 a day, so that windows slide and memory sweeps.
+	const n = 5000
+	one := newIndex()
+	kept := runSynth(t, n, 250, func() *dedupe.Index { return one })
+	reloaded := runSynth(t, n, 250, newIndex)
+	var dups, joined int
+	for i := range kept {
+		a, b := kept[i], reloaded[i]
+		// Scores may differ in the last bit: weights are summed in map order.
+		if math.Abs(a.Score-b.Score) > 1e-9 || math.Abs(a.Similarity-b.Similarity) > 1e-9 {
+			t.Fatalf("story %d: kept memory %+v, reloaded %+v", i, a, b)
+		}
+		a.Score, a.Similarity, b.Score, b.Similarity = 0, 0, 0, 0
+		if a != b {
+			t.Fatalf("story %d: kept memory %+v, reloaded %+v", i, kept[i], reloaded[i])
+		}
+		if kept[i].DuplicateOf != 0 {
+			dups++
+		} else if kept[i].Size > 1 {
+			joined++
+		}
+	}
+	// The stream must exercise both lookups for the comparison to mean much.
+	if dups < n/20 || joined < n/5 {
+		t.Errorf("only %d duplicates and %d joined of %d", dups, joined, n)
+	}
+}
+
+// A rolled-back transaction leaves no trace in memory: the next story does
+// not find the one that was never committed.
+func TestProcessRollback(t *testing.T) {
+	ctx := context.Background()
+	s := newStream(t, dedupe.DefaultConfig())
+	const title, summary = "Kremlin says Putin and Trump to speak by phone on Saturday", "The call will take place on Saturday, a Kremlin spokesman said."
+	err := s.db.Update(ctx, func(tx *storage.Tx) error {
+		feedID, err := tx.FeedID(ctx, "a", "https://a.example/feed")
+		if err != nil {
+			return err
+		}
+		st := storyline.Story{URL: "https://a.example/1", Canonical: "https://a.example/1", Title: title, Summary: summary, Published: base, FirstSeen: base}
+		if err := tx.InsertStory(ctx, &st, feedID, st.URL); err != nil {
+			return err
+		}
+		if _, err := s.ix.Process(ctx, tx, &st); err != nil {
+			return err
+		}
+		return errors.New("poll failed later")
+	})
+	if err == nil {
+		t.Fatal("want the transaction to fail")
+	}
+	id, r := s.add(time.Hour, "b", title+" - Daily Wire", summary)
+	if r.DuplicateOf != 0 || r.Storyline != id || r.Size != 1 {
+		t.Errorf("after rollback: %+v, want a new original in its own storyline %d", r, id)
+	}
+	_, r = s.add(2*time.Hour, "c", title, summary)
+	if r.DuplicateOf != id {
+		t.Errorf("committed copy not found: %+v, want duplicate of %d", r, id)
 	}
 }

@@ -247,3 +247,32 @@ func heaviest(v Vector, n int) []storyline.TermWeight {
 	}
 	return tws
 }
+
+// TermKey is the key a term is counted and filed under: a 64-bit hash
+// (FNV-1a, mixed), so that the indexes hold integers, not strings. With a
+// few million distinct terms a collision is a one in a million chance, and
+// would only merge two terms' counts. Fixed forever: stored keys depend on
+// it.
+func TermKey(t string) int64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(t); i++ {
+		h ^= uint64(t[i])
+		h *= 1099511628211
+	}
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	return int64(h)
+}
+
+// docsKey is the key under which the documents are counted: every document
+// holds the empty term.
+var docsKey = TermKey("")
+
+func termKeys(terms []string) []int64 {
+	keys := make([]int64, len(terms))
+	for i, t := range terms {
+		keys[i] = TermKey(t)
+	}
+	return keys
+}

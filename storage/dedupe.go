@@ -1,8 +1,9 @@
 package storage
 
-// The indexes of package dedupe (migration 0003): LSH buckets for
-// near-duplicates, document frequencies, open clusters and the inverted index
-// of words to clusters. *Tx implements dedupe.Store.
+// The persisted state of package dedupe (migrations 0003, 0009): signatures
+// of recent stories, document frequencies and open clusters. The index keeps
+// its lookup structures in memory and only reads these tables at start and
+// for a candidate's text or centroid. *Tx implements dedupe.Store.
 
 import (
 	"context"
@@ -12,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -51,179 +51,163 @@ func jsonList[T string | int64](xs []T) string {
 	return string(b)
 }
 
-// NearCandidates returns stories published at or after since that share at
-// least one of bands, most shared bands first, at most limit.
-func (tx *Tx) NearCandidates(ctx context.Context, bands []int64, since time.Time, limit int) ([]storyline.NearCandidate, error) {
-	if len(bands) == 0 || limit <= 0 {
-		return nil, nil
-	}
-	rows, err := tx.queryPrepared(ctx, `SELECT s.id, s.title, s.summary, s.source, s.published,
-			COALESCE(s.duplicate_of, 0), COALESCE(s.storyline, 0), x.n, f.signature
-		FROM (SELECT story_id, count(*) AS n FROM dedupe_bands
-			WHERE band IN (SELECT value FROM json_each(?))
-			GROUP BY story_id) x
-		JOIN dedupe_fingerprints f ON f.story_id = x.story_id
-		JOIN stories s ON s.id = x.story_id
-		WHERE f.published >= ?
-		ORDER BY x.n DESC, s.id LIMIT `+strconv.Itoa(limit), jsonList(bands), unix(since))
-	if err != nil {
-		return nil, fmt.Errorf("storage: near candidates: %w", err)
-	}
-	defer rows.Close()
-	var out []storyline.NearCandidate
-	for rows.Next() {
-		var c storyline.NearCandidate
+// LoadDedupe reads the persisted dedupe index: the signatures of stories
+// published at or after near, the clusters updated at or after clusters
+// (without centroids), and every term count.
+func (tx *Tx) LoadDedupe(ctx context.Context, near, clusters time.Time) (storyline.DedupeSnapshot, error) {
+	snap := storyline.DedupeSnapshot{Terms: map[int64]int64{}}
+	err := tx.each(ctx, `SELECT f.story_id, f.published, f.signature, COALESCE(s.duplicate_of, 0), COALESCE(s.storyline, 0)
+		FROM dedupe_fingerprints f JOIN stories s ON s.id = f.story_id WHERE f.published >= ?
+		ORDER BY f.story_id`, []any{unix(near)}, func(rows *sql.Rows) error {
+		var r storyline.StoredSignature
 		var published int64
 		var sig []byte
-		if err := rows.Scan(&c.ID, &c.Title, &c.Summary, &c.Source, &published, &c.DuplicateOf, &c.Storyline, &c.Bands, &sig); err != nil {
-			return nil, fmt.Errorf("storage: near candidates: %w", err)
+		if err := rows.Scan(&r.StoryID, &published, &sig, &r.DuplicateOf, &r.Storyline); err != nil {
+			return err
 		}
-		c.Published = fromUnix(published)
-		c.Signature = decodeSignature(sig)
-		out = append(out, c)
+		r.Published, r.Signature = fromUnix(published), decodeSignature(sig)
+		snap.Signatures = append(snap.Signatures, r)
+		return nil
+	})
+	if err == nil {
+		err = tx.each(ctx, `SELECT id, size, started, updated, terms FROM dedupe_clusters WHERE updated >= ? ORDER BY id`,
+			[]any{unix(clusters)}, func(rows *sql.Rows) error {
+				var c storyline.StoryCluster
+				var started, updated int64
+				var terms string
+				if err := rows.Scan(&c.ID, &c.Size, &started, &updated, &terms); err != nil {
+					return err
+				}
+				c.Started, c.Updated = fromUnix(started), fromUnix(updated)
+				if err := json.Unmarshal([]byte(terms), &c.Terms); err != nil {
+					return fmt.Errorf("cluster %d: terms: %w", c.ID, err)
+				}
+				snap.Clusters = append(snap.Clusters, c)
+				return nil
+			})
+	}
+	if err == nil {
+		err = tx.each(ctx, `SELECT term, df FROM dedupe_terms`, nil, func(rows *sql.Rows) error {
+			var k, df int64
+			if err := rows.Scan(&k, &df); err != nil {
+				return err
+			}
+			snap.Terms[k] = df
+			return nil
+		})
+	}
+	if err != nil {
+		return snap, fmt.Errorf("storage: load dedupe index: %w", err)
+	}
+	return snap, nil
+}
+
+// each runs a query in the transaction and calls fn for each row.
+func (tx *Tx) each(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := tx.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// NearTexts returns the title, summary and source of the stories ids that
+// are still stored, in the order of ids.
+func (tx *Tx) NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.queryPrepared(ctx, `SELECT s.id, s.title, s.summary, s.source
+		FROM json_each(?) j JOIN stories s ON s.id = j.value ORDER BY j.key`, jsonList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: near texts: %w", err)
+	}
+	defer rows.Close()
+	var out []storyline.NearText
+	for rows.Next() {
+		var t storyline.NearText
+		if err := rows.Scan(&t.ID, &t.Title, &t.Summary, &t.Source); err != nil {
+			return nil, fmt.Errorf("storage: near texts: %w", err)
+		}
+		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: near candidates: %w", err)
+		return nil, fmt.Errorf("storage: near texts: %w", err)
 	}
 	return out, nil
 }
 
-// AddFingerprint files a story under its LSH band keys, with its MinHash
-// signature.
-func (tx *Tx) AddFingerprint(ctx context.Context, storyID int64, bands []int64, signature []uint32, published time.Time) error {
-	if len(bands) == 0 {
-		return nil
-	}
-	keys := jsonList(bands)
-	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_fingerprints(story_id, published, signature, bands)
-		VALUES (?, ?, ?, ?) ON CONFLICT(story_id) DO NOTHING`, storyID, unix(published), encodeSignature(signature), keys)
-	if err == nil {
-		_, err = tx.execPrepared(ctx, `INSERT INTO dedupe_bands(band, story_id)
-			SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, storyID, keys)
-	}
+// AddFingerprint records a story's MinHash signature.
+func (tx *Tx) AddFingerprint(ctx context.Context, storyID int64, signature []uint32, published time.Time) error {
+	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_fingerprints(story_id, published, signature)
+		VALUES (?, ?, ?) ON CONFLICT(story_id) DO NOTHING`, storyID, unix(published), encodeSignature(signature))
 	if err != nil {
 		return fmt.Errorf("storage: add fingerprint of story %d: %w", storyID, err)
 	}
 	return nil
 }
 
-// CountTerms counts one more document holding terms (which must be
-// distinct) and returns each term's document frequency, this document
-// included, and the number of documents counted so far.
-func (tx *Tx) CountTerms(ctx context.Context, terms []string) ([]int64, int64, error) {
-	// The empty term counts documents: every document holds it.
-	keys := make([]int64, len(terms)+1)
-	keys[0] = termKey("")
-	for i, t := range terms {
-		keys[i+1] = termKey(t)
+// AddTermCounts adds to the document frequencies of terms, by term key.
+func (tx *Tx) AddTermCounts(ctx context.Context, delta map[int64]int64) error {
+	if len(delta) == 0 {
+		return nil
 	}
-	rows, err := tx.queryPrepared(ctx, `INSERT INTO dedupe_terms(term, df)
-		SELECT value, 1 FROM json_each(?) WHERE true
-		ON CONFLICT(term) DO UPDATE SET df = df + 1 RETURNING term, df`, jsonList(keys))
+	pairs := make([][2]int64, 0, len(delta))
+	for k, d := range delta {
+		pairs = append(pairs, [2]int64{k, d})
+	}
+	b, _ := json.Marshal(pairs) // cannot fail for integers
+	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_terms(term, df)
+		SELECT value->>0, value->>1 FROM json_each(?) WHERE true
+		ON CONFLICT(term) DO UPDATE SET df = df + excluded.df`, string(b))
 	if err != nil {
-		return nil, 0, fmt.Errorf("storage: count terms: %w", err)
+		return fmt.Errorf("storage: count terms: %w", err)
 	}
-	defer rows.Close()
-	byKey := make(map[int64]int64, len(keys))
-	for rows.Next() {
-		var k, df int64
-		if err := rows.Scan(&k, &df); err != nil {
-			return nil, 0, fmt.Errorf("storage: count terms: %w", err)
-		}
-		byKey[k] = df
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("storage: count terms: %w", err)
-	}
-	df := make([]int64, len(terms))
-	for i := range terms {
-		df[i] = byKey[keys[i+1]]
-	}
-	return df, byKey[keys[0]], nil
+	return nil
 }
 
-// termKey is the key a term is counted and indexed under: a 64-bit hash
-// (FNV-1a, mixed), so that the indexes compare integers, not strings. With
-// a few million distinct terms a collision is a one in a million chance,
-// and would only merge two terms' counts. Fixed forever: stored keys depend
-// on it.
-func termKey(t string) int64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(t); i++ {
-		h ^= uint64(t[i])
-		h *= 1099511628211
-	}
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	return int64(h)
-}
-
-func termKeys(terms []string) []int64 {
-	keys := make([]int64, len(terms))
-	for i, t := range terms {
-		keys[i] = termKey(t)
-	}
-	return keys
-}
-
-// ClusterCandidates returns at most limit clusters that hold any of terms
-// and were updated at or after since: those holding most of the terms first,
-// then the most recently updated.
-func (tx *Tx) ClusterCandidates(ctx context.Context, terms []string, since time.Time, limit int) ([]storyline.StoryCluster, error) {
-	if len(terms) == 0 || limit <= 0 {
+// Clusters returns the clusters ids (with their centroids) that are still
+// indexed, in the order of ids.
+func (tx *Tx) Clusters(ctx context.Context, ids []int64) ([]storyline.StoryCluster, error) {
+	if len(ids) == 0 {
 		return nil, nil
 	}
 	rows, err := tx.queryPrepared(ctx, `SELECT c.id, c.size, c.started, c.updated, c.centroid
-		FROM (SELECT cluster_id, count(*) AS n FROM dedupe_postings
-			WHERE term IN (SELECT value FROM json_each(?)) GROUP BY cluster_id) x
-		JOIN dedupe_clusters c ON c.id = x.cluster_id
-		WHERE c.updated >= ?
-		ORDER BY x.n DESC, c.updated DESC, c.id LIMIT `+strconv.Itoa(limit), jsonList(termKeys(terms)), unix(since))
+		FROM json_each(?) j JOIN dedupe_clusters c ON c.id = j.value ORDER BY j.key`, jsonList(ids))
 	if err != nil {
-		return nil, fmt.Errorf("storage: cluster candidates: %w", err)
+		return nil, fmt.Errorf("storage: clusters: %w", err)
 	}
 	defer rows.Close()
 	var out []storyline.StoryCluster
 	for rows.Next() {
 		c, err := scanCluster(rows)
 		if err != nil {
-			return nil, fmt.Errorf("storage: cluster candidates: %w", err)
+			return nil, fmt.Errorf("storage: clusters: %w", err)
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: cluster candidates: %w", err)
+		return nil, fmt.Errorf("storage: clusters: %w", err)
 	}
 	return out, nil
 }
 
-// Cluster returns one indexed cluster; ok is false when there is none.
-func (tx *Tx) Cluster(ctx context.Context, id int64) (storyline.StoryCluster, bool, error) {
-	c, err := scanCluster(tx.queryRow(ctx, `SELECT id, size, started, updated, centroid FROM dedupe_clusters WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, false, nil
+// SaveCluster creates or replaces a cluster.
+func (tx *Tx) SaveCluster(ctx context.Context, c storyline.StoryCluster) error {
+	terms := c.Terms
+	if terms == nil {
+		terms = []int64{}
 	}
-	if err != nil {
-		return c, false, fmt.Errorf("storage: cluster %d: %w", id, err)
-	}
-	return c, true, nil
-}
-
-// SaveCluster creates or replaces a cluster and files it under terms.
-func (tx *Tx) SaveCluster(ctx context.Context, c storyline.StoryCluster, terms []string) error {
-	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_clusters(id, size, started, updated, centroid)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size,
-		started = excluded.started, updated = excluded.updated, centroid = excluded.centroid`,
-		c.ID, c.Size, unix(c.Started), unix(c.Updated), encodeCentroid(c.Centroid))
-	if err != nil {
-		return fmt.Errorf("storage: save cluster %d: %w", c.ID, err)
-	}
-	if len(terms) == 0 {
-		return nil
-	}
-	_, err = tx.execPrepared(ctx, `INSERT INTO dedupe_postings(term, cluster_id)
-		SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, c.ID, jsonList(termKeys(terms)))
+	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_clusters(id, size, started, updated, centroid, terms)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size,
+		started = excluded.started, updated = excluded.updated, centroid = excluded.centroid, terms = excluded.terms`,
+		c.ID, c.Size, unix(c.Started), unix(c.Updated), encodeCentroid(c.Centroid), jsonList(terms))
 	if err != nil {
 		return fmt.Errorf("storage: save cluster %d: %w", c.ID, err)
 	}
@@ -244,28 +228,16 @@ func (tx *Tx) SetStoryline(ctx context.Context, storyID, duplicateOf, cluster in
 	return nil
 }
 
-// PruneDedupe drops the fingerprints of at most limit stories published
-// before fingerprints, and at most limit clusters (with their inverted-index
-// entries) last updated before clusters. Called a little at a time, it keeps
-// the indexes to a window without ever stalling one transaction.
-func (tx *Tx) PruneDedupe(ctx context.Context, fingerprints, clusters time.Time, limit int) error {
-	if limit <= 0 {
-		return nil
-	}
-	n := strconv.Itoa(limit)
-	oldFingerprints := `SELECT story_id FROM dedupe_fingerprints WHERE published < ? ORDER BY published, story_id LIMIT ` + n
-	oldClusters := `SELECT id FROM dedupe_clusters WHERE updated < ? ORDER BY updated, id LIMIT ` + n
-	stmts := []struct {
+// PruneDedupe drops the fingerprints of stories published before
+// fingerprints and the clusters last updated before clusters.
+func (tx *Tx) PruneDedupe(ctx context.Context, fingerprints, clusters time.Time) error {
+	for _, s := range []struct {
 		q   string
 		arg int64
 	}{
-		{`DELETE FROM dedupe_bands WHERE (band, story_id) IN (SELECT j.value, f.story_id
-			FROM dedupe_fingerprints f, json_each(f.bands) j WHERE f.story_id IN (` + oldFingerprints + `))`, unix(fingerprints)},
-		{`DELETE FROM dedupe_fingerprints WHERE story_id IN (` + oldFingerprints + `)`, unix(fingerprints)},
-		{`DELETE FROM dedupe_postings WHERE cluster_id IN (` + oldClusters + `)`, unix(clusters)},
-		{`DELETE FROM dedupe_clusters WHERE id IN (` + oldClusters + `)`, unix(clusters)},
-	}
-	for _, s := range stmts {
+		{`DELETE FROM dedupe_fingerprints WHERE published < ?`, unix(fingerprints)},
+		{`DELETE FROM dedupe_clusters WHERE updated < ?`, unix(clusters)},
+	} {
 		if _, err := tx.execPrepared(ctx, s.q, s.arg); err != nil {
 			return fmt.Errorf("storage: prune dedupe index: %w", err)
 		}
@@ -352,15 +324,15 @@ func decodeCentroid(b []byte) ([]storyline.TermWeight, error) {
 // benchmarks: they should stay bounded by the time window however many
 // stories are stored.
 type DedupeIndexStats struct {
-	Fingerprints, Bands, Clusters, Postings, Terms int64
+	Fingerprints, Clusters, Terms int64
 }
 
 // DedupeIndexStats returns the current sizes of the dedupe indexes.
 func (db *DB) DedupeIndexStats(ctx context.Context) (DedupeIndexStats, error) {
 	var s DedupeIndexStats
-	err := db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM dedupe_fingerprints), (SELECT count(*) FROM dedupe_bands),
-		(SELECT count(*) FROM dedupe_clusters), (SELECT count(*) FROM dedupe_postings), (SELECT count(*) FROM dedupe_terms)`).Scan(
-		&s.Fingerprints, &s.Bands, &s.Clusters, &s.Postings, &s.Terms)
+	err := db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM dedupe_fingerprints),
+		(SELECT count(*) FROM dedupe_clusters), (SELECT count(*) FROM dedupe_terms)`).Scan(
+		&s.Fingerprints, &s.Clusters, &s.Terms)
 	if err != nil {
 		return s, fmt.Errorf("storage: dedupe index stats: %w", err)
 	}

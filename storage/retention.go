@@ -55,7 +55,6 @@ func (db *DB) Prune(ctx context.Context, cutoff, now time.Time) (PruneStats, err
 					SELECT feed_id, item_key, ? FROM sightings WHERE story_id IN (SELECT value FROM json_each(?))`,
 				`INSERT OR REPLACE INTO tombstone_urls(url, pruned_at)
 					SELECT url, ? FROM stories WHERE url <> '' AND id IN (SELECT value FROM json_each(?))`,
-				`DELETE FROM dedupe_bands WHERE story_id IN (SELECT value FROM json_each(?2)) AND ?1 IS NOT NULL`,
 				`DELETE FROM dedupe_fingerprints WHERE story_id IN (SELECT value FROM json_each(?2)) AND ?1 IS NOT NULL`,
 				`DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?2)) AND ?1 IS NOT NULL`,
 			}

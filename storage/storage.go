@@ -41,6 +41,23 @@ type DB struct {
 type Tx struct {
 	tx *sql.Tx
 	db *DB
+
+	beforeCommit []func(context.Context) error
+	afterEnd     []func(committed bool)
+}
+
+// BeforeCommit registers fn to run when the transaction's function has
+// returned nil, before the commit: what fn writes commits with the rest,
+// and an error from it rolls everything back. Callers that keep state in
+// memory use it to write what they gathered over the transaction at once.
+func (tx *Tx) BeforeCommit(fn func(context.Context) error) {
+	tx.beforeCommit = append(tx.beforeCommit, fn)
+}
+
+// AfterEnd registers fn to run once the transaction has ended, committed
+// or rolled back: memory that mirrors the database follows the outcome.
+func (tx *Tx) AfterEnd(fn func(committed bool)) {
+	tx.afterEnd = append(tx.afterEnd, fn)
 }
 
 // The driver does not cache statements, and parsing SQL costs more than
@@ -167,19 +184,35 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
 	t := &Tx{tx: tx, db: db}
-	if err := fn(t); err != nil {
-		tx.Rollback()
-		return db.explain(err)
-	}
-	if err := t.flushFTS(ctx); err != nil {
+	committed := false
+	defer func() {
+		for _, f := range t.afterEnd {
+			f(committed)
+		}
+	}()
+	if err := t.finish(ctx, fn); err != nil {
 		tx.Rollback()
 		return db.explain(err)
 	}
 	if err := tx.Commit(); err != nil {
 		return db.explain(fmt.Errorf("storage: commit: %w", err))
 	}
+	committed = true
 	db.prepareWanted(ctx)
 	return nil
+}
+
+// finish runs fn and then what has to be written before the commit.
+func (t *Tx) finish(ctx context.Context, fn func(*Tx) error) error {
+	if err := fn(t); err != nil {
+		return err
+	}
+	for _, f := range t.beforeCommit {
+		if err := f(ctx); err != nil {
+			return err
+		}
+	}
+	return t.flushFTS(ctx)
 }
 
 // sqliteFull is SQLITE_FULL: the disk (or max_page_count) is full.

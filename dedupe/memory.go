@@ -1,0 +1,257 @@
+package dedupe
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// memory holds the lookup side of the index: the LSH buckets of recent
+// signatures, the open clusters with the inverted index of words to them,
+// and the document frequencies. Looking these up in SQLite cost most of a
+// story's time (three multi-row queries, each ~0.2 ms in the pure-Go
+// driver); in memory they cost microseconds. The database stays the record:
+// memory is loaded from it and rebuilt whenever a transaction rolls back.
+//
+// Buckets and postings are chained hash tables keyed by hash alone (no key
+// is stored); a chain may hold entries of other keys that share its slot,
+// and each hit is checked against its own signature or term list. That
+// keeps an entry to 8-16 bytes where a Go map of slices costs ~60.
+type memory struct {
+	sigs     []sigEntry // in filing order
+	live     int        // sigs at the last sweep
+	buckets  chains[uint32]
+	clusters map[int64]*clusterEntry
+	postings chains[posting]
+	swept    int // clusters at the last sweep
+	df       map[int64]int64
+}
+
+type sigEntry struct {
+	id, published, duplicateOf, storyline int64
+	sig                                   Signature
+}
+
+type clusterEntry struct {
+	size             int
+	started, updated int64 // Unix seconds
+	terms            []int64
+}
+
+type posting struct {
+	cluster int64
+	check   uint32 // high half of the term key
+}
+
+// chains is a hash table of singly linked chains in two flat slices.
+type chains[V any] struct {
+	heads []uint32 // slot -> index+1 of the newest node, 0 for none
+	nodes []node[V]
+}
+
+type node[V any] struct {
+	v    V
+	next uint32
+}
+
+// reset empties the table, sized for n entries.
+func (c *chains[V]) reset(n int) {
+	size := 1 << max(10, bits.Len(uint(n)))
+	c.heads = make([]uint32, size)
+	c.nodes = make([]node[V], 0, n)
+}
+
+func (c *chains[V]) add(key uint64, v V) {
+	slot := key & uint64(len(c.heads)-1)
+	c.nodes = append(c.nodes, node[V]{v: v, next: c.heads[slot]})
+	c.heads[slot] = uint32(len(c.nodes))
+}
+
+// each calls fn for every entry in key's chain, newest first.
+func (c *chains[V]) each(key uint64, fn func(V)) {
+	for i := c.heads[key&uint64(len(c.heads)-1)]; i != 0; i = c.nodes[i-1].next {
+		fn(c.nodes[i-1].v)
+	}
+}
+
+func newMemory(snap storyline.DedupeSnapshot) *memory {
+	m := &memory{clusters: make(map[int64]*clusterEntry, len(snap.Clusters)), df: snap.Terms}
+	if m.df == nil {
+		m.df = map[int64]int64{}
+	}
+	for _, s := range snap.Signatures {
+		e := sigEntry{id: s.StoryID, published: s.Published.Unix(), duplicateOf: s.DuplicateOf, storyline: s.Storyline}
+		if len(s.Signature) != NumHashes {
+			continue // not a signature of this version
+		}
+		copy(e.sig[:], s.Signature)
+		m.sigs = append(m.sigs, e)
+	}
+	m.reindexSigs()
+	for _, c := range snap.Clusters {
+		m.clusters[c.ID] = &clusterEntry{size: c.Size, started: c.Started.Unix(), updated: c.Updated.Unix(), terms: c.Terms}
+	}
+	m.reindexClusters()
+	return m
+}
+
+// reindexSigs rebuilds the LSH buckets from sigs, sized for twice as many
+// so that they fill up to the next sweep without growing.
+func (m *memory) reindexSigs() {
+	m.live = len(m.sigs)
+	m.buckets.reset(2 * Bands * max(m.live, 512))
+	for i := range m.sigs {
+		for _, k := range m.sigs[i].sig.BandKeys() {
+			m.buckets.add(uint64(k), uint32(i))
+		}
+	}
+}
+
+func (m *memory) reindexClusters() {
+	m.swept = len(m.clusters)
+	n := 0
+	for _, c := range m.clusters {
+		n += len(c.terms)
+	}
+	m.postings.reset(2 * max(n, 4096))
+	// Filed oldest first, so that chains run newest first as when built
+	// one story at a time.
+	ids := make([]int64, 0, len(m.clusters))
+	for id := range m.clusters {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		for _, t := range m.clusters[id].terms {
+			m.postings.add(uint64(t), posting{cluster: id, check: uint32(uint64(t) >> 32)})
+		}
+	}
+}
+
+// addSig files a story's signature under its band keys.
+func (m *memory) addSig(e sigEntry, keys []int64) {
+	m.sigs = append(m.sigs, e)
+	i := uint32(len(m.sigs) - 1)
+	for _, k := range keys {
+		m.buckets.add(uint64(k), i)
+	}
+}
+
+// sweepSigs drops the signatures published before cutoff once the table
+// has doubled since the last sweep: amortised, each story pays for its own
+// removal.
+func (m *memory) sweepSigs(cutoff int64) {
+	if len(m.sigs) < 2*max(m.live, 512) {
+		return
+	}
+	m.sigs = slices.DeleteFunc(m.sigs, func(e sigEntry) bool { return e.published < cutoff })
+	m.sigs = slices.Clip(m.sigs)
+	m.reindexSigs()
+}
+
+func (m *memory) sweepClusters(cutoff int64) {
+	if len(m.clusters) < 2*max(m.swept, 512) {
+		return
+	}
+	for id, c := range m.clusters {
+		if c.updated < cutoff {
+			delete(m.clusters, id)
+		}
+	}
+	m.reindexClusters()
+}
+
+// nearCandidates returns the stories published at or after since that share
+// at least one band with sig, most shared bands first, then by id, at most
+// limit.
+func (m *memory) nearCandidates(sig *Signature, keys []int64, since int64, limit int) []*sigEntry {
+	shared := map[uint32]int{}
+	for b, k := range keys {
+		m.buckets.each(uint64(k), func(i uint32) {
+			e := &m.sigs[i]
+			if e.published >= since && [Rows]uint32(e.sig[b*Rows:]) == [Rows]uint32(sig[b*Rows:]) {
+				shared[i]++
+			}
+		})
+	}
+	idx := make([]uint32, 0, len(shared))
+	for i := range shared {
+		idx = append(idx, i)
+	}
+	slices.SortFunc(idx, func(a, b uint32) int {
+		if c := cmp.Compare(shared[b], shared[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(m.sigs[a].id, m.sigs[b].id)
+	})
+	out := make([]*sigEntry, 0, min(len(idx), limit))
+	for _, i := range idx[:min(len(idx), limit)] {
+		out = append(out, &m.sigs[i])
+	}
+	return out
+}
+
+// clusterCandidates returns at most limit clusters filed under any of keys
+// and updated at or after since: those filed under most of them first, then
+// the most recently updated, then by id.
+func (m *memory) clusterCandidates(keys []int64, since int64, limit int) []int64 {
+	type hit struct{ n, last int }
+	hits := map[int64]*hit{}
+	for ki, k := range keys {
+		check := uint32(uint64(k) >> 32)
+		m.postings.each(uint64(k), func(p posting) {
+			if p.check != check {
+				return
+			}
+			c := m.clusters[p.cluster]
+			if c == nil || c.updated < since || !slices.Contains(c.terms, k) {
+				return
+			}
+			h := hits[p.cluster]
+			if h == nil {
+				h = &hit{}
+				hits[p.cluster] = h
+			}
+			if h.last != ki+1 { // once per key, though a cluster swept and refiled has two entries
+				h.n, h.last = h.n+1, ki+1
+			}
+		})
+	}
+	out := make([]int64, 0, len(hits))
+	for id := range hits {
+		out = append(out, id)
+	}
+	slices.SortFunc(out, func(a, b int64) int {
+		if c := cmp.Compare(hits[b].n, hits[a].n); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(m.clusters[b].updated, m.clusters[a].updated); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return out[:min(len(out), limit)]
+}
+
+// fileCluster records a cluster's new state and files it under the keys it
+// is not yet filed under; it returns the cluster's full list of keys.
+func (m *memory) fileCluster(c storyline.StoryCluster, keys []int64) []int64 {
+	e := m.clusters[c.ID]
+	if e == nil {
+		e = &clusterEntry{}
+		m.clusters[c.ID] = e
+	}
+	e.size, e.started, e.updated = c.Size, c.Started.Unix(), c.Updated.Unix()
+	for _, k := range keys {
+		if !slices.Contains(e.terms, k) {
+			e.terms = append(e.terms, k)
+			m.postings.add(uint64(k), posting{cluster: c.ID, check: uint32(uint64(k) >> 32)})
+		}
+	}
+	return e.terms
+}
+
+func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
