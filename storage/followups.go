@@ -95,21 +95,42 @@ func (tx *Tx) AnticipationCandidates(ctx context.Context, classes, keys []string
 	return out, rows.Err()
 }
 
-// SaveOutcomeKeys indexes a story that reports outcomes under (class, actor key) pairs.
+// SaveOutcomeKeys indexes a story that reports outcomes under (class,
+// actor key) pairs. The rows are written together, by the next
+// OutcomeCandidates of the transaction or before it commits: one statement
+// for many stories costs a fraction of one per story.
 func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey) error {
-	if len(keys) == 0 {
+	for _, k := range keys {
+		tx.outcomes = append(tx.outcomes, outcomeRow{k.Class, k.Key, unix(published), storyID})
+	}
+	return nil
+}
+
+// outcomeRow is a row of followup_outcome_keys, in column order.
+type outcomeRow struct {
+	class, key         string
+	published, storyID int64
+}
+
+func (r outcomeRow) MarshalJSON() ([]byte, error) {
+	return json.Marshal([]any{r.class, r.key, r.published, r.storyID})
+}
+
+// flushOutcomes writes the outcome rows SaveOutcomeKeys gathered.
+func (tx *Tx) flushOutcomes(ctx context.Context) error {
+	if len(tx.outcomes) == 0 {
 		return nil
 	}
-	pairs := make([]string, 0, 2*len(keys))
-	for _, k := range keys {
-		pairs = append(pairs, k.Class, k.Key)
-	}
-	_, err := tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_outcome_keys(class, key, published, story_id)
-		SELECT c.value, k.value, ?, ? FROM json_each(?) c JOIN json_each(?) k ON k.key = c.key + 1
-		WHERE c.key % 2 = 0`, unix(published), storyID, followupList(pairs), followupList(pairs))
+	rows, err := json.Marshal(tx.outcomes)
 	if err != nil {
-		return fmt.Errorf("storage: index outcomes of story %d: %w", storyID, err)
+		return fmt.Errorf("storage: index outcomes: %w", err)
 	}
+	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_outcome_keys(class, key, published, story_id)
+		SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)`, string(rows))
+	if err != nil {
+		return fmt.Errorf("storage: index outcomes: %w", err)
+	}
+	tx.outcomes = tx.outcomes[:0]
 	return nil
 }
 
@@ -118,6 +139,9 @@ func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time
 func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, from, to time.Time, limit int) ([]int64, error) {
 	if len(classes) == 0 || len(keys) == 0 {
 		return nil, nil
+	}
+	if err := tx.flushOutcomes(ctx); err != nil {
+		return nil, err
 	}
 	rows, err := tx.queryPrepared(ctx, `SELECT DISTINCT story_id FROM followup_outcome_keys
 		WHERE class IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?))

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -304,5 +305,47 @@ func TestDigestEvents(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Outcome.ID != happened || got[0].Relation != "happened" ||
 		strings.Join(got[0].Outcome.Topics, ",") != "a,b" {
 		t.Errorf("after the postponement: %+v, %v", got, err)
+	}
+}
+
+// Outcome keys are written in one statement at the end of the transaction
+// when nothing asked for candidates before: they commit with it.
+func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
+	db := followupDB(t)
+	ctx := context.Background()
+	at := time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC)
+	id := addFollowupStory(t, db, "Trump and Putin spoke", at)
+	save := func(tx *Tx) error {
+		return tx.SaveOutcomeKeys(ctx, id, at, []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""}})
+	}
+	if err := db.Update(ctx, func(tx *Tx) error {
+		if err := save(tx); err != nil {
+			return err
+		}
+		return errors.New("rolled back")
+	}); err == nil {
+		t.Fatal("want the failed transaction's error")
+	}
+	if err := db.Update(ctx, save); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Update(ctx, func(tx *Tx) error {
+		for _, key := range []string{"putin", "o'brien \"x\""} {
+			got, err := tx.OutcomeCandidates(ctx, []string{"speak"}, []string{key}, at, at, 10)
+			if err != nil {
+				return err
+			}
+			if diff := cmp.Diff([]int64{id}, got); diff != "" {
+				t.Errorf("%s: candidates (-want +got):\n%s", key, diff)
+			}
+		}
+		var n int
+		if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM followup_outcome_keys`).Scan(&n); err != nil || n != 2 {
+			t.Errorf("%d rows (%v), want 2: the rolled-back ones are gone", n, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

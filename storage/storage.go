@@ -44,6 +44,7 @@ type Tx struct {
 
 	beforeCommit []func(context.Context) error
 	afterEnd     []func(committed bool)
+	outcomes     []outcomeRow // follow-up outcome keys not yet written
 }
 
 // BeforeCommit registers fn to run when the transaction's function has
@@ -211,6 +212,9 @@ func (t *Tx) finish(ctx context.Context, fn func(*Tx) error) error {
 		if err := f(ctx); err != nil {
 			return err
 		}
+	}
+	if err := t.flushOutcomes(ctx); err != nil {
+		return err
 	}
 	return t.flushFTS(ctx)
 }
