@@ -49,6 +49,9 @@ type Store interface {
 	AddFingerprint(ctx context.Context, storyID int64, signature []uint32, published time.Time) error
 	// AddTermCounts adds to document frequencies, by term key.
 	AddTermCounts(ctx context.Context, delta map[int64]int64) error
+	// ProcessedAfter returns the text of the stories after id (in id
+	// order) that have been through Process: given a storyline.
+	ProcessedAfter(ctx context.Context, id int64) ([]storyline.NearText, error)
 	// Clusters returns the clusters ids still stored, with centroids, in order.
 	Clusters(ctx context.Context, ids []int64) ([]storyline.StoryCluster, error)
 	// SaveCluster creates or replaces a cluster.
@@ -156,9 +159,16 @@ type Index struct {
 
 // txState is what one transaction changed that is written at its end.
 type txState struct {
-	terms               map[int64]int64 // document-frequency increments
-	nearCut, clusterCut time.Time       // drop what is older
+	nearCut, clusterCut time.Time // drop what is older
+	counts              bool      // the term counts are written
 }
+
+// countsEvery is how many stories' term counts are gathered in memory
+// before they are written, in one statement: per transaction the writes
+// cost a good part of a story's time (a popular word is rewritten each
+// time). Counts not yet written are rebuilt at load from the stories
+// themselves, so a crash loses none.
+const countsEvery = 5000
 
 // New returns an index. now is the clock, read only for stories without a
 // FirstSeen time (see Process).
@@ -288,14 +298,9 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		}
 	}
 
-	weights := ix.cfg.Weights.Terms(CleanTitle(s.Title, s.Source), clip(CleanSummary(s.Summary), maxTermText))
-	names := make([]string, 0, len(weights))
-	for t := range weights {
-		names = append(names, t)
-	}
-	sort.Strings(names)
-	words := unigrams(names)
-	df, docs := ix.count(m, ts, words)
+	weights, names, words := ix.terms(s.Title, s.Summary, s.Source)
+	df, docs := m.count(words)
+	m.last = s.ID
 	for _, t := range names {
 		if a, b, ok := strings.Cut(t, " "); ok {
 			df[t] = min(max(df[a], 1), max(df[b], 1))
@@ -383,13 +388,16 @@ func (ix *Index) begin(ctx context.Context, st Store, now time.Time) (*txState, 
 	if ix.tx != nil {
 		return ix.tx, nil
 	}
-	ts := &txState{terms: map[int64]int64{}}
+	ts := &txState{}
 	ix.tx = ts
 	st.BeforeCommit(func(ctx context.Context) error {
 		ix.mu.Lock()
 		defer ix.mu.Unlock()
-		if err := st.AddTermCounts(ctx, ts.terms); err != nil {
-			return err
+		if m := ix.mem; m != nil && m.unwritten >= countsEvery {
+			if err := st.AddTermCounts(ctx, m.countsDelta()); err != nil {
+				return err
+			}
+			ts.counts = true
 		}
 		if ts.nearCut.IsZero() {
 			return nil
@@ -399,22 +407,57 @@ func (ix *Index) begin(ctx context.Context, st Store, now time.Time) (*txState, 
 	st.AfterEnd(func(committed bool) {
 		ix.mu.Lock()
 		defer ix.mu.Unlock()
-		if !committed {
+		switch {
+		case !committed:
 			ix.mem = nil
+		case ts.counts && ix.mem != nil:
+			ix.mem.countsWritten()
 		}
 		if ix.tx == ts {
 			ix.tx = nil
 		}
 	})
 	if ix.mem == nil {
-		snap, err := st.LoadDedupe(ctx, now.Add(-ix.cfg.NearWindow), now.Add(-ix.cfg.ClusterIdle))
-		if err != nil {
+		if err := ix.load(ctx, st, now); err != nil {
 			return nil, err
 		}
-		ix.mem = newMemory(snap)
-		ix.log.Debug("dedupe index loaded", "signatures", len(snap.Signatures), "clusters", len(snap.Clusters), "terms", len(snap.Terms))
 	}
 	return ts, nil
+}
+
+// load builds the memory from the store: the record, then the term counts
+// of the stories processed since the counts were last written.
+func (ix *Index) load(ctx context.Context, st Store, now time.Time) error {
+	snap, err := st.LoadDedupe(ctx, now.Add(-ix.cfg.NearWindow), now.Add(-ix.cfg.ClusterIdle))
+	if err != nil {
+		return err
+	}
+	m := newMemory(snap)
+	recent, err := st.ProcessedAfter(ctx, m.written)
+	if err != nil {
+		return err
+	}
+	for _, t := range recent {
+		_, _, words := ix.terms(t.Title, t.Summary, t.Source)
+		m.count(words)
+		m.last = t.ID
+	}
+	ix.mem = m
+	ix.log.Debug("dedupe index loaded", "signatures", len(snap.Signatures), "clusters", len(snap.Clusters),
+		"terms", len(snap.Terms), "recounted", len(recent))
+	return nil
+}
+
+// terms returns a story's weighed terms, their names sorted, and the words
+// among them.
+func (ix *Index) terms(title, summary, source string) (map[string]float64, []string, []string) {
+	weights := ix.cfg.Weights.Terms(CleanTitle(title, source), clip(CleanSummary(summary), maxTermText))
+	names := make([]string, 0, len(weights))
+	for t := range weights {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	return weights, names, unigrams(names)
 }
 
 // original returns the stored story that s (with fingerprint fp) copies, if
@@ -450,28 +493,6 @@ func (ix *Index) original(ctx context.Context, st Store, id int64, fp Fingerprin
 		}
 	}
 	return dup, best, nil
-}
-
-// count counts one more document holding words and returns their document
-// frequencies (this document included) and the number of documents.
-func (ix *Index) count(m *memory, ts *txState, words []string) (map[string]int64, int64) {
-	df := make(map[string]int64, 2*len(words))
-	if len(words) == 0 {
-		return df, m.df[docsKey]
-	}
-	// Only words are counted: a pair is taken to be as rare as its rarer
-	// word. Counting pairs would grow the counts by a few rows per story
-	// for ever (most pairs are seen once).
-	m.df[docsKey]++
-	ts.terms[docsKey]++
-	n := m.df[docsKey]
-	for _, w := range words {
-		k := TermKey(w)
-		m.df[k]++
-		ts.terms[k]++
-		df[w] = m.df[k]
-	}
-	return df, n
 }
 
 // maxTermText bounds the summary text weighed for clustering: the lead

@@ -233,9 +233,10 @@ func (r recordingStore) AddTermCounts(ctx context.Context, delta map[int64]int64
 	return r.Tx.AddTermCounts(ctx, delta)
 }
 
-// Term counts are kept in memory and written once per transaction, one
-// row per word however many stories hold it.
-func TestProcessWritesTermCountsOncePerTransaction(t *testing.T) {
+// Term counts are kept in memory and written every 5,000 stories, one row
+// per word however many stories hold it (TestProcessAfterReload checks
+// that a reload recounts the stories after the last write).
+func TestProcessWritesTermCountsInBulk(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	ix, err := dedupe.New(dedupe.DefaultConfig(), nil, time.Now)
@@ -243,33 +244,35 @@ func TestProcessWritesTermCountsOncePerTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	writes, counted := 0, map[int64]int64{}
-	err = db.Update(ctx, func(tx *storage.Tx) error {
-		feed, err := tx.FeedID(ctx, "f", "https://f.example/")
+	for round := range 6 {
+		err = db.Update(ctx, func(tx *storage.Tx) error {
+			feed, err := tx.FeedID(ctx, "f", "https://f.example/")
+			if err != nil {
+				return err
+			}
+			for i := range 1000 {
+				at := base.Add(time.Duration(i) * time.Minute)
+				s := storyline.Story{
+					Title:     fmt.Sprintf("Ministers discuss topic%d and item%d", i, i%97),
+					Published: at, FirstSeen: at, Canonical: fmt.Sprint("https://f.example/", round, "/", i),
+				}
+				if err := tx.InsertStory(ctx, &s, feed, s.Canonical); err != nil {
+					return err
+				}
+				if _, err := ix.Process(ctx, recordingStore{tx, &writes, counted}, &s); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
-		for i := range 1500 {
-			at := base.Add(time.Duration(i) * time.Minute)
-			s := storyline.Story{
-				Title:     fmt.Sprintf("Ministers discuss topic%d and item%d", i, i%97),
-				Published: at, FirstSeen: at, Canonical: fmt.Sprint("https://f.example/", i),
-			}
-			if err := tx.InsertStory(ctx, &s, feed, s.Canonical); err != nil {
-				return err
-			}
-			if _, err := ix.Process(ctx, recordingStore{tx, &writes, counted}, &s); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if writes != 1 {
 		t.Errorf("term counts written %d times, want once", writes)
 	}
-	for w, want := range map[string]int64{"": 1500, "minist": 1500, "item5": 16, "topic7": 1} {
+	for w, want := range map[string]int64{"": 5000, "minist": 5000, "item5": 55, "topic7": 5} {
 		if got := counted[dedupe.TermKey(w)]; got != want {
 			t.Errorf("%q counted %d, want %d", w, got, want)
 		}
@@ -322,11 +325,13 @@ func TestProcessAfterReload(t *testing.T) {
 		}
 		return ix
 	}
-	// Over 3.3 days at 1,500 a day, so that windows slide and memory sweeps.
-	const n = 5000
+	// Over 4 days at 1,500 a day, so that windows slide and memory
+	// sweeps; term counts are written after 5,100 stories, and reloads
+	// before and after recount the stories since the last write.
+	const n = 6000
 	one := newIndex()
-	kept := runSynth(t, n, 250, func() *dedupe.Index { return one })
-	reloaded := runSynth(t, n, 250, newIndex)
+	kept := runSynth(t, n, 300, func() *dedupe.Index { return one })
+	reloaded := runSynth(t, n, 300, newIndex)
 	var dups, joined int
 	for i := range kept {
 		a, b := kept[i], reloaded[i]

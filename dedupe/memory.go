@@ -27,8 +27,20 @@ type memory struct {
 	clusters map[int64]*clusterEntry
 	postings chains[posting]
 	swept    int // clusters at the last sweep
-	df       map[int64]int64
+
+	// Document frequencies by term key; the written ones count the
+	// stories up to id written, the others are in unwritten stories'
+	// delta, to write.
+	df        map[int64]int64
+	delta     map[int64]int64
+	unwritten int   // stories counted in delta
+	written   int64 // id of the last story counted in the store
+	last      int64 // id of the last story counted
 }
+
+// markKey is the term key under which the store keeps the id of the last
+// story its counts include (no real term hashes to 0, or only once in 2^64).
+const markKey = 0
 
 type sigEntry struct {
 	id, published, duplicateOf, storyline int64
@@ -78,10 +90,13 @@ func (c *chains[V]) each(key uint64, fn func(V)) {
 }
 
 func newMemory(snap storyline.DedupeSnapshot) *memory {
-	m := &memory{clusters: make(map[int64]*clusterEntry, len(snap.Clusters)), df: snap.Terms}
+	m := &memory{clusters: make(map[int64]*clusterEntry, len(snap.Clusters)), df: snap.Terms, delta: map[int64]int64{}}
 	if m.df == nil {
 		m.df = map[int64]int64{}
 	}
+	m.written = m.df[markKey]
+	m.last = m.written
+	delete(m.df, markKey)
 	for _, s := range snap.Signatures {
 		e := sigEntry{id: s.StoryID, published: s.Published.Unix(), duplicateOf: s.DuplicateOf, storyline: s.Storyline}
 		if len(s.Signature) != NumHashes {
@@ -252,6 +267,43 @@ func (m *memory) fileCluster(c storyline.StoryCluster, keys []int64) []int64 {
 		}
 	}
 	return e.terms
+}
+
+// count counts one more document holding words (which must be distinct)
+// and returns their document frequencies, this one included, and the
+// number of documents. Only words are counted: a pair is taken to be as
+// rare as its rarer word, as counting pairs would grow the counts by a few
+// rows per story for ever (most pairs are seen once).
+func (m *memory) count(words []string) (map[string]int64, int64) {
+	df := make(map[string]int64, 2*len(words))
+	if len(words) == 0 {
+		return df, m.df[docsKey]
+	}
+	m.unwritten++
+	m.df[docsKey]++
+	m.delta[docsKey]++
+	for _, w := range words {
+		k := TermKey(w)
+		m.df[k]++
+		m.delta[k]++
+		df[w] = m.df[k]
+	}
+	return df, m.df[docsKey]
+}
+
+// countsDelta returns what to add to the stored counts to bring them to
+// the memory's, the mark included.
+func (m *memory) countsDelta() map[int64]int64 {
+	d := m.delta
+	d[markKey] = m.last - m.written
+	return d
+}
+
+// countsWritten records that countsDelta was committed.
+func (m *memory) countsWritten() {
+	m.delta = map[int64]int64{}
+	m.unwritten = 0
+	m.written = m.last
 }
 
 func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }

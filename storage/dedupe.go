@@ -172,6 +172,25 @@ func (tx *Tx) AddTermCounts(ctx context.Context, delta map[int64]int64) error {
 	return nil
 }
 
+// ProcessedAfter returns the text of the stories after id, in id order,
+// that the dedupe index has processed (they have a storyline).
+func (tx *Tx) ProcessedAfter(ctx context.Context, id int64) ([]storyline.NearText, error) {
+	var out []storyline.NearText
+	err := tx.each(ctx, `SELECT id, title, summary, source FROM stories WHERE id > ? AND storyline IS NOT NULL ORDER BY id`,
+		[]any{id}, func(rows *sql.Rows) error {
+			var t storyline.NearText
+			if err := rows.Scan(&t.ID, &t.Title, &t.Summary, &t.Source); err != nil {
+				return err
+			}
+			out = append(out, t)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("storage: stories after %d: %w", id, err)
+	}
+	return out, nil
+}
+
 // Clusters returns the clusters ids (with their centroids) that are still
 // indexed, in the order of ids.
 func (tx *Tx) Clusters(ctx context.Context, ids []int64) ([]storyline.StoryCluster, error) {
@@ -320,7 +339,8 @@ func decodeCentroid(b []byte) ([]storyline.TermWeight, error) {
 	return out, nil
 }
 
-// DedupeIndexStats counts the rows of the dedupe indexes, for metrics and
+// DedupeIndexStats counts the rows of the dedupe indexes (Terms leaves out
+// the row of key 0, which marks how far the counts go), for metrics and
 // benchmarks: they should stay bounded by the time window however many
 // stories are stored.
 type DedupeIndexStats struct {
@@ -331,7 +351,7 @@ type DedupeIndexStats struct {
 func (db *DB) DedupeIndexStats(ctx context.Context) (DedupeIndexStats, error) {
 	var s DedupeIndexStats
 	err := db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM dedupe_fingerprints),
-		(SELECT count(*) FROM dedupe_clusters), (SELECT count(*) FROM dedupe_terms)`).Scan(
+		(SELECT count(*) FROM dedupe_clusters), (SELECT count(*) FROM dedupe_terms WHERE term <> 0)`).Scan(
 		&s.Fingerprints, &s.Clusters, &s.Terms)
 	if err != nil {
 		return s, fmt.Errorf("storage: dedupe index stats: %w", err)

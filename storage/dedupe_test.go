@@ -156,7 +156,7 @@ func TestDedupeRecordRoundTrip(t *testing.T) {
 				{StoryID: ids[2], Published: t0.Add(2 * time.Hour), Signature: sig, DuplicateOf: ids[1], Storyline: ids[0]},
 			},
 			Clusters: []storyline.StoryCluster{{ID: ids[2], Size: 3, Started: t0, Updated: t0.Add(2 * time.Hour), Terms: []int64{2, -5}}},
-			Terms:    map[int64]int64{1: 5, -9: 1, 4: 1},
+			Terms:    map[int64]int64{0: 0, 1: 5, -9: 1, 4: 1}, // 0: how far the counts go
 		}
 		if diff := cmp.Diff(want, snap); diff != "" {
 			t.Errorf("LoadDedupe -want +got:\n%s", diff)

@@ -9,3 +9,8 @@ UPDATE dedupe_clusters SET terms = COALESCE((SELECT json_group_array(term)
 DROP TABLE dedupe_postings;
 DROP TABLE dedupe_bands;
 ALTER TABLE dedupe_fingerprints DROP COLUMN bands;
+-- Term counts are now written every few thousand stories; the row of term
+-- key 0 holds the id of the last story they include, and the index
+-- recounts the stories after it when it loads. Every story stored so far
+-- was counted as it came.
+INSERT OR REPLACE INTO dedupe_terms(term, df) SELECT 0, COALESCE(max(id), 0) FROM stories;
