@@ -22,11 +22,13 @@
 package dedupe
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -45,8 +47,8 @@ type Store interface {
 	LoadDedupe(ctx context.Context, near, clusters time.Time) (storyline.DedupeSnapshot, error)
 	// NearTexts returns the text of the stories ids still stored, in order.
 	NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText, error)
-	// AddFingerprint records a story's MinHash signature.
-	AddFingerprint(ctx context.Context, storyID int64, signature []uint32, published time.Time) error
+	// AddFingerprints records stories' MinHash signatures.
+	AddFingerprints(ctx context.Context, sigs []storyline.StoredSignature) error
 	// AddTermCounts adds to document frequencies, by term key.
 	AddTermCounts(ctx context.Context, delta map[int64]int64) error
 	// ProcessedAfter returns the text of the stories after id (in id
@@ -54,8 +56,8 @@ type Store interface {
 	ProcessedAfter(ctx context.Context, id int64) ([]storyline.NearText, error)
 	// Clusters returns the clusters ids still stored, with centroids, in order.
 	Clusters(ctx context.Context, ids []int64) ([]storyline.StoryCluster, error)
-	// SaveCluster creates or replaces a cluster.
-	SaveCluster(ctx context.Context, c storyline.StoryCluster) error
+	// SaveClusters creates or replaces clusters.
+	SaveClusters(ctx context.Context, cs []storyline.StoryCluster) error
 	// SetStoryline records a story's near-duplicate original (0 for none)
 	// and its cluster.
 	SetStoryline(ctx context.Context, storyID, duplicateOf, cluster int64) error
@@ -159,8 +161,48 @@ type Index struct {
 
 // txState is what one transaction changed that is written at its end.
 type txState struct {
-	nearCut, clusterCut time.Time // drop what is older
-	counts              bool      // the term counts are written
+	sigs                []storyline.StoredSignature
+	clusters            map[int64]*storyline.StoryCluster // changed, by id
+	nearCut, clusterCut time.Time                         // drop what is older
+	counts              bool                              // the term counts are written
+}
+
+// write writes the transaction's signatures and clusters.
+func (ts *txState) write(ctx context.Context, st Store) error {
+	if err := st.AddFingerprints(ctx, ts.sigs); err != nil {
+		return err
+	}
+	cs := make([]storyline.StoryCluster, 0, len(ts.clusters))
+	for _, c := range ts.clusters {
+		cs = append(cs, *c)
+	}
+	slices.SortFunc(cs, func(a, b storyline.StoryCluster) int { return cmp.Compare(a.ID, b.ID) })
+	return st.SaveClusters(ctx, cs)
+}
+
+// clusters returns the clusters ids with their centroids, in order: those
+// this transaction changed from memory, the others from the store.
+func (ts *txState) clustersByID(ctx context.Context, st Store, ids []int64) ([]storyline.StoryCluster, error) {
+	var stored []int64
+	for _, id := range ids {
+		if ts.clusters[id] == nil {
+			stored = append(stored, id)
+		}
+	}
+	got, err := st.Clusters(ctx, stored)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]storyline.StoryCluster, 0, len(ids))
+	for _, id := range ids {
+		if c := ts.clusters[id]; c != nil {
+			out = append(out, *c)
+		} else if len(got) > 0 && got[0].ID == id {
+			out = append(out, got[0])
+			got = got[1:]
+		}
+	}
+	return out, nil
 }
 
 // countsEvery is how many stories' term counts are gathered in memory
@@ -319,7 +361,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		}
 		cluster = storyline.StoryCluster{ID: id, Started: at, Updated: at}
 		if e := m.clusters[id]; e != nil && e.updated >= clusterSince {
-			cs, err := st.Clusters(ctx, []int64{id})
+			cs, err := ts.clustersByID(ctx, st, []int64{id})
 			if err != nil {
 				return res, err
 			}
@@ -332,7 +374,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	} else if len(vec) > 0 {
 		lookup := rarest(words, df, ix.cfg.LookupTerms)
 		if len(lookup) > 0 {
-			cands, err := st.Clusters(ctx, m.clusterCandidates(termKeys(lookup), clusterSince, ix.cfg.Candidates))
+			cands, err := ts.clustersByID(ctx, st, m.clusterCandidates(termKeys(lookup), clusterSince, ix.cfg.Candidates))
 			if err != nil {
 				return res, err
 			}
@@ -356,13 +398,9 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	cluster.Terms = m.fileCluster(cluster, termKeys(unigrams(top(vec, ix.cfg.PostingTerms))))
 	res.Storyline, res.Size = cluster.ID, cluster.Size
 
-	if err := st.SaveCluster(ctx, cluster); err != nil {
-		return res, err
-	}
+	ts.clusters[cluster.ID] = &cluster
 	if fp.Body {
-		if err := st.AddFingerprint(ctx, s.ID, sig[:], at); err != nil {
-			return res, err
-		}
+		ts.sigs = append(ts.sigs, storyline.StoredSignature{StoryID: s.ID, Published: at, Signature: sig[:]})
 		m.addSig(sigEntry{id: s.ID, published: at.Unix(), duplicateOf: res.DuplicateOf, storyline: res.Storyline, sig: sig}, bands)
 	}
 	if err := st.SetStoryline(ctx, s.ID, res.DuplicateOf, res.Storyline); err != nil {
@@ -388,11 +426,14 @@ func (ix *Index) begin(ctx context.Context, st Store, now time.Time) (*txState, 
 	if ix.tx != nil {
 		return ix.tx, nil
 	}
-	ts := &txState{}
+	ts := &txState{clusters: map[int64]*storyline.StoryCluster{}}
 	ix.tx = ts
 	st.BeforeCommit(func(ctx context.Context) error {
 		ix.mu.Lock()
 		defer ix.mu.Unlock()
+		if err := ts.write(ctx, st); err != nil {
+			return err
+		}
 		if m := ix.mem; m != nil && m.unwritten >= countsEvery {
 			if err := st.AddTermCounts(ctx, m.countsDelta()); err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -143,12 +144,23 @@ func (tx *Tx) NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText,
 	return out, nil
 }
 
-// AddFingerprint records a story's MinHash signature.
-func (tx *Tx) AddFingerprint(ctx context.Context, storyID int64, signature []uint32, published time.Time) error {
-	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_fingerprints(story_id, published, signature)
-		VALUES (?, ?, ?) ON CONFLICT(story_id) DO NOTHING`, storyID, unix(published), encodeSignature(signature))
+// AddFingerprints records stories' MinHash signatures, in one statement.
+func (tx *Tx) AddFingerprints(ctx context.Context, sigs []storyline.StoredSignature) error {
+	if len(sigs) == 0 {
+		return nil
+	}
+	rows := make([][3]any, len(sigs))
+	for i, s := range sigs {
+		rows[i] = [3]any{s.StoryID, unix(s.Published), hex.EncodeToString(encodeSignature(s.Signature))}
+	}
+	b, err := json.Marshal(rows)
+	if err == nil {
+		_, err = tx.execPrepared(ctx, `INSERT INTO dedupe_fingerprints(story_id, published, signature)
+			SELECT value->>0, value->>1, unhex(value->>2) FROM json_each(?) WHERE true
+			ON CONFLICT(story_id) DO NOTHING`, string(b))
+	}
 	if err != nil {
-		return fmt.Errorf("storage: add fingerprint of story %d: %w", storyID, err)
+		return fmt.Errorf("storage: add fingerprints: %w", err)
 	}
 	return nil
 }
@@ -217,18 +229,20 @@ func (tx *Tx) Clusters(ctx context.Context, ids []int64) ([]storyline.StoryClust
 	return out, nil
 }
 
-// SaveCluster creates or replaces a cluster.
-func (tx *Tx) SaveCluster(ctx context.Context, c storyline.StoryCluster) error {
-	terms := c.Terms
-	if terms == nil {
-		terms = []int64{}
-	}
-	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_clusters(id, size, started, updated, centroid, terms)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size,
-		started = excluded.started, updated = excluded.updated, centroid = excluded.centroid, terms = excluded.terms`,
-		c.ID, c.Size, unix(c.Started), unix(c.Updated), encodeCentroid(c.Centroid), jsonList(terms))
-	if err != nil {
-		return fmt.Errorf("storage: save cluster %d: %w", c.ID, err)
+// SaveClusters creates or replaces clusters.
+func (tx *Tx) SaveClusters(ctx context.Context, cs []storyline.StoryCluster) error {
+	for _, c := range cs {
+		terms := c.Terms
+		if terms == nil {
+			terms = []int64{}
+		}
+		_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_clusters(id, size, started, updated, centroid, terms)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size,
+			started = excluded.started, updated = excluded.updated, centroid = excluded.centroid, terms = excluded.terms`,
+			c.ID, c.Size, unix(c.Started), unix(c.Updated), encodeCentroid(c.Centroid), jsonList(terms))
+		if err != nil {
+			return fmt.Errorf("storage: save cluster %d: %w", c.ID, err)
+		}
 	}
 	return nil
 }

@@ -129,7 +129,7 @@ func TestDedupeRecordRoundTrip(t *testing.T) {
 	sig := []uint32{7, 8, 9}
 	update(t, db, func(tx *Tx) error {
 		for i, id := range ids {
-			if err := tx.AddFingerprint(ctx, id, sig, t0.Add(time.Duration(i)*time.Hour)); err != nil {
+			if err := tx.AddFingerprints(ctx, []storyline.StoredSignature{{StoryID: id, Signature: sig, Published: t0.Add(time.Duration(i) * time.Hour)}}); err != nil {
 				return err
 			}
 		}
@@ -138,7 +138,7 @@ func TestDedupeRecordRoundTrip(t *testing.T) {
 		}
 		for i, id := range ids {
 			c := storyline.StoryCluster{ID: id, Size: i + 1, Started: t0, Updated: t0.Add(time.Duration(i) * time.Hour), Terms: []int64{int64(i), -5}}
-			if err := tx.SaveCluster(ctx, c); err != nil {
+			if err := tx.SaveClusters(ctx, []storyline.StoryCluster{c}); err != nil {
 				return err
 			}
 		}
@@ -175,7 +175,7 @@ func TestClusters(t *testing.T) {
 		Centroid: []storyline.TermWeight{{Term: "taper", Weight: 1}}}
 	update(t, db, func(tx *Tx) error {
 		for _, c := range []storyline.StoryCluster{c1, c2} {
-			if err := tx.SaveCluster(ctx, c); err != nil {
+			if err := tx.SaveClusters(ctx, []storyline.StoryCluster{c}); err != nil {
 				return err
 			}
 		}
@@ -189,7 +189,7 @@ func TestClusters(t *testing.T) {
 		}
 		// Saving again replaces the row.
 		c2.Size, c2.Updated = 2, t0.Add(5*time.Hour)
-		if err := tx.SaveCluster(ctx, c2); err != nil {
+		if err := tx.SaveClusters(ctx, []storyline.StoryCluster{c2}); err != nil {
 			return err
 		}
 		got, err = tx.Clusters(ctx, []int64{20})
@@ -229,10 +229,10 @@ func TestPruneDedupe(t *testing.T) {
 	update(t, db, func(tx *Tx) error {
 		for i := range 6 {
 			at := t0.Add(time.Duration(i) * time.Hour)
-			if err := tx.AddFingerprint(ctx, int64(i+1), []uint32{1}, at); err != nil {
+			if err := tx.AddFingerprints(ctx, []storyline.StoredSignature{{StoryID: int64(i + 1), Signature: []uint32{1}, Published: at}}); err != nil {
 				return err
 			}
-			if err := tx.SaveCluster(ctx, storyline.StoryCluster{ID: int64(i + 1), Size: 1, Started: at, Updated: at}); err != nil {
+			if err := tx.SaveClusters(ctx, []storyline.StoryCluster{{ID: int64(i + 1), Size: 1, Started: at, Updated: at}}); err != nil {
 				return err
 			}
 		}
@@ -282,13 +282,13 @@ func TestDedupeIndexStats(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
 	update(t, db, func(tx *Tx) error {
-		if err := tx.AddFingerprint(ctx, 1, []uint32{1}, t0); err != nil {
+		if err := tx.AddFingerprints(ctx, []storyline.StoredSignature{{StoryID: 1, Signature: []uint32{1}, Published: t0}}); err != nil {
 			return err
 		}
 		if err := tx.AddTermCounts(ctx, map[int64]int64{1: 1, 2: 1, 3: 2}); err != nil {
 			return err
 		}
-		return tx.SaveCluster(ctx, storyline.StoryCluster{ID: 1, Size: 1, Started: t0, Updated: t0})
+		return tx.SaveClusters(ctx, []storyline.StoryCluster{{ID: 1, Size: 1, Started: t0, Updated: t0}})
 	})
 	st, err := db.DedupeIndexStats(ctx)
 	if err != nil {
