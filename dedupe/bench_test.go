@@ -332,6 +332,16 @@ func (s timedStore) AddTermCounts(ctx context.Context, delta map[int64]int64) er
 	return s.Tx.AddTermCounts(ctx, delta)
 }
 
+func (s timedStore) AddFingerprints(ctx context.Context, sigs []storyline.StoredSignature) error {
+	defer s.time(time.Now())
+	return s.Tx.AddFingerprints(ctx, sigs)
+}
+
+func (s timedStore) SaveClusters(ctx context.Context, cs []storyline.StoryCluster) error {
+	defer s.time(time.Now())
+	return s.Tx.SaveClusters(ctx, cs)
+}
+
 func (s timedStore) PruneDedupe(ctx context.Context, fingerprints, clusters time.Time) error {
 	defer s.time(time.Now())
 	return s.Tx.PruneDedupe(ctx, fingerprints, clusters)
