@@ -180,7 +180,7 @@ func (ts *txState) write(ctx context.Context, st Store) error {
 	return st.SaveClusters(ctx, cs)
 }
 
-// clusters returns the clusters ids with their centroids, in order: those
+// clustersByID returns the clusters ids with their centroids, in order: those
 // this transaction changed from memory, the others from the store.
 func (ts *txState) clustersByID(ctx context.Context, st Store, ids []int64) ([]storyline.StoryCluster, error) {
 	var stored []int64

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
-	"time"
 
 	"github.com/storyline/storyline"
 )
@@ -305,5 +304,3 @@ func (m *memory) countsWritten() {
 	m.unwritten = 0
 	m.written = m.last
 }
-
-func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
