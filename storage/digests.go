@@ -95,7 +95,7 @@ func (tx *Tx) DigestThread(ctx context.Context, name string, events []int64) ([]
 	rows, err := tx.tx.QueryContext(ctx, `SELECT d.message_id FROM digests d
 		WHERE d.name = ? AND EXISTS (SELECT 1 FROM digest_events e WHERE e.digest_key = d.key AND e.role = 'a'
 			AND e.event_id IN (SELECT value FROM json_each(?)))
-		ORDER BY d.window_end, d.key`, name, int64sJSON(events))
+		ORDER BY d.window_end, d.key`, name, jsonList(events))
 	if err != nil {
 		return nil, fmt.Errorf("storage: digest thread: %w", err)
 	}
@@ -140,7 +140,7 @@ func (tx *Tx) RecordDigest(ctx context.Context, st storyline.DigestState, rec *s
 			continue
 		}
 		_, err := tx.tx.ExecContext(ctx, `INSERT INTO digest_events(digest_key, event_id, role)
-			SELECT ?, value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, rec.Key, ev.role, int64sJSON(ev.ids))
+			SELECT ?, value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`, rec.Key, ev.role, jsonList(ev.ids))
 		if err != nil {
 			return fmt.Errorf("storage: record digest %s events: %w", rec.Key, err)
 		}
@@ -286,7 +286,7 @@ func (db *DB) Deliveries(ctx context.Context, f DeliveryFilter) ([]storyline.Del
 			return nil, nil
 		}
 		q += ` AND id IN (SELECT value FROM json_each(?))`
-		args = append(args, int64sJSON(f.IDs))
+		args = append(args, jsonList(f.IDs))
 	}
 	q += ` ORDER BY id DESC`
 	if f.Limit > 0 {
@@ -316,7 +316,7 @@ func (db *DB) RequeueDead(ctx context.Context, ids []int64, now time.Time) (int,
 	args := []any{now.UnixMilli(), now.UnixMilli()}
 	if ids != nil {
 		q += ` AND id IN (SELECT value FROM json_each(?))`
-		args = append(args, int64sJSON(ids))
+		args = append(args, jsonList(ids))
 	}
 	res, err := db.w.ExecContext(ctx, q, args...)
 	if err != nil {

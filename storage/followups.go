@@ -59,7 +59,7 @@ func (tx *Tx) SaveAnticipation(ctx context.Context, a *storyline.Anticipation, o
 		return fmt.Errorf("storage: save anticipation: %w", err)
 	}
 	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_event_keys(class, key, open_until, event_id)
-		SELECT ?, value, ?, ? FROM json_each(?)`, a.Class, unix(openUntil), a.ID, followupList(a.CoreKeys()))
+		SELECT ?, value, ?, ? FROM json_each(?)`, a.Class, unix(openUntil), a.ID, jsonList(a.CoreKeys()))
 	if err != nil {
 		return fmt.Errorf("storage: index anticipation: %w", err)
 	}
@@ -79,7 +79,7 @@ func (tx *Tx) AnticipationCandidates(ctx context.Context, classes, keys []string
 			AND k.open_until >= ?3)
 		AND e.published <= ?3
 		ORDER BY e.published DESC, e.id DESC LIMIT `+fmt.Sprint(max(limit, 1)),
-		followupList(classes), followupList(keys), unix(at))
+		jsonList(classes), jsonList(keys), unix(at))
 	if err != nil {
 		return nil, fmt.Errorf("storage: anticipation candidates: %w", err)
 	}
@@ -146,7 +146,7 @@ func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, fro
 	rows, err := tx.queryPrepared(ctx, `SELECT DISTINCT story_id FROM followup_outcome_keys
 		WHERE class IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?))
 		AND published BETWEEN ? AND ? ORDER BY story_id LIMIT `+fmt.Sprint(max(limit, 1)),
-		followupList(classes), followupList(keys), unix(from), unix(to))
+		jsonList(classes), jsonList(keys), unix(from), unix(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: outcome candidates: %w", err)
 	}
@@ -170,7 +170,7 @@ func (tx *Tx) FollowupStories(ctx context.Context, ids []int64) ([]storyline.Sto
 	}
 	rows, err := tx.queryPrepared(ctx, `SELECT id, url, link, title, summary, content, published, first_seen,
 		COALESCE(duplicate_of, 0) FROM stories WHERE id IN (SELECT value FROM json_each(?)) ORDER BY published, id`,
-		followupList(ids))
+		jsonList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("storage: follow-up stories: %w", err)
 	}
@@ -254,7 +254,7 @@ func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, 
 	lrows, err := db.r.QueryContext(ctx, `SELECT l.event_id, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
 		s.title, s.published, l.relation, l.score, l.explanation
 		FROM followup_links l JOIN stories s ON s.id = l.story_id
-		WHERE l.event_id IN (SELECT value FROM json_each(?)) ORDER BY s.published, s.id`, followupList(ids))
+		WHERE l.event_id IN (SELECT value FROM json_each(?)) ORDER BY s.published, s.id`, jsonList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("storage: thread outcomes: %w", err)
 	}
@@ -325,7 +325,7 @@ func (tx *Tx) DigestEvents(ctx context.Context, afterID int64, from, to time.Tim
 	links := map[int64][]linkRow{}
 	lrows, err := tx.queryPrepared(ctx, `SELECT l.event_id, l.story_id, l.relation FROM followup_links l
 		JOIN stories s ON s.id = l.story_id WHERE l.event_id IN (SELECT value FROM json_each(?))
-		ORDER BY s.published, s.id`, followupList(ids))
+		ORDER BY s.published, s.id`, jsonList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("storage: digest event outcomes: %w", err)
 	}
@@ -375,7 +375,7 @@ func (tx *Tx) digestRefs(ctx context.Context, ids []int64) (map[int64]storyline.
 		f.name, s.source, s.published, COALESCE((SELECT group_concat(topic, char(10)) FROM
 			(SELECT topic FROM story_topics t WHERE t.story_id = s.id ORDER BY topic)), '')
 		FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.id IN (SELECT value FROM json_each(?))`,
-		followupList(ids))
+		jsonList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("storage: digest stories: %w", err)
 	}

@@ -49,7 +49,7 @@ func (db *DB) Prune(ctx context.Context, cutoff, now time.Time) (PruneStats, err
 			if n == 0 {
 				return nil
 			}
-			list := int64sJSON(ids)
+			list := jsonList(ids)
 			steps := []string{
 				`INSERT OR REPLACE INTO tombstones(feed_id, item_key, pruned_at)
 					SELECT feed_id, item_key, ? FROM sightings WHERE story_id IN (SELECT value FROM json_each(?))`,

@@ -97,7 +97,7 @@ func (db *DB) Stories(ctx context.Context, f StoryFilter) ([]storyline.Story, er
 			return nil, nil
 		}
 		q += ` AND s.id IN (SELECT value FROM json_each(?))`
-		args = append(args, int64sJSON(f.IDs))
+		args = append(args, jsonList(f.IDs))
 	}
 	q += ` ORDER BY s.published DESC, s.id DESC`
 	if f.Limit > 0 {
@@ -132,7 +132,7 @@ func (tx *Tx) Story(ctx context.Context, id int64) (storyline.Story, error) {
 // StoryLinks returns every link under which each story was seen, first first.
 func (db *DB) StoryLinks(ctx context.Context, ids []int64) (map[int64][]string, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT story_id, link FROM sightings
-		WHERE story_id IN (SELECT value FROM json_each(?)) AND link <> '' ORDER BY story_id, first_seen`, int64sJSON(ids))
+		WHERE story_id IN (SELECT value FROM json_each(?)) AND link <> '' ORDER BY story_id, first_seen`, jsonList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("storage: story links: %w", err)
 	}
@@ -169,17 +169,4 @@ func scanStory(row interface{ Scan(...any) error }) (storyline.Story, error) {
 		s.Feeds = strings.Split(feeds.String, "\n")
 	}
 	return s, nil
-}
-
-func int64sJSON(ids []int64) string {
-	var b strings.Builder
-	b.WriteByte('[')
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprint(&b, id)
-	}
-	b.WriteByte(']')
-	return b.String()
 }

@@ -100,7 +100,7 @@ func storyTopics(ctx context.Context, q querier, ids []int64) (map[int64][]story
 		return out, nil
 	}
 	rows, err := q.QueryContext(ctx, `SELECT story_id, topic, priority, why FROM story_topics
-		WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, priority DESC, topic`, int64sJSON(ids))
+		WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, priority DESC, topic`, jsonList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("storage: story topics: %w", err)
 	}
