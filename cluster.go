@@ -28,7 +28,8 @@ type DedupeSnapshot struct {
 	Signatures []StoredSignature
 	Clusters   []StoryCluster // open clusters, without their centroids
 	// Terms holds the document frequency of each counted term by term key;
-	// the key of the empty term counts the documents.
+	// the key of the empty term counts the documents, and key 0 holds the
+	// id of the last story the counts include.
 	Terms map[int64]int64
 }
 

@@ -420,8 +420,9 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 
 // begin returns the open transaction's state, starting it (and loading the
 // memory when it is not) at the transaction's first story. The hooks write
-// the transaction's term counts and prunes before it commits, and drop the
-// memory if it rolls back: it then holds changes the database does not.
+// the transaction's signatures, clusters, term counts (when due) and
+// prunes before it commits, and drop the memory if it rolls back: it then
+// holds changes the database does not.
 func (ix *Index) begin(ctx context.Context, st Store, now time.Time) (*txState, error) {
 	if ix.tx != nil {
 		return ix.tx, nil

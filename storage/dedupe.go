@@ -105,7 +105,7 @@ func (tx *Tx) LoadDedupe(ctx context.Context, near, clusters time.Time) (storyli
 
 // each runs a query in the transaction and calls fn for each row.
 func (tx *Tx) each(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := tx.tx.QueryContext(ctx, q, args...)
+	rows, err := tx.queryPrepared(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -124,21 +124,17 @@ func (tx *Tx) NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText,
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.queryPrepared(ctx, `SELECT s.id, s.title, s.summary, s.source
-		FROM json_each(?) j JOIN stories s ON s.id = j.value ORDER BY j.key`, jsonList(ids))
-	if err != nil {
-		return nil, fmt.Errorf("storage: near texts: %w", err)
-	}
-	defer rows.Close()
 	var out []storyline.NearText
-	for rows.Next() {
+	err := tx.each(ctx, `SELECT s.id, s.title, s.summary, s.source
+		FROM json_each(?) j JOIN stories s ON s.id = j.value ORDER BY j.key`, []any{jsonList(ids)}, func(rows *sql.Rows) error {
 		var t storyline.NearText
 		if err := rows.Scan(&t.ID, &t.Title, &t.Summary, &t.Source); err != nil {
-			return nil, fmt.Errorf("storage: near texts: %w", err)
+			return err
 		}
 		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("storage: near texts: %w", err)
 	}
 	return out, nil
@@ -209,21 +205,17 @@ func (tx *Tx) Clusters(ctx context.Context, ids []int64) ([]storyline.StoryClust
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.queryPrepared(ctx, `SELECT c.id, c.size, c.started, c.updated, c.centroid
-		FROM json_each(?) j JOIN dedupe_clusters c ON c.id = j.value ORDER BY j.key`, jsonList(ids))
-	if err != nil {
-		return nil, fmt.Errorf("storage: clusters: %w", err)
-	}
-	defer rows.Close()
 	var out []storyline.StoryCluster
-	for rows.Next() {
+	err := tx.each(ctx, `SELECT c.id, c.size, c.started, c.updated, c.centroid
+		FROM json_each(?) j JOIN dedupe_clusters c ON c.id = j.value ORDER BY j.key`, []any{jsonList(ids)}, func(rows *sql.Rows) error {
 		c, err := scanCluster(rows)
 		if err != nil {
-			return nil, fmt.Errorf("storage: clusters: %w", err)
+			return err
 		}
 		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("storage: clusters: %w", err)
 	}
 	return out, nil
