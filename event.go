@@ -73,6 +73,28 @@ type OutcomeKey struct {
 	Key   string
 }
 
+// OpenAnticipation is a stored anticipation with the last publication
+// time of a story that can report its outcome.
+type OpenAnticipation struct {
+	Anticipation
+	OpenUntil time.Time
+}
+
+// StoryOutcomes is a stored story reporting outcomes, with the keys it is
+// indexed under.
+type StoryOutcomes struct {
+	StoryID   int64
+	Published time.Time
+	Keys      []OutcomeKey
+}
+
+// FollowupSnapshot is the follow-up candidate index as stored, read when
+// the linker loads its memory.
+type FollowupSnapshot struct {
+	Open     []OpenAnticipation // open at or after the load's cut, by id
+	Outcomes []StoryOutcomes    // published at or after the cut, by story id
+}
+
 // FollowupLink ties an anticipation to a later story reporting its outcome.
 type FollowupLink struct {
 	AnticipationID int64

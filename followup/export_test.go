@@ -28,3 +28,7 @@ func DumpAnalysis(a *Analysis) string {
 	fmt.Fprintf(&b, "stems %q\n", stems)
 	return b.String()
 }
+
+// SetReach sets how far back the linker's memory reaches; a negative reach
+// leaves every look-up to the store.
+func SetReach(l *Linker, d time.Duration) { l.reach = d }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -12,6 +13,9 @@ import (
 
 // Store is what the linker needs from storage. *storage.Tx implements it,
 // so that a story's events, index rows and links commit with the story.
+// The linker searches its own memory of the candidate indexes (see
+// memory), loaded from the store; the store's look-ups serve the stories
+// published before what the memory reaches.
 type Store interface {
 	// SaveAnticipation stores a (with a.StoryID set), indexed by class and
 	// core actor keys until openUntil, and sets a.ID.
@@ -24,10 +28,15 @@ type Store interface {
 	// OutcomeCandidates returns ids of stories published in [from, to]
 	// indexed under one of classes and one of keys.
 	OutcomeCandidates(ctx context.Context, classes, keys []string, from, to time.Time, limit int) ([]int64, error)
+	// LoadFollowup reads the anticipations open at or after since and the
+	// outcome keys of the stories published at or after since.
+	LoadFollowup(ctx context.Context, since time.Time) (storyline.FollowupSnapshot, error)
 	// FollowupStories returns stored stories by id.
 	FollowupStories(ctx context.Context, ids []int64) ([]storyline.Story, error)
 	// SaveFollowupLink records a link (keeping the better score of a pair).
 	SaveFollowupLink(ctx context.Context, l storyline.FollowupLink) error
+	// AfterEnd runs fn when the transaction has committed or rolled back.
+	AfterEnd(fn func(committed bool))
 }
 
 // Candidate limits bound the work per story whatever the store's size.
@@ -36,11 +45,21 @@ const (
 	maxOutcomeCandidates      = 200
 )
 
+// analysesKept bounds the analyses of outcome stories kept for scoring
+// (per generation of the cache; about 6 kB each).
+const analysesKept = 1024
+
 // Linker links each new story to the anticipations it fulfils, and records
 // what the story itself anticipates.
 type Linker struct {
 	opts Options
 	log  *slog.Logger
+
+	mu    sync.Mutex
+	mem   *memory       // nil until loaded, and again after a rollback
+	inTx  bool          // the AfterEnd hook of the open transaction is set
+	reach time.Duration // how far back the memory reaches (tests shorten it)
+	seen  *analysisCache
 }
 
 // NewLinker returns a linker with the given options (see DefaultOptions).
@@ -48,7 +67,7 @@ func NewLinker(opts Options, log *slog.Logger) *Linker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Linker{opts: opts, log: log}
+	return &Linker{opts: opts, log: log, reach: reach, seen: newAnalysisCache(analysesKept)}
 }
 
 // Options returns the linker's options (for Threads and status).
@@ -68,8 +87,13 @@ type Result struct {
 func (l *Linker) Process(ctx context.Context, st Store, s *storyline.Story) (Result, error) {
 	var res Result
 	an := Analyze(s)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.begin(ctx, st, newest(s, an)); err != nil {
+		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+	}
 	if len(an.Outcomes) > 0 && len(an.Keys) > 0 {
-		cands, err := st.AnticipationCandidates(ctx, classesFulfilledBy(an.Outcomes), an.Keys, an.Published, maxAnticipationCandidates)
+		cands, err := l.anticipations(ctx, st, classesFulfilledBy(an.Outcomes), an.Keys, an.Published)
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
@@ -95,17 +119,23 @@ func (l *Linker) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		if err := st.SaveAnticipation(ctx, a, openUntil); err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
+		l.mem.addEvent(a, openUntil)
 		res.Anticipations++
 	}
-	if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, an.OutcomeKeys()); err != nil {
+	keys := an.OutcomeKeys()
+	if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, keys); err != nil {
 		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+	}
+	l.mem.addOutcomes(s.ID, an.Published, keys)
+	if len(keys) > 0 {
+		l.seen.add(s, an)
 	}
 	// Stories stored before this one but published at or after it (ties,
 	// late feeds) may already report what it anticipates.
 	for i := range an.Events {
 		a := &an.Events[i]
 		from, to := l.opts.SearchRange(a)
-		ids, err := st.OutcomeCandidates(ctx, classesFulfilling(a.Class), a.CoreKeys(), from, to, maxOutcomeCandidates)
+		ids, err := l.outcomes(ctx, st, classesFulfilling(a.Class), a.CoreKeys(), from, to)
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
@@ -122,7 +152,7 @@ func (l *Linker) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 			if o.DuplicateOf == s.ID {
 				continue
 			}
-			m, ok := l.opts.Score(a, Analyze(o))
+			m, ok := l.opts.Score(a, l.seen.get(o))
 			if !ok {
 				continue
 			}
@@ -133,6 +163,62 @@ func (l *Linker) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		}
 	}
 	return res, nil
+}
+
+// newest is the time the memory's reach is measured back from: the
+// story's publication, unless that is later than when it was first seen
+// (a feed's clock in the future must not push the memory's cut forward).
+func newest(s *storyline.Story, an *Analysis) time.Time {
+	if !s.FirstSeen.IsZero() && s.FirstSeen.Before(an.Published) {
+		return s.FirstSeen
+	}
+	return an.Published
+}
+
+// begin loads the memory if it is not, moves its cut to reach back from t,
+// and at a transaction's first story sets the hook that drops the memory
+// if the transaction rolls back: it then holds rows the database does not.
+func (l *Linker) begin(ctx context.Context, st Store, t time.Time) error {
+	if !l.inTx {
+		l.inTx = true
+		st.AfterEnd(func(committed bool) {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if !committed {
+				l.mem = nil
+			}
+			l.inTx = false
+		})
+	}
+	cut := t.Add(-l.reach)
+	if l.mem == nil {
+		snap, err := st.LoadFollowup(ctx, cut)
+		if err != nil {
+			return err
+		}
+		l.mem = newMemory(cut, snap)
+		l.log.Debug("follow-up index loaded", "open", len(snap.Open), "outcome stories", len(snap.Outcomes))
+	}
+	l.mem.advance(cut)
+	return nil
+}
+
+// anticipations returns the open anticipations a story published at at may
+// report on, from memory when it reaches that far back.
+func (l *Linker) anticipations(ctx context.Context, st Store, classes, keys []string, at time.Time) ([]storyline.Anticipation, error) {
+	if l.mem.covers(at) {
+		return l.mem.anticipations(classes, keys, at, maxAnticipationCandidates), nil
+	}
+	return st.AnticipationCandidates(ctx, classes, keys, at, maxAnticipationCandidates)
+}
+
+// outcomes returns the ids of stored stories published in [from, to] that
+// may report an anticipated event, from memory when it reaches that far.
+func (l *Linker) outcomes(ctx context.Context, st Store, classes, keys []string, from, to time.Time) ([]int64, error) {
+	if l.mem.covers(from) {
+		return l.mem.outcomes(classes, keys, from, to, maxOutcomeCandidates), nil
+	}
+	return st.OutcomeCandidates(ctx, classes, keys, from, to, maxOutcomeCandidates)
 }
 
 func (l *Linker) link(ctx context.Context, st Store, a *storyline.Anticipation, storyID int64, m Match) error {

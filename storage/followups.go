@@ -6,6 +6,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -16,12 +17,6 @@ import (
 
 // Statements go through the transaction's prepared-statement cache
 // (tx.prepared): the linker runs the same few for every story.
-
-// followupList passes a list as one JSON array parameter (read with json_each).
-func followupList[T string | int64](xs []T) string {
-	b, _ := json.Marshal(xs) // cannot fail for strings and integers
-	return string(b)
-}
 
 const anticipationColumns = `e.id, e.story_id, e.published, e.summary, e.actors, e.action, e.class,
 	e.win_from, e.win_to, e.evidence`
@@ -95,25 +90,35 @@ func (tx *Tx) AnticipationCandidates(ctx context.Context, classes, keys []string
 	return out, rows.Err()
 }
 
-// SaveOutcomeKeys indexes a story that reports outcomes under (class,
-// actor key) pairs. The rows are written together, by the next
-// OutcomeCandidates of the transaction or before it commits: one statement
-// for many stories costs a fraction of one per story.
+// SaveOutcomeKeys records the (class, actor key) pairs under which a story
+// reporting outcomes is indexed: one row per story, written together with
+// the others of the transaction by the next OutcomeCandidates or before it
+// commits (one statement for many stories costs a fraction of one each).
 func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey) error {
-	for _, k := range keys {
-		tx.outcomes = append(tx.outcomes, outcomeRow{k.Class, k.Key, unix(published), storyID})
+	if len(keys) > 0 {
+		tx.outcomes = append(tx.outcomes, outcomeRow{storyID, unix(published), keys})
 	}
 	return nil
 }
 
-// outcomeRow is a row of followup_outcome_keys, in column order.
+// outcomeRow is a row of followup_outcomes.
 type outcomeRow struct {
-	class, key         string
-	published, storyID int64
+	storyID, published int64
+	keys               []storyline.OutcomeKey
 }
 
 func (r outcomeRow) MarshalJSON() ([]byte, error) {
-	return json.Marshal([]any{r.class, r.key, r.published, r.storyID})
+	return json.Marshal([]any{r.storyID, r.published, outcomeKeysJSON(r.keys)})
+}
+
+// outcomeKeysJSON is the stored form of outcome keys: [[class, key], ...].
+func outcomeKeysJSON(keys []storyline.OutcomeKey) string {
+	pairs := make([][2]string, len(keys))
+	for i, k := range keys {
+		pairs[i] = [2]string{k.Class, k.Key}
+	}
+	b, _ := json.Marshal(pairs) // cannot fail for strings
+	return string(b)
 }
 
 // flushOutcomes writes the outcome rows SaveOutcomeKeys gathered.
@@ -125,8 +130,8 @@ func (tx *Tx) flushOutcomes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("storage: index outcomes: %w", err)
 	}
-	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_outcome_keys(class, key, published, story_id)
-		SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)`, string(rows))
+	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_outcomes(story_id, published, keys)
+		SELECT value->>0, value->>1, value->>2 FROM json_each(?)`, string(rows))
 	if err != nil {
 		return fmt.Errorf("storage: index outcomes: %w", err)
 	}
@@ -136,6 +141,8 @@ func (tx *Tx) flushOutcomes(ctx context.Context) error {
 
 // OutcomeCandidates returns up to limit ids of stories published in
 // [from, to] that report an outcome of one of classes naming one of keys.
+// The linker asks the database only for windows its memory does not
+// cover, so this reads every outcome row of the window.
 func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, from, to time.Time, limit int) ([]int64, error) {
 	if len(classes) == 0 || len(keys) == 0 {
 		return nil, nil
@@ -143,23 +150,70 @@ func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, fro
 	if err := tx.flushOutcomes(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := tx.queryPrepared(ctx, `SELECT DISTINCT story_id FROM followup_outcome_keys
-		WHERE class IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?))
-		AND published BETWEEN ? AND ? ORDER BY story_id LIMIT `+fmt.Sprint(max(limit, 1)),
-		jsonList(classes), jsonList(keys), unix(from), unix(to))
+	var ids []int64
+	err := tx.each(ctx, `SELECT DISTINCT o.story_id FROM followup_outcomes o, json_each(o.keys) k
+		WHERE o.published BETWEEN ?3 AND ?4
+		AND k.value->>0 IN (SELECT value FROM json_each(?1)) AND k.value->>1 IN (SELECT value FROM json_each(?2))
+		ORDER BY o.story_id LIMIT `+fmt.Sprint(max(limit, 1)),
+		[]any{jsonList(classes), jsonList(keys), unix(from), unix(to)}, func(rows *sql.Rows) error {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("storage: outcome candidates: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("storage: outcome candidates: %w", err)
-		}
-		ids = append(ids, id)
+	return ids, nil
+}
+
+// LoadFollowup reads the follow-up candidate index as stored: the
+// anticipations open at or after since, and the outcome keys of the
+// stories published at or after since.
+func (tx *Tx) LoadFollowup(ctx context.Context, since time.Time) (storyline.FollowupSnapshot, error) {
+	var snap storyline.FollowupSnapshot
+	if err := tx.flushOutcomes(ctx); err != nil {
+		return snap, err
 	}
-	return ids, rows.Err()
+	err := tx.each(ctx, `SELECT `+anticipationColumns+`, e.open_until FROM followup_events e
+		WHERE e.open_until >= ? ORDER BY e.id`, []any{unix(since)}, func(rows *sql.Rows) error {
+		var o storyline.OpenAnticipation
+		var open int64
+		a, err := scanAnticipation(scanner(func(dest ...any) error { return rows.Scan(append(dest, &open)...) }))
+		if err != nil {
+			return err
+		}
+		o.Anticipation, o.OpenUntil = a, fromUnix(open)
+		snap.Open = append(snap.Open, o)
+		return nil
+	})
+	if err == nil {
+		err = tx.each(ctx, `SELECT story_id, published, keys FROM followup_outcomes WHERE published >= ? ORDER BY story_id`,
+			[]any{unix(since)}, func(rows *sql.Rows) error {
+				var o storyline.StoryOutcomes
+				var pub int64
+				var keys string
+				if err := rows.Scan(&o.StoryID, &pub, &keys); err != nil {
+					return err
+				}
+				var pairs [][2]string
+				if err := json.Unmarshal([]byte(keys), &pairs); err != nil {
+					return fmt.Errorf("outcome keys of story %d: %w", o.StoryID, err)
+				}
+				o.Published, o.Keys = fromUnix(pub), make([]storyline.OutcomeKey, len(pairs))
+				for i, p := range pairs {
+					o.Keys[i] = storyline.OutcomeKey{Class: p[0], Key: p[1]}
+				}
+				snap.Outcomes = append(snap.Outcomes, o)
+				return nil
+			})
+	}
+	if err != nil {
+		return snap, fmt.Errorf("storage: load follow-up index: %w", err)
+	}
+	return snap, nil
 }
 
 // FollowupStories returns the stories with the given ids, with the fields
@@ -189,10 +243,12 @@ func (tx *Tx) FollowupStories(ctx context.Context, ids []int64) ([]storyline.Sto
 }
 
 // SaveFollowupLink links an anticipation to an outcome story; a second link
-// of the same pair keeps the higher score.
+// of the same pair keeps the higher score. A link to an event retention
+// has pruned meanwhile (the linker's memory may still hold it) is dropped.
 func (tx *Tx) SaveFollowupLink(ctx context.Context, l storyline.FollowupLink) error {
 	_, err := tx.execPrepared(ctx, `INSERT INTO followup_links(event_id, story_id, relation, score, explanation)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id, story_id) DO UPDATE SET relation = excluded.relation,
+		SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM followup_events WHERE id = ?1)
+		ON CONFLICT(event_id, story_id) DO UPDATE SET relation = excluded.relation,
 		score = excluded.score, explanation = excluded.explanation WHERE excluded.score > followup_links.score`,
 		l.AnticipationID, l.StoryID, string(l.Relation), l.Score, l.Explanation)
 	if err != nil {

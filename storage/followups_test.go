@@ -340,8 +340,20 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 			}
 		}
 		var n int
-		if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM followup_outcome_keys`).Scan(&n); err != nil || n != 2 {
-			t.Errorf("%d rows (%v), want 2: the rolled-back ones are gone", n, err)
+		if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM followup_outcomes`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d rows (%v), want 1: the rolled-back one is gone", n, err)
+		}
+		snap, err := tx.LoadFollowup(ctx, at)
+		if err != nil {
+			return err
+		}
+		want := []storyline.StoryOutcomes{{StoryID: id, Published: at,
+			Keys: []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""}}}}
+		if diff := cmp.Diff(want, snap.Outcomes); diff != "" {
+			t.Errorf("loaded outcomes (-want +got):\n%s", diff)
+		}
+		if snap, err = tx.LoadFollowup(ctx, at.Add(time.Second)); err != nil || len(snap.Outcomes) != 0 {
+			t.Errorf("loaded after the story: %+v, %v", snap.Outcomes, err)
 		}
 		return nil
 	})

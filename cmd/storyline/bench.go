@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -76,6 +78,7 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 	newItems := fs.Int("new", 2, "new items per feed in the incremental round")
 	workers := fs.Int("workers", 32, "concurrent polls (fetch.workers); all farm feeds share one host, so per_host is set to the same")
 	dir := fs.String("dir", "", "keep the database here (default: a temporary directory)")
+	heap := fs.String("memprofile", "", "write a heap profile to this file after the cold round (for go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -136,6 +139,11 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 		return stored, items, failed
 	}
 	cold := measure("pipeline cold", *n, poll)
+	if *heap != "" {
+		if err := writeHeapProfile(*heap); err != nil {
+			return err
+		}
+	}
 	if err := addFarmItems(ctx, farmURL, *newItems); err != nil {
 		return err
 	}
@@ -257,4 +265,18 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// writeHeapProfile writes what is live now (after a collection).
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return f.Close()
 }

@@ -1,0 +1,220 @@
+package followup
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// reach is how far before the newest story the memory reaches: a story
+// published earlier than that (a late feed, an old item) is looked up in
+// the database instead. Fresh news is hours old; a few days covers feeds
+// that publish late without holding every outcome of the past in memory.
+const reach = 3 * 24 * time.Hour
+
+// repruneEvery is how far the cut moves before the memory is pruned.
+const repruneEvery = 6 * time.Hour
+
+// memory holds the candidate indexes the linker searches for every story:
+// the anticipations open at or after cut, by class and core actor key, and
+// the stories published at or after cut that report outcomes, by class and
+// actor key. It answers exactly as the database's indexes would for times
+// at or after cut; the database stays the record it is loaded from.
+type memory struct {
+	cut    int64 // unix seconds
+	pruned int64 // the cut at the last prune
+	events map[storyline.OutcomeKey][]*openEvent
+	// The stories reporting outcomes, and for each key the positions of
+	// its stories among them: 4 bytes a key rather than 16, since the
+	// farm's stories have fifteen keys each. Lists by pointer: appending
+	// must not assign the map again, which would replace the key with the
+	// caller's string (a slice of a story).
+	reports []outcomeRef
+	stored  map[storyline.OutcomeKey]*[]uint32
+}
+
+type openEvent struct {
+	a         storyline.Anticipation
+	openUntil int64
+}
+
+type outcomeRef struct {
+	published, storyID int64
+}
+
+func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
+	m := &memory{cut: cut.Unix(), pruned: cut.Unix(),
+		events: map[storyline.OutcomeKey][]*openEvent{}, stored: map[storyline.OutcomeKey]*[]uint32{}}
+	for i := range snap.Open {
+		m.addEvent(&snap.Open[i].Anticipation, snap.Open[i].OpenUntil)
+	}
+	for _, o := range snap.Outcomes {
+		m.addOutcomes(o.StoryID, o.Published, o.Keys)
+	}
+	return m
+}
+
+// covers reports whether look-ups at or after t can be answered from memory.
+func (m *memory) covers(t time.Time) bool { return t.Unix() >= m.cut }
+
+// addEvent indexes a stored anticipation (ID set) while it is open after
+// the cut. It keeps a copy with the times as the database holds them
+// (seconds, UTC) and strings of its own, not slices of the story's text.
+func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
+	if openUntil.Unix() < m.cut {
+		return
+	}
+	e := &openEvent{a: *a, openUntil: openUntil.Unix()}
+	e.a.Published, e.a.From, e.a.To = seconds(a.Published), seconds(a.From), seconds(a.To)
+	e.a.Summary, e.a.Action, e.a.Class, e.a.Evidence = strings.Clone(a.Summary), strings.Clone(a.Action), strings.Clone(a.Class), strings.Clone(a.Evidence)
+	e.a.Actors = make([]storyline.Actor, len(a.Actors))
+	for i, ac := range a.Actors {
+		e.a.Actors[i] = storyline.Actor{Name: strings.Clone(ac.Name), Key: strings.Clone(ac.Key), Secondary: ac.Secondary}
+	}
+	for _, k := range e.a.CoreKeys() {
+		key := storyline.OutcomeKey{Class: e.a.Class, Key: k}
+		list := m.events[key]
+		if n := len(list); n > 0 && list[n-1] == e {
+			continue // the same key twice
+		}
+		m.events[key] = append(list, e)
+	}
+}
+
+// seconds is t as stored: whole seconds, UTC; zero stays zero.
+func seconds(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Unix(t.Unix(), 0).UTC()
+}
+
+// addOutcomes indexes a story reporting outcomes if it was published after
+// the cut.
+func (m *memory) addOutcomes(storyID int64, published time.Time, keys []storyline.OutcomeKey) {
+	pub := published.Unix()
+	if published.IsZero() {
+		pub = 0
+	}
+	if pub < m.cut {
+		return
+	}
+	if len(keys) == 0 {
+		return
+	}
+	at := uint32(len(m.reports))
+	m.reports = append(m.reports, outcomeRef{pub, storyID})
+	for _, k := range keys {
+		list := m.stored[k]
+		if list == nil {
+			list = new([]uint32)
+			m.stored[storyline.OutcomeKey{Class: strings.Clone(k.Class), Key: strings.Clone(k.Key)}] = list
+		}
+		*list = append(*list, at)
+	}
+}
+
+// anticipations returns up to limit anticipations of one of classes with a
+// core key among keys, published at or before at and open at at, newest
+// first: what AnticipationCandidates returns from the database.
+func (m *memory) anticipations(classes, keys []string, at time.Time, limit int) []storyline.Anticipation {
+	t := at.Unix()
+	var found []*openEvent
+	for _, c := range classes {
+		for _, k := range keys {
+			for _, e := range m.events[storyline.OutcomeKey{Class: c, Key: k}] {
+				if e.openUntil >= t && e.a.Published.Unix() <= t {
+					found = append(found, e)
+				}
+			}
+		}
+	}
+	slices.SortFunc(found, func(x, y *openEvent) int {
+		if c := x.a.Published.Compare(y.a.Published); c != 0 {
+			return -c
+		}
+		return -cmp.Compare(x.a.ID, y.a.ID)
+	})
+	found = slices.CompactFunc(found, func(x, y *openEvent) bool { return x == y })
+	if len(found) == 0 {
+		return nil
+	}
+	out := make([]storyline.Anticipation, 0, min(len(found), limit))
+	for _, e := range found[:min(len(found), limit)] {
+		a := e.a
+		a.Actors = slices.Clone(a.Actors) // the caller's to change
+		out = append(out, a)
+	}
+	return out
+}
+
+// outcomes returns up to limit ids of stories published in [from, to]
+// indexed under one of classes and one of keys, in id order: what
+// OutcomeCandidates returns from the database.
+func (m *memory) outcomes(classes, keys []string, from, to time.Time, limit int) []int64 {
+	lo, hi := from.Unix(), to.Unix()
+	var ids []int64
+	for _, c := range classes {
+		for _, k := range keys {
+			list := m.stored[storyline.OutcomeKey{Class: c, Key: k}]
+			if list == nil {
+				continue
+			}
+			for _, at := range *list {
+				if r := m.reports[at]; r.published >= lo && r.published <= hi {
+					ids = append(ids, r.storyID)
+				}
+			}
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return ids[:min(len(ids), limit)]
+}
+
+// advance moves the cut to t if it is later, and prunes what fell behind
+// it once the cut has moved far enough to be worth a pass.
+func (m *memory) advance(t time.Time) {
+	cut := t.Unix()
+	if cut <= m.cut {
+		return
+	}
+	m.cut = cut
+	if cut-m.pruned < int64(repruneEvery/time.Second) {
+		return
+	}
+	m.pruned = cut
+	for k, list := range m.events {
+		list = slices.DeleteFunc(list, func(e *openEvent) bool { return e.openUntil < cut })
+		if len(list) == 0 {
+			delete(m.events, k)
+		} else {
+			m.events[k] = list
+		}
+	}
+	moved := make([]uint32, len(m.reports)) // old position -> new one + 1; 0 when dropped
+	kept := m.reports[:0]
+	for i, r := range m.reports {
+		if r.published >= cut {
+			kept = append(kept, r)
+			moved[i] = uint32(len(kept))
+		}
+	}
+	m.reports = slices.Clone(kept) // let the old array go
+	for k, list := range m.stored {
+		out := (*list)[:0]
+		for _, at := range *list {
+			if n := moved[at]; n > 0 {
+				out = append(out, n-1)
+			}
+		}
+		if len(out) == 0 {
+			delete(m.stored, k)
+		} else {
+			*list = out
+		}
+	}
+}
