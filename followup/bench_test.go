@@ -32,7 +32,7 @@ var benchStart = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func benchDB(b *testing.B) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), "storyline-followup-bench-1m-v1.db")
+	path := filepath.Join(os.TempDir(), "storyline-followup-bench-1m-v2.db")
 	ctx := context.Background()
 	if _, err := os.Stat(path + ".done"); err == nil {
 		return path
@@ -65,11 +65,12 @@ func benchDB(b *testing.B) string {
 				%d + i*%d, %d + i*%d, %d + i*%d, 1 FROM n`,
 			benchStories, benchActors, benchActors, benchStart.Unix(), step, benchStart.Unix(), step, benchStart.Unix(), step),
 		// Skewed actor numbers: x*x*x puts a few actors in many stories.
-		fmt.Sprintf(`INSERT OR IGNORE INTO followup_outcome_keys(class, key, published, story_id)
+		fmt.Sprintf(`INSERT INTO followup_outcomes(story_id, published, keys)
 			WITH r AS MATERIALIZED (SELECT s.id, s.published, t.j, (abs(random()) %% 1000000) / 1000000.0 AS x
-				FROM stories s, (SELECT 0 AS j UNION ALL SELECT 1 UNION ALL SELECT 2) t)
-			SELECT CASE (id + j) %% 6 WHEN 0 THEN 'speak' WHEN 1 THEN 'meet' WHEN 2 THEN 'vote' WHEN 3 THEN 'announce'
-				WHEN 4 THEN 'rule' ELSE 'launch' END, 'actor'||CAST(%d * x*x*x AS INTEGER), published, id FROM r`,
+				FROM stories s, (SELECT 0 AS j UNION ALL SELECT 1 UNION ALL SELECT 2) t),
+			k AS (SELECT DISTINCT id, published, CASE (id + j) %% 6 WHEN 0 THEN 'speak' WHEN 1 THEN 'meet' WHEN 2 THEN 'vote'
+				WHEN 3 THEN 'announce' WHEN 4 THEN 'rule' ELSE 'launch' END AS class, 'actor'||CAST(%d * x*x*x AS INTEGER) AS key FROM r)
+			SELECT id, published, json_group_array(json_array(class, key)) FROM k GROUP BY id`,
 			benchActors),
 		fmt.Sprintf(`INSERT INTO followup_events(id, story_id, published, summary, actors, action, class, win_from, win_to, open_until, evidence)
 			WITH a AS MATERIALIZED (SELECT id, published, CAST(%d * x*x*x AS INTEGER) AS x, CAST(%d * y*y AS INTEGER) AS y FROM
@@ -91,7 +92,7 @@ func benchDB(b *testing.B) string {
 		}
 	}
 	var nStories, nOut, nEv int
-	raw.QueryRow(`SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM followup_outcome_keys), (SELECT count(*) FROM followup_events)`).Scan(&nStories, &nOut, &nEv)
+	raw.QueryRow(`SELECT (SELECT count(*) FROM stories), (SELECT sum(json_array_length(keys)) FROM followup_outcomes), (SELECT count(*) FROM followup_events)`).Scan(&nStories, &nOut, &nEv)
 	b.Logf("built %s in %v: %d stories, %d outcome index rows, %d anticipations", path, time.Since(start).Round(time.Second), nStories, nOut, nEv)
 	if err := os.WriteFile(path+".done", nil, 0o644); err != nil {
 		b.Fatal(err)
@@ -119,10 +120,55 @@ func newBenchStory(rng *rand.Rand, id int64, hot int) *storyline.Story {
 	}
 }
 
+// lookup is one of the two ways the linker finds candidates: its memory,
+// or the database for stories older than the memory reaches.
+type lookup struct {
+	name          string
+	anticipations func(tx *storage.Tx, classes, keys []string, at time.Time) ([]storyline.Anticipation, error)
+	outcomes      func(tx *storage.Tx, classes, keys []string, from, to time.Time) ([]int64, error)
+}
+
+// lookups returns both ways over the benchmark store, the memory loaded as
+// the linker loads it at the end of the stored range (and the load timed).
+func lookups(b *testing.B, db *storage.DB) []lookup {
+	ctx := context.Background()
+	end := benchStart.Add(benchDays * 24 * time.Hour)
+	var mem followup.Lookups
+	start := time.Now()
+	err := db.Update(ctx, func(tx *storage.Tx) error {
+		var err error
+		mem, err = followup.LoadLookups(ctx, tx, end.Add(-3*24*time.Hour))
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("memory loaded in %v", time.Since(start).Round(time.Millisecond))
+	return []lookup{
+		{"memory",
+			func(_ *storage.Tx, c, k []string, at time.Time) ([]storyline.Anticipation, error) {
+				return mem.Anticipations(c, k, at, 200), nil
+			},
+			func(_ *storage.Tx, c, k []string, from, to time.Time) ([]int64, error) {
+				return mem.Outcomes(c, k, from, to, 200), nil
+			}},
+		{"database",
+			func(tx *storage.Tx, c, k []string, at time.Time) ([]storyline.Anticipation, error) {
+				return tx.AnticipationCandidates(ctx, c, k, at, 200)
+			},
+			func(tx *storage.Tx, c, k []string, from, to time.Time) ([]int64, error) {
+				return tx.OutcomeCandidates(ctx, c, k, from, to, 200)
+			}},
+	}
+}
+
 // BenchmarkCandidateLookup measures, at a million stored stories, what the
-// linker does for one new story: analysis, the indexed look-up of open
-// anticipations it may fulfil and the scoring of every candidate. It
-// reports the 99th percentile per story.
+// linker does for one new story: analysis, the look-up of open
+// anticipations it may fulfil (in memory, and in the database as for a
+// story published before the memory's reach) and the scoring of every
+// candidate. It reports percentiles per story.
+//
+//	go test ./followup -run '^$' -bench 'Lookup' -benchtime 2000x
 func BenchmarkCandidateLookup(b *testing.B) {
 	path := benchDB(b)
 	ctx := context.Background()
@@ -132,53 +178,52 @@ func BenchmarkCandidateLookup(b *testing.B) {
 	}
 	defer db.Close()
 	opts := followup.DefaultOptions()
-	for _, hot := range []int{0, 5, 1} {
-		name := map[int]string{0: "any-actor", 5: "top5-actor", 1: "top-actor"}[hot]
-		b.Run(name, func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(1, 2))
-			var durs []time.Duration
-			cands, links := 0, 0
-			err := db.Update(ctx, func(tx *storage.Tx) error {
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					s := newBenchStory(rng, int64(benchStories+1+i), hot)
-					t0 := time.Now()
-					an := followup.Analyze(s)
-					var classes []string
-					for _, o := range an.Outcomes {
-						classes = append(classes, o.Class)
-					}
-					cs, err := tx.AnticipationCandidates(ctx, classes, an.Keys, an.Published, 200)
-					if err != nil {
-						return err
-					}
-					for k := range cs {
-						if _, ok := opts.Score(&cs[k], an); ok {
-							links++
+	for _, lk := range lookups(b, db) {
+		for _, hot := range []int{0, 5, 1} {
+			name := map[int]string{0: "any-actor", 5: "top5-actor", 1: "top-actor"}[hot]
+			b.Run(lk.name+"/"+name, func(b *testing.B) {
+				rng := rand.New(rand.NewPCG(1, 2))
+				var durs []time.Duration
+				cands, links := 0, 0
+				err := db.Update(ctx, func(tx *storage.Tx) error {
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						s := newBenchStory(rng, int64(benchStories+1+i), hot)
+						t0 := time.Now()
+						an := followup.Analyze(s)
+						var classes []string
+						for _, o := range an.Outcomes {
+							classes = append(classes, o.Class)
 						}
+						cs, err := lk.anticipations(tx, classes, an.Keys, an.Published)
+						if err != nil {
+							return err
+						}
+						for k := range cs {
+							if _, ok := opts.Score(&cs[k], an); ok {
+								links++
+							}
+						}
+						durs = append(durs, time.Since(t0))
+						cands += len(cs)
 					}
-					durs = append(durs, time.Since(t0))
-					cands += len(cs)
+					b.StopTimer()
+					return errRollback
+				})
+				if !errors.Is(err, errRollback) {
+					b.Fatal(err)
 				}
-				b.StopTimer()
-				return errRollback
+				reportPercentiles(b, durs)
+				b.ReportMetric(float64(cands)/float64(b.N), "candidates/story")
+				b.ReportMetric(float64(links)/float64(b.N), "links/story")
 			})
-			if !errors.Is(err, errRollback) {
-				b.Fatal(err)
-			}
-			slices.Sort(durs)
-			p := func(q float64) float64 { return float64(durs[int(q*float64(len(durs)-1))].Microseconds()) }
-			b.ReportMetric(p(0.50), "p50-µs")
-			b.ReportMetric(p(0.99), "p99-µs")
-			b.ReportMetric(float64(cands)/float64(b.N), "candidates/story")
-			b.ReportMetric(float64(links)/float64(b.N), "links/story")
-		})
+		}
 	}
 }
 
 // BenchmarkOutcomeLookup measures the other direction for a new
-// anticipation: the indexed look-up of stored stories in its window, their
-// loading and analysis, and scoring.
+// anticipation published in the last days of the store: the look-up of
+// stored stories in its window, their loading and analysis, and scoring.
 func BenchmarkOutcomeLookup(b *testing.B) {
 	path := benchDB(b)
 	ctx := context.Background()
@@ -188,44 +233,52 @@ func BenchmarkOutcomeLookup(b *testing.B) {
 	}
 	defer db.Close()
 	opts := followup.DefaultOptions()
-	rng := rand.New(rand.NewPCG(3, 4))
-	var durs []time.Duration
-	cands := 0
-	err = db.Update(ctx, func(tx *storage.Tx) error {
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			x, y := int(float64(benchActors)*rng.Float64()*rng.Float64()), rng.IntN(benchActors)
-			pub := benchStart.Add(time.Duration(rng.IntN(benchDays-10)*24) * time.Hour)
-			a := storyline.Anticipation{
-				Published: pub, Class: "meet", Action: "meet", From: pub.Truncate(24*time.Hour).AddDate(0, 0, 2),
-				Actors: []storyline.Actor{{Name: fmt.Sprintf("Actor%d", x), Key: fmt.Sprintf("actor%d", x)}, {Name: fmt.Sprintf("Actor%d", y), Key: fmt.Sprintf("actor%d", y)}},
+	for _, lk := range lookups(b, db) {
+		b.Run(lk.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(3, 4))
+			var durs []time.Duration
+			cands := 0
+			err := db.Update(ctx, func(tx *storage.Tx) error {
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					x, y := int(float64(benchActors)*rng.Float64()*rng.Float64()), rng.IntN(benchActors)
+					pub := benchStart.Add(time.Duration(benchDays*24-1-rng.IntN(48)) * time.Hour)
+					a := storyline.Anticipation{
+						Published: pub, Class: "meet", Action: "meet", From: pub.Truncate(24*time.Hour).AddDate(0, 0, 2),
+						Actors: []storyline.Actor{{Name: fmt.Sprintf("Actor%d", x), Key: fmt.Sprintf("actor%d", x)}, {Name: fmt.Sprintf("Actor%d", y), Key: fmt.Sprintf("actor%d", y)}},
+					}
+					a.To = a.From
+					t0 := time.Now()
+					from, to := opts.SearchRange(&a)
+					ids, err := lk.outcomes(tx, []string{"meet"}, a.CoreKeys(), from, to)
+					if err != nil {
+						return err
+					}
+					stories, err := tx.FollowupStories(ctx, ids)
+					if err != nil {
+						return err
+					}
+					for k := range stories {
+						opts.Score(&a, followup.Analyze(&stories[k]))
+					}
+					durs = append(durs, time.Since(t0))
+					cands += len(ids)
+				}
+				b.StopTimer()
+				return errRollback
+			})
+			if !errors.Is(err, errRollback) {
+				b.Fatal(err)
 			}
-			a.To = a.From
-			t0 := time.Now()
-			from, to := opts.SearchRange(&a)
-			ids, err := tx.OutcomeCandidates(ctx, []string{"meet"}, a.CoreKeys(), from, to, 200)
-			if err != nil {
-				return err
-			}
-			stories, err := tx.FollowupStories(ctx, ids)
-			if err != nil {
-				return err
-			}
-			for k := range stories {
-				opts.Score(&a, followup.Analyze(&stories[k]))
-			}
-			durs = append(durs, time.Since(t0))
-			cands += len(ids)
-		}
-		b.StopTimer()
-		return errRollback
-	})
-	if !errors.Is(err, errRollback) {
-		b.Fatal(err)
+			reportPercentiles(b, durs)
+			b.ReportMetric(float64(cands)/float64(b.N), "candidates/event")
+		})
 	}
+}
+
+func reportPercentiles(b *testing.B, durs []time.Duration) {
 	slices.Sort(durs)
 	p := func(q float64) float64 { return float64(durs[int(q*float64(len(durs)-1))].Microseconds()) }
 	b.ReportMetric(p(0.50), "p50-µs")
 	b.ReportMetric(p(0.99), "p99-µs")
-	b.ReportMetric(float64(cands)/float64(b.N), "candidates/event")
 }

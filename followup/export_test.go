@@ -1,10 +1,13 @@
 package followup
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/storyline/storyline"
 )
 
 // DumpAnalysis renders everything an Analysis holds, unexported fields
@@ -32,3 +35,22 @@ func DumpAnalysis(a *Analysis) string {
 // SetReach sets how far back the linker's memory reaches; a negative reach
 // leaves every look-up to the store.
 func SetReach(l *Linker, d time.Duration) { l.reach = d }
+
+// Lookups is the linker's memory of the candidate indexes, for benchmarks.
+type Lookups struct{ m *memory }
+
+// LoadLookups loads the memory the linker would hold with its cut at cut.
+func LoadLookups(ctx context.Context, st interface {
+	LoadFollowup(context.Context, time.Time) (storyline.FollowupSnapshot, error)
+}, cut time.Time) (Lookups, error) {
+	snap, err := st.LoadFollowup(ctx, cut)
+	return Lookups{newMemory(cut, snap)}, err
+}
+
+func (l Lookups) Anticipations(classes, keys []string, at time.Time, limit int) []storyline.Anticipation {
+	return l.m.anticipations(classes, keys, at, limit)
+}
+
+func (l Lookups) Outcomes(classes, keys []string, from, to time.Time, limit int) []int64 {
+	return l.m.outcomes(classes, keys, from, to, limit)
+}

@@ -316,7 +316,8 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 	at := time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC)
 	id := addFollowupStory(t, db, "Trump and Putin spoke", at)
 	save := func(tx *Tx) error {
-		return tx.SaveOutcomeKeys(ctx, id, at, []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""}})
+		return tx.SaveOutcomeKeys(ctx, id, at, []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""},
+			{Class: "speak", Key: "at&t <x>"}}) // JSON escapes differ between Go and SQLite
 	}
 	if err := db.Update(ctx, func(tx *Tx) error {
 		if err := save(tx); err != nil {
@@ -330,7 +331,7 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := db.Update(ctx, func(tx *Tx) error {
-		for _, key := range []string{"putin", "o'brien \"x\""} {
+		for _, key := range []string{"putin", "o'brien \"x\"", "at&t <x>"} {
 			got, err := tx.OutcomeCandidates(ctx, []string{"speak"}, []string{key}, at, at, 10)
 			if err != nil {
 				return err
@@ -348,12 +349,40 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 			return err
 		}
 		want := []storyline.StoryOutcomes{{StoryID: id, Published: at,
-			Keys: []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""}}}}
+			Keys: []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""}, {Class: "speak", Key: "at&t <x>"}}}}
 		if diff := cmp.Diff(want, snap.Outcomes); diff != "" {
 			t.Errorf("loaded outcomes (-want +got):\n%s", diff)
 		}
 		if snap, err = tx.LoadFollowup(ctx, at.Add(time.Second)); err != nil || len(snap.Outcomes) != 0 {
 			t.Errorf("loaded after the story: %+v, %v", snap.Outcomes, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Rows the migration wrote were encoded by SQLite, which escapes keys
+// differently from Go: the look-up must find them still.
+func TestOutcomeCandidatesSQLiteEncodedRows(t *testing.T) {
+	db := followupDB(t)
+	ctx := context.Background()
+	at := time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC)
+	id := addFollowupStory(t, db, "AT&T and Verizon met", at)
+	err := db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO followup_outcomes(story_id, published, keys)
+			VALUES (?, ?, json_array(json_array('meet', 'at&t <x>'), json_array('meet', 'verizon')))`, id, at.Unix()); err != nil {
+			return err
+		}
+		for _, key := range []string{"at&t <x>", "verizon"} {
+			got, err := tx.OutcomeCandidates(ctx, []string{"meet"}, []string{key}, at, at, 10)
+			if err != nil {
+				return err
+			}
+			if diff := cmp.Diff([]int64{id}, got); diff != "" {
+				t.Errorf("%s: candidates (-want +got):\n%s", key, diff)
+			}
 		}
 		return nil
 	})
