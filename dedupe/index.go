@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/internal/gencache"
 )
 
 // Store is what Index needs from storage: the persisted record of the
@@ -157,7 +158,17 @@ type Index struct {
 	mu  sync.Mutex
 	mem *memory  // nil until loaded, and again after a rollback
 	tx  *txState // the open transaction's changes; nil between transactions
+	// kept holds clusters with their centroids as the database holds
+	// them, read or committed lately: reading the candidates' centroids
+	// was a third of a story's time. prunedBefore is the cut of the last
+	// committed prune: a kept cluster updated before it is gone.
+	kept         *gencache.Cache[int64, *storyline.StoryCluster]
+	prunedBefore int64
 }
+
+// clustersKept bounds the clusters kept with their centroids (per
+// generation; some hundred bytes each).
+const clustersKept = 4096
 
 // txState is what one transaction changed that is written at its end.
 type txState struct {
@@ -180,12 +191,13 @@ func (ts *txState) write(ctx context.Context, st Store) error {
 	return st.SaveClusters(ctx, cs)
 }
 
-// clustersByID returns the clusters ids with their centroids, in order: those
-// this transaction changed from memory, the others from the store.
-func (ts *txState) clustersByID(ctx context.Context, st Store, ids []int64) ([]storyline.StoryCluster, error) {
+// clustersByID returns the clusters ids with their centroids, in order:
+// those this transaction changed, then those kept, from memory; the others
+// from the store.
+func (ix *Index) clustersByID(ctx context.Context, st Store, ts *txState, ids []int64) ([]storyline.StoryCluster, error) {
 	var stored []int64
 	for _, id := range ids {
-		if ts.clusters[id] == nil {
+		if ts.clusters[id] == nil && ix.keptCluster(id) == nil {
 			stored = append(stored, id)
 		}
 	}
@@ -193,16 +205,45 @@ func (ts *txState) clustersByID(ctx context.Context, st Store, ids []int64) ([]s
 	if err != nil {
 		return nil, err
 	}
+	for i := range got {
+		ix.kept.Put(got[i].ID, &got[i])
+	}
 	out := make([]storyline.StoryCluster, 0, len(ids))
 	for _, id := range ids {
 		if c := ts.clusters[id]; c != nil {
 			out = append(out, *c)
-		} else if len(got) > 0 && got[0].ID == id {
-			out = append(out, got[0])
-			got = got[1:]
+		} else if c := ix.keptCluster(id); c != nil {
+			out = append(out, *c)
 		}
 	}
 	return out, nil
+}
+
+// keptCluster returns cluster id if it is kept and still stored.
+func (ix *Index) keptCluster(id int64) *storyline.StoryCluster {
+	c, _ := ix.kept.Get(id)
+	if c == nil || c.Updated.Unix() < ix.prunedBefore {
+		return nil
+	}
+	return c
+}
+
+// asStored is c as the store gives it back: times in seconds, weights in
+// single precision, no terms.
+func asStored(c *storyline.StoryCluster) *storyline.StoryCluster {
+	out := &storyline.StoryCluster{ID: c.ID, Size: c.Size, Started: seconds(c.Started), Updated: seconds(c.Updated),
+		Centroid: make([]storyline.TermWeight, len(c.Centroid))}
+	for i, tw := range c.Centroid {
+		out.Centroid[i] = storyline.TermWeight{Term: tw.Term, Weight: float64(float32(tw.Weight))}
+	}
+	return out
+}
+
+func seconds(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Unix(t.Unix(), 0).UTC()
 }
 
 // countsEvery is how many stories' term counts are gathered in memory
@@ -224,7 +265,7 @@ func New(cfg Config, log *slog.Logger, now func() time.Time) (*Index, error) {
 	if now == nil {
 		return nil, errors.New("dedupe: nil clock")
 	}
-	return &Index{cfg: cfg, log: log, now: now}, nil
+	return &Index{cfg: cfg, log: log, now: now, kept: gencache.New[int64, *storyline.StoryCluster](clustersKept)}, nil
 }
 
 // Result is what Process decided for a story.
@@ -361,7 +402,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		}
 		cluster = storyline.StoryCluster{ID: id, Started: at, Updated: at}
 		if e := m.clusters[id]; e != nil && e.updated >= clusterSince {
-			cs, err := ts.clustersByID(ctx, st, []int64{id})
+			cs, err := ix.clustersByID(ctx, st, ts, []int64{id})
 			if err != nil {
 				return res, err
 			}
@@ -374,7 +415,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 	} else if len(vec) > 0 {
 		lookup := rarest(words, df, ix.cfg.LookupTerms)
 		if len(lookup) > 0 {
-			cands, err := ts.clustersByID(ctx, st, m.clusterCandidates(termKeys(lookup), clusterSince, ix.cfg.Candidates))
+			cands, err := ix.clustersByID(ctx, st, ts, m.clusterCandidates(termKeys(lookup), clusterSince, ix.cfg.Candidates))
 			if err != nil {
 				return res, err
 			}
@@ -449,11 +490,19 @@ func (ix *Index) begin(ctx context.Context, st Store, now time.Time) (*txState, 
 	st.AfterEnd(func(committed bool) {
 		ix.mu.Lock()
 		defer ix.mu.Unlock()
-		switch {
-		case !committed:
+		if !committed {
 			ix.mem = nil
-		case ts.counts && ix.mem != nil:
-			ix.mem.countsWritten()
+			ix.kept.Reset()
+		} else {
+			if ts.counts && ix.mem != nil {
+				ix.mem.countsWritten()
+			}
+			for _, c := range ts.clusters {
+				ix.kept.Put(c.ID, asStored(c))
+			}
+			if !ts.clusterCut.IsZero() {
+				ix.prunedBefore = max(ix.prunedBefore, ts.clusterCut.Unix())
+			}
 		}
 		if ix.tx == ts {
 			ix.tx = nil

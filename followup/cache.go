@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/internal/gencache"
 )
 
 // wordCache memoises a pure function of one word (its lemma or Snowball
@@ -139,13 +140,10 @@ func (sc *scratch) release() {
 // analysisCache keeps the analyses of recent stories that report outcomes:
 // each new anticipation is scored against the stored stories in its
 // window, and stories naming popular actors come up for many of them.
-// Analysing them again was most of the linker's time. Two generations
-// bound it; an entry serves only a story whose text and time are still
-// those analysed (a feed may edit a story; a rolled-back id is reused).
-type analysisCache struct {
-	max       int
-	cur, prev map[int64]*analysed
-}
+// Analysing them again was most of the linker's time. An entry serves
+// only a story whose text and time are still those analysed (a feed may
+// edit a story; a rolled-back id is reused).
+type analysisCache struct{ c *gencache.Cache[int64, *analysed] }
 
 type analysed struct {
 	title, summary, content string
@@ -153,19 +151,15 @@ type analysed struct {
 	an                      *Analysis
 }
 
-func newAnalysisCache(max int) *analysisCache {
-	return &analysisCache{max: max, cur: map[int64]*analysed{}}
+func newAnalysisCache(max int) analysisCache {
+	return analysisCache{gencache.New[int64, *analysed](max)}
 }
 
 // get returns the analysis of s, from the cache when it holds s as it is.
-func (c *analysisCache) get(s *storyline.Story) *Analysis {
-	e := c.cur[s.ID]
-	if e == nil {
-		e = c.prev[s.ID]
-	}
+func (c analysisCache) get(s *storyline.Story) *Analysis {
+	e, _ := c.c.Get(s.ID)
 	if e != nil && e.title == s.Title && e.summary == s.Summary && e.content == s.Content &&
 		e.published.Equal(s.Published) && (!s.Published.IsZero() || e.firstSeen.Equal(s.FirstSeen)) {
-		c.put(s.ID, e)
 		return e.an
 	}
 	an := Analyze(s)
@@ -174,14 +168,7 @@ func (c *analysisCache) get(s *storyline.Story) *Analysis {
 }
 
 // add keeps an, the analysis of s.
-func (c *analysisCache) add(s *storyline.Story, an *Analysis) {
-	c.put(s.ID, &analysed{title: s.Title, summary: s.Summary, content: s.Content,
+func (c analysisCache) add(s *storyline.Story, an *Analysis) {
+	c.c.Put(s.ID, &analysed{title: s.Title, summary: s.Summary, content: s.Content,
 		published: s.Published, firstSeen: s.FirstSeen, an: an})
-}
-
-func (c *analysisCache) put(id int64, e *analysed) {
-	if len(c.cur) >= c.max {
-		c.prev, c.cur = c.cur, make(map[int64]*analysed, c.max)
-	}
-	c.cur[id] = e
 }

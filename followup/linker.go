@@ -59,7 +59,7 @@ type Linker struct {
 	mem   *memory       // nil until loaded, and again after a rollback
 	inTx  bool          // the AfterEnd hook of the open transaction is set
 	reach time.Duration // how far back the memory reaches (tests shorten it)
-	seen  *analysisCache
+	seen  analysisCache
 }
 
 // NewLinker returns a linker with the given options (see DefaultOptions).

@@ -6,6 +6,7 @@ package storage
 // for a candidate's text or centroid. *Tx implements dedupe.Store.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -14,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -170,6 +172,8 @@ func (tx *Tx) AddTermCounts(ctx context.Context, delta map[int64]int64) error {
 	for k, d := range delta {
 		pairs = append(pairs, [2]int64{k, d})
 	}
+	// In key order the upserts walk the table's b-tree once, left to right.
+	slices.SortFunc(pairs, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
 	b, _ := json.Marshal(pairs) // cannot fail for integers
 	_, err := tx.execPrepared(ctx, `INSERT INTO dedupe_terms(term, df)
 		SELECT value->>0, value->>1 FROM json_each(?) WHERE true
