@@ -143,7 +143,9 @@ func (sc *scratch) release() {
 // Analysing them again was most of the linker's time. An entry serves
 // only a story whose text and time are still those analysed (a feed may
 // edit a story; a rolled-back id is reused).
-type analysisCache struct{ c *gencache.Cache[int64, *analysed] }
+type analysisCache struct {
+	c *gencache.Cache[int64, *analysed]
+}
 
 type analysed struct {
 	title, summary, content string
