@@ -3,10 +3,6 @@ package followup
 import (
 	"strings"
 	"sync"
-	"time"
-
-	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/internal/gencache"
 )
 
 // wordCache memoises a pure function of one word (its lemma or Snowball
@@ -135,42 +131,4 @@ func (sc *scratch) release() {
 	sc.toks, sc.bools, sc.ents, sc.sents = sc.toks[:0], sc.bools[:0], sc.ents[:0], sc.sents[:0]
 	sc.ms, sc.found = sc.ms[:0], sc.found[:0]
 	scratchPool.Put(sc)
-}
-
-// analysisCache keeps the analyses of recent stories that report outcomes:
-// each new anticipation is scored against the stored stories in its
-// window, and stories naming popular actors come up for many of them.
-// Analysing them again was most of the linker's time. An entry serves
-// only a story whose text and time are still those analysed (a feed may
-// edit a story; a rolled-back id is reused).
-type analysisCache struct {
-	c *gencache.Cache[int64, *analysed]
-}
-
-type analysed struct {
-	title, summary, content string
-	published, firstSeen    time.Time // Analyze reads the first sighting only without a date
-	an                      *Analysis
-}
-
-func newAnalysisCache(max int) analysisCache {
-	return analysisCache{gencache.New[int64, *analysed](max)}
-}
-
-// get returns the analysis of s, from the cache when it holds s as it is.
-func (c analysisCache) get(s *storyline.Story) *Analysis {
-	e, _ := c.c.Get(s.ID)
-	if e != nil && e.title == s.Title && e.summary == s.Summary && e.content == s.Content &&
-		e.published.Equal(s.Published) && (!s.Published.IsZero() || e.firstSeen.Equal(s.FirstSeen)) {
-		return e.an
-	}
-	an := Analyze(s)
-	c.add(s, an)
-	return an
-}
-
-// add keeps an, the analysis of s.
-func (c analysisCache) add(s *storyline.Story, an *Analysis) {
-	c.c.Put(s.ID, &analysed{title: s.Title, summary: s.Summary, content: s.Content,
-		published: s.Published, firstSeen: s.FirstSeen, an: an})
 }

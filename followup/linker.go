@@ -45,10 +45,6 @@ const (
 	maxOutcomeCandidates      = 200
 )
 
-// analysesKept bounds the analyses of outcome stories kept for scoring
-// (per generation of the cache; about 6 kB each).
-const analysesKept = 1024
-
 // Linker links each new story to the anticipations it fulfils, and records
 // what the story itself anticipates.
 type Linker struct {
@@ -59,7 +55,6 @@ type Linker struct {
 	mem   *memory       // nil until loaded, and again after a rollback
 	inTx  bool          // the AfterEnd hook of the open transaction is set
 	reach time.Duration // how far back the memory reaches (tests shorten it)
-	seen  analysisCache
 }
 
 // NewLinker returns a linker with the given options (see DefaultOptions).
@@ -67,7 +62,7 @@ func NewLinker(opts Options, log *slog.Logger) *Linker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Linker{opts: opts, log: log, reach: reach, seen: newAnalysisCache(analysesKept)}
+	return &Linker{opts: opts, log: log, reach: reach}
 }
 
 // Options returns the linker's options (for Threads and status).
@@ -127,9 +122,6 @@ func (l *Linker) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 	}
 	l.mem.addOutcomes(s.ID, an.Published, keys)
-	if len(keys) > 0 {
-		l.seen.add(s, an)
-	}
 	// Stories stored before this one but published at or after it (ties,
 	// late feeds) may already report what it anticipates.
 	for i := range an.Events {
@@ -152,7 +144,7 @@ func (l *Linker) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 			if o.DuplicateOf == s.ID {
 				continue
 			}
-			m, ok := l.opts.Score(a, l.seen.get(o))
+			m, ok := l.opts.Score(a, Analyze(o))
 			if !ok {
 				continue
 			}

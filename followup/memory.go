@@ -27,13 +27,23 @@ type memory struct {
 	cut    int64 // unix seconds
 	pruned int64 // the cut at the last prune
 	events map[storyline.OutcomeKey][]*openEvent
-	// The stories reporting outcomes, and for each key the positions of
-	// its stories among them: 4 bytes a key rather than 16, since the
-	// farm's stories have fifteen keys each. Lists by pointer: appending
-	// must not assign the map again, which would replace the key with the
-	// caller's string (a slice of a story).
+	// The stories reporting outcomes, and for each actor key the
+	// positions of its stories among them with the classes it is paired
+	// with as bits: 8 bytes a story and key, where a row per class and
+	// key took several times that (a story's keys pair with each of its
+	// classes). Lists by pointer: appending must not assign the map again,
+	// which would replace the key with the caller's string (a slice of a
+	// story).
 	reports []outcomeRef
-	stored  map[storyline.OutcomeKey]*[]uint32
+	byKey   map[string]*[]keyRef
+	classes map[string]uint32 // class -> its bit
+	full    bool              // more classes than bits: look-ups go to the database
+}
+
+// keyRef is a story indexed under a key: its position in reports and the
+// classes (bits) it is indexed under with that key.
+type keyRef struct {
+	report, classes uint32
 }
 
 type openEvent struct {
@@ -47,7 +57,7 @@ type outcomeRef struct {
 
 func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
 	m := &memory{cut: cut.Unix(), pruned: cut.Unix(),
-		events: map[storyline.OutcomeKey][]*openEvent{}, stored: map[storyline.OutcomeKey]*[]uint32{}}
+		events: map[storyline.OutcomeKey][]*openEvent{}, byKey: map[string]*[]keyRef{}, classes: map[string]uint32{}}
 	for i := range snap.Open {
 		m.addEvent(&snap.Open[i].Anticipation, snap.Open[i].OpenUntil)
 	}
@@ -58,7 +68,26 @@ func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
 }
 
 // covers reports whether look-ups at or after t can be answered from memory.
-func (m *memory) covers(t time.Time) bool { return t.Unix() >= m.cut }
+func (m *memory) covers(t time.Time) bool { return !m.full && t.Unix() >= m.cut }
+
+// classBits returns the bits of classes, adding the unknown ones when add
+// is set (else they have none).
+func (m *memory) classBits(classes []string, add bool) uint32 {
+	var bits uint32
+	for _, c := range classes {
+		b, ok := m.classes[c]
+		if !ok && add {
+			if len(m.classes) == 32 {
+				m.full = true
+				continue
+			}
+			b = 1 << len(m.classes)
+			m.classes[strings.Clone(c)] = b
+		}
+		bits |= b
+	}
+	return bits
+}
 
 // addEvent indexes a stored anticipation (ID set) while it is open after
 // the cut. It keeps a copy with the times as the database holds them
@@ -107,13 +136,22 @@ func (m *memory) addOutcomes(storyID int64, published time.Time, keys []storylin
 	}
 	at := uint32(len(m.reports))
 	m.reports = append(m.reports, outcomeRef{pub, storyID})
-	for _, k := range keys {
-		list := m.stored[k]
-		if list == nil {
-			list = new([]uint32)
-			m.stored[storyline.OutcomeKey{Class: strings.Clone(k.Class), Key: strings.Clone(k.Key)}] = list
+	for i, k := range keys {
+		if slices.ContainsFunc(keys[:i], func(o storyline.OutcomeKey) bool { return o.Key == k.Key }) {
+			continue // the key's classes were gathered at its first pair
 		}
-		*list = append(*list, at)
+		var classes []string
+		for _, o := range keys[i:] {
+			if o.Key == k.Key {
+				classes = append(classes, o.Class)
+			}
+		}
+		list := m.byKey[k.Key]
+		if list == nil {
+			list = new([]keyRef)
+			m.byKey[strings.Clone(k.Key)] = list
+		}
+		*list = append(*list, keyRef{at, m.classBits(classes, true)})
 	}
 }
 
@@ -156,17 +194,19 @@ func (m *memory) anticipations(classes, keys []string, at time.Time, limit int) 
 // OutcomeCandidates returns from the database.
 func (m *memory) outcomes(classes, keys []string, from, to time.Time, limit int) []int64 {
 	lo, hi := from.Unix(), to.Unix()
+	bits := m.classBits(classes, false)
+	if bits == 0 {
+		return nil
+	}
 	var ids []int64
-	for _, c := range classes {
-		for _, k := range keys {
-			list := m.stored[storyline.OutcomeKey{Class: c, Key: k}]
-			if list == nil {
-				continue
-			}
-			for _, at := range *list {
-				if r := m.reports[at]; r.published >= lo && r.published <= hi {
-					ids = append(ids, r.storyID)
-				}
+	for _, k := range keys {
+		list := m.byKey[k]
+		if list == nil {
+			continue
+		}
+		for _, ref := range *list {
+			if r := m.reports[ref.report]; ref.classes&bits != 0 && r.published >= lo && r.published <= hi {
+				ids = append(ids, r.storyID)
 			}
 		}
 	}
@@ -204,15 +244,15 @@ func (m *memory) advance(t time.Time) {
 		}
 	}
 	m.reports = slices.Clone(kept) // let the old array go
-	for k, list := range m.stored {
+	for k, list := range m.byKey {
 		out := (*list)[:0]
-		for _, at := range *list {
-			if n := moved[at]; n > 0 {
-				out = append(out, n-1)
+		for _, ref := range *list {
+			if n := moved[ref.report]; n > 0 {
+				out = append(out, keyRef{n - 1, ref.classes})
 			}
 		}
 		if len(out) == 0 {
-			delete(m.stored, k)
+			delete(m.byKey, k)
 		} else {
 			*list = out
 		}
