@@ -345,6 +345,37 @@ func (c Config) Near(a, b Fingerprint) (bool, float64) {
 // publication time, so that an archive is processed as if live. Only when
 // FirstSeen is zero does Process read the index's clock.
 func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Result, error) {
+	return ix.ProcessPrepared(ctx, st, s, nil)
+}
+
+// Prepared is what Process works out from a story's text alone: its
+// fingerprint, signature and weighed terms. The pipeline prepares new
+// stories where it fetches them, in parallel, so that the one writer only
+// looks up and records.
+type Prepared struct {
+	fp             Fingerprint
+	sig            Signature
+	weights        map[string]float64
+	names, words   []string
+	title, summary string // what it was prepared from
+	source         string
+}
+
+// Prepare works out the part of Process that depends on the story's title,
+// summary and source alone. It is safe for concurrent use.
+func (ix *Index) Prepare(s *storyline.Story) *Prepared {
+	p := &Prepared{fp: NewFingerprint(s.Title, s.Summary, s.Source), title: s.Title, summary: s.Summary, source: s.Source}
+	p.sig = MinHash(p.fp.Shingles)
+	p.weights, p.names, p.words = ix.terms(s.Title, s.Summary, s.Source)
+	return p
+}
+
+// ProcessPrepared is Process with the story prepared beforehand (nil, or
+// prepared from other text, prepares it now).
+func (ix *Index) ProcessPrepared(ctx context.Context, st Store, s *storyline.Story, p *Prepared) (Result, error) {
+	if p == nil || p.title != s.Title || p.summary != s.Summary || p.source != s.Source {
+		p = ix.Prepare(s)
+	}
 	if s.ID == 0 {
 		return Result{}, errors.New("dedupe: story has no id; store it first")
 	}
@@ -363,8 +394,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		return Result{}, err
 	}
 	m := ix.mem
-	fp := NewFingerprint(s.Title, s.Summary, s.Source)
-	sig := MinHash(fp.Shingles)
+	fp, sig := p.fp, p.sig
 	bands := sig.BandKeys()
 
 	var res Result
@@ -381,7 +411,7 @@ func (ix *Index) Process(ctx context.Context, st Store, s *storyline.Story) (Res
 		}
 	}
 
-	weights, names, words := ix.terms(s.Title, s.Summary, s.Source)
+	weights, names, words := p.weights, p.names, p.words
 	df, docs := m.count(words)
 	m.last = s.ID
 	for _, t := range names {

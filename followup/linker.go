@@ -80,8 +80,14 @@ type Result struct {
 // stored and checked against stories already stored that were published
 // at or after them, and its outcomes are indexed for anticipations to come.
 func (l *Linker) Process(ctx context.Context, st Store, s *storyline.Story) (Result, error) {
+	return l.ProcessAnalyzed(ctx, st, s, Analyze(s))
+}
+
+// ProcessAnalyzed is Process with the story's analysis (Analyze(s)) worked
+// out beforehand: the pipeline analyses new stories where it fetches them,
+// in parallel, so that the one writer only looks up and records.
+func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Story, an *Analysis) (Result, error) {
 	var res Result
-	an := Analyze(s)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err := l.begin(ctx, st, newest(s, an)); err != nil {

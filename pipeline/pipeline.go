@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"sort"
 	"sync"
@@ -59,6 +60,8 @@ type Pipeline struct {
 	mu      sync.Mutex
 	pending []*request
 	writing bool
+
+	seen seenItems // items stored lately, not to prepare again
 }
 
 // SetTopics sets the watched topics matched against new stories (a config
@@ -115,7 +118,14 @@ type Poll struct {
 	Backlog bool // the feed's first poll: its stories are marked as backlog
 	At      time.Time
 
-	stateOnly bool // no items to store, only the feed's state
+	stateOnly bool        // no items to store, only the feed's state
+	prep      []*prepared // by item: worked out before queueing, nil if not
+}
+
+// prepared is what the linking stages work out from a new item alone.
+type prepared struct {
+	dedupe   *dedupe.Prepared
+	analysis *followup.Analysis
 }
 
 // Store saves a poll's items and the feed's new state in the same
@@ -125,6 +135,9 @@ type Poll struct {
 // not abandoned half-way when ctx ends: they are short, and finishing them
 // keeps the feed's state consistent with its stories.
 func (p *Pipeline) Store(ctx context.Context, poll Poll) (Stats, error) {
+	if !poll.stateOnly {
+		poll.prep = p.prepare(poll)
+	}
 	r := &request{poll: poll, done: make(chan struct{})}
 	p.mu.Lock()
 	p.pending = append(p.pending, r)
@@ -143,6 +156,37 @@ func (p *Pipeline) Store(ctx context.Context, poll Poll) (Stats, error) {
 	p.writing = false
 	p.mu.Unlock()
 	return r.stats, r.err
+}
+
+// prepare works out, in the caller's goroutine (a fetch worker, one of
+// many), what the linking stages need from each item that looks new: the
+// text work runs in parallel and the one writer only looks up and records.
+// Items stored lately (most of a feed) are not prepared; an item that turns
+// out not to be new costs its preparation only.
+func (p *Pipeline) prepare(poll Poll) []*prepared {
+	if p.stages.Dedupe == nil && p.stages.Followup == nil {
+		return nil
+	}
+	var out []*prepared
+	for i := range poll.Items {
+		it := &poll.Items[i]
+		if p.seen.has(poll.State.Name, it) {
+			continue
+		}
+		if out == nil {
+			out = make([]*prepared, len(poll.Items))
+		}
+		s := storyFromItem(it, poll.At, poll.Backlog)
+		pr := &prepared{}
+		if p.stages.Dedupe != nil {
+			pr.dedupe = p.stages.Dedupe.Prepare(&s)
+		}
+		if p.stages.Followup != nil {
+			pr.analysis = followup.Analyze(&s)
+		}
+		out[i] = pr
+	}
+	return out
 }
 
 // SaveState records a fetch that brought no items (304, or an error).
@@ -201,8 +245,12 @@ func (p *Pipeline) store(ctx context.Context, tx Tx, poll Poll) (Stats, error) {
 		if err != nil {
 			return stats, err
 		}
-		for _, it := range byPublished(poll.Items) {
-			st, err := p.apply(ctx, tx, feedID, poll.State.Name, &it, poll.At, poll.Backlog)
+		for _, i := range byPublished(poll.Items) {
+			var prep *prepared
+			if poll.prep != nil {
+				prep = poll.prep[i]
+			}
+			st, err := p.apply(ctx, tx, feedID, poll.State.Name, &poll.Items[i], prep, poll.At, poll.Backlog)
 			if err != nil {
 				return stats, fmt.Errorf("feed %s: %w", poll.State.Name, err)
 			}
@@ -245,7 +293,7 @@ func (p *Pipeline) Ingest(ctx context.Context, items []Archived) (Stats, error) 
 					}
 					ids[a.Feed] = id
 				}
-				st, err := p.apply(ctx, tx, id, a.Feed, &a.Item, a.Item.Published, false)
+				st, err := p.apply(ctx, tx, id, a.Feed, &a.Item, nil, a.Item.Published, false)
 				if err != nil {
 					return fmt.Errorf("feed %s: %w", a.Feed, err)
 				}
@@ -264,10 +312,11 @@ func (p *Pipeline) Ingest(ctx context.Context, items []Archived) (Stats, error) 
 // apply stores one item. An item's identity within its feed is its GUID,
 // else its canonical URL, else the hash of its title and text; across feeds,
 // the canonical URL.
-func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, feed string, it *storyline.Item, now time.Time, backlog bool) (Stats, error) {
+func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, feed string, it *storyline.Item, prep *prepared, now time.Time, backlog bool) (Stats, error) {
 	stats := Stats{Items: 1}
 	hash := contentHash(it)
 	key := itemKey(it, hash)
+	p.seen.add(feed, key, hash)
 	id, oldHash, err := tx.Sighting(ctx, feedID, key)
 	if err != nil {
 		return stats, err
@@ -305,15 +354,18 @@ func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, feed string, 
 		return stats, err
 	}
 	s.Feed, s.Feeds = feed, []string{feed}
-	return stats, p.link(ctx, tx, &s, &stats)
+	return stats, p.link(ctx, tx, &s, prep, &stats)
 }
 
 // link runs the stages that relate a new story to what is stored: first
 // near-duplicates and clusters (follow-ups and outlet counts use them),
 // then follow-ups, then topics.
-func (p *Pipeline) link(ctx context.Context, tx Tx, s *storyline.Story, stats *Stats) error {
+func (p *Pipeline) link(ctx context.Context, tx Tx, s *storyline.Story, prep *prepared, stats *Stats) error {
+	if prep == nil {
+		prep = &prepared{}
+	}
 	if p.stages.Dedupe != nil {
-		res, err := p.stages.Dedupe.Process(ctx, tx, s)
+		res, err := p.stages.Dedupe.ProcessPrepared(ctx, tx, s, prep.dedupe)
 		if err != nil {
 			return err
 		}
@@ -323,7 +375,11 @@ func (p *Pipeline) link(ctx context.Context, tx Tx, s *storyline.Story, stats *S
 		}
 	}
 	if p.stages.Followup != nil {
-		res, err := p.stages.Followup.Process(ctx, tx, s)
+		an := prep.analysis
+		if an == nil {
+			an = followup.Analyze(s)
+		}
+		res, err := p.stages.Followup.ProcessAnalyzed(ctx, tx, s, an)
 		if err != nil {
 			return err
 		}
@@ -410,17 +466,67 @@ func contentHash(it *storyline.Item) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// byPublished returns the items oldest first (items without a date keep
-// their feed order after the dated ones), so stages see causes before
-// consequences.
-func byPublished(items []storyline.Item) []storyline.Item {
-	out := append([]storyline.Item(nil), items...)
+// byPublished returns the positions of the items oldest first (items
+// without a date keep their feed order after the dated ones), so stages see
+// causes before consequences.
+func byPublished(items []storyline.Item) []int {
+	out := make([]int, len(items))
+	for i := range out {
+		out[i] = i
+	}
 	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Published, out[j].Published
+		a, b := items[out[i]].Published, items[out[j]].Published
 		if a.IsZero() || b.IsZero() {
 			return !a.IsZero() && b.IsZero()
 		}
 		return a.Before(b)
 	})
 	return out
+}
+
+// seenItems remembers the items stored lately (by feed, item key and
+// content), so that a poll does not prepare again what its feed carried
+// before: most of a feed, most of the time. It is a hint only: an item it
+// forgot is prepared for nothing, one it wrongly remembers is prepared by
+// the writer. Bounded: when full it starts afresh.
+type seenItems struct {
+	mu   sync.Mutex
+	seed maphash.Seed
+	m    map[uint64]struct{}
+}
+
+// maxSeenItems bounds seenItems (about 16 bytes an item).
+const maxSeenItems = 1 << 20
+
+func (si *seenItems) sum(feed, key, hash string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(si.seed)
+	for _, s := range []string{feed, key, hash} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
+
+func (si *seenItems) add(feed, key, hash string) {
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	if si.m == nil || len(si.m) >= maxSeenItems {
+		if si.m == nil {
+			si.seed = maphash.MakeSeed()
+		}
+		si.m = make(map[uint64]struct{})
+	}
+	si.m[si.sum(feed, key, hash)] = struct{}{}
+}
+
+func (si *seenItems) has(feed string, it *storyline.Item) bool {
+	hash := contentHash(it)
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	if si.m == nil {
+		return false
+	}
+	_, ok := si.m[si.sum(feed, itemKey(it, hash), hash)]
+	return ok
 }
