@@ -86,6 +86,7 @@ type StoryOutcomes struct {
 	StoryID   int64
 	Published time.Time
 	Keys      []OutcomeKey
+	Words     []byte // a filter of the story's words (package followup's), nil if none
 }
 
 // FollowupSnapshot is the follow-up candidate index as stored, read when

@@ -52,5 +52,27 @@ func (l Lookups) Anticipations(classes, keys []string, at time.Time, limit int) 
 }
 
 func (l Lookups) Outcomes(classes, keys []string, from, to time.Time, limit int) []int64 {
-	return l.m.outcomes(classes, keys, from, to, limit)
+	return hitIDs(l.m.outcomes(classes, keys, from, to, limit))
 }
+
+func hitIDs(hits []outcomeHit) []int64 {
+	var ids []int64
+	for _, h := range hits {
+		ids = append(ids, h.storyID)
+	}
+	return ids
+}
+
+// MayMatch and MayHave ask the word filter of an.
+func MayMatch(a *storyline.Anticipation, an *Analysis) bool {
+	f := newWordFilter(an)
+	return f.mayMatch(a)
+}
+
+func MayHave(an *Analysis, key string) bool {
+	f := newWordFilter(an)
+	return f.mayHave(key)
+}
+
+// Words are the analysis's terms.
+func Words(an *Analysis) []string { return an.words }

@@ -23,8 +23,9 @@ type Store interface {
 	// AnticipationCandidates returns anticipations of one of classes
 	// naming one of keys, published at or before at and open at at.
 	AnticipationCandidates(ctx context.Context, classes, keys []string, at time.Time, limit int) ([]storyline.Anticipation, error)
-	// SaveOutcomeKeys indexes a story reporting outcomes.
-	SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey) error
+	// SaveOutcomeKeys indexes a story reporting outcomes, with a filter of
+	// its words.
+	SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey, words []byte) error
 	// OutcomeCandidates returns ids of stories published in [from, to]
 	// indexed under one of classes and one of keys.
 	OutcomeCandidates(ctx context.Context, classes, keys []string, from, to time.Time, limit int) ([]int64, error)
@@ -123,19 +124,27 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		l.mem.addEvent(a, openUntil)
 		res.Anticipations++
 	}
-	keys := an.OutcomeKeys()
-	if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, keys); err != nil {
-		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+	if keys := an.OutcomeKeys(); len(keys) > 0 {
+		words := newWordFilter(an)
+		if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, keys, words.bytes()); err != nil {
+			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+		}
+		l.mem.addOutcomes(s.ID, an.Published, keys, words)
 	}
-	l.mem.addOutcomes(s.ID, an.Published, keys)
 	// Stories stored before this one but published at or after it (ties,
 	// late feeds) may already report what it anticipates.
 	for i := range an.Events {
 		a := &an.Events[i]
 		from, to := l.opts.SearchRange(a)
-		ids, err := l.outcomes(ctx, st, classesFulfilling(a.Class), a.CoreKeys(), from, to)
+		hits, err := l.outcomes(ctx, st, classesFulfilling(a.Class), a.CoreKeys(), from, to)
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+		}
+		var ids []int64
+		for _, h := range hits {
+			if h.words == nil || h.words.mayMatch(a) { // the others lack an actor Score requires
+				ids = append(ids, h.storyID)
+			}
 		}
 		ids = without(ids, s.ID, s.DuplicateOf)
 		if len(ids) == 0 {
@@ -210,13 +219,19 @@ func (l *Linker) anticipations(ctx context.Context, st Store, classes, keys []st
 	return st.AnticipationCandidates(ctx, classes, keys, at, maxAnticipationCandidates)
 }
 
-// outcomes returns the ids of stored stories published in [from, to] that
-// may report an anticipated event, from memory when it reaches that far.
-func (l *Linker) outcomes(ctx context.Context, st Store, classes, keys []string, from, to time.Time) ([]int64, error) {
+// outcomes returns the stored stories published in [from, to] that may
+// report an anticipated event, from memory (with their word filters) when
+// it reaches that far.
+func (l *Linker) outcomes(ctx context.Context, st Store, classes, keys []string, from, to time.Time) ([]outcomeHit, error) {
 	if l.mem.covers(from) {
 		return l.mem.outcomes(classes, keys, from, to, maxOutcomeCandidates), nil
 	}
-	return st.OutcomeCandidates(ctx, classes, keys, from, to, maxOutcomeCandidates)
+	ids, err := st.OutcomeCandidates(ctx, classes, keys, from, to, maxOutcomeCandidates)
+	hits := make([]outcomeHit, len(ids))
+	for i, id := range ids {
+		hits[i].storyID = id
+	}
+	return hits, err
 }
 
 func (l *Linker) link(ctx context.Context, st Store, a *storyline.Anticipation, storyID int64, m Match) error {

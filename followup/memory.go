@@ -53,6 +53,14 @@ type openEvent struct {
 
 type outcomeRef struct {
 	published, storyID int64
+	words              wordFilter
+}
+
+// outcomeHit is a story found by outcomes, with its word filter (nil when
+// unknown).
+type outcomeHit struct {
+	storyID int64
+	words   *wordFilter
 }
 
 func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
@@ -62,7 +70,7 @@ func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
 		m.addEvent(&snap.Open[i].Anticipation, snap.Open[i].OpenUntil)
 	}
 	for _, o := range snap.Outcomes {
-		m.addOutcomes(o.StoryID, o.Published, o.Keys)
+		m.addOutcomes(o.StoryID, o.Published, o.Keys, filterFrom(o.Words))
 	}
 	return m
 }
@@ -123,7 +131,7 @@ func seconds(t time.Time) time.Time {
 
 // addOutcomes indexes a story reporting outcomes if it was published after
 // the cut.
-func (m *memory) addOutcomes(storyID int64, published time.Time, keys []storyline.OutcomeKey) {
+func (m *memory) addOutcomes(storyID int64, published time.Time, keys []storyline.OutcomeKey, words wordFilter) {
 	pub := published.Unix()
 	if published.IsZero() {
 		pub = 0
@@ -135,7 +143,7 @@ func (m *memory) addOutcomes(storyID int64, published time.Time, keys []storylin
 		return
 	}
 	at := uint32(len(m.reports))
-	m.reports = append(m.reports, outcomeRef{pub, storyID})
+	m.reports = append(m.reports, outcomeRef{pub, storyID, words})
 	for i, k := range keys {
 		if slices.ContainsFunc(keys[:i], func(o storyline.OutcomeKey) bool { return o.Key == k.Key }) {
 			continue // the key's classes were gathered at its first pair
@@ -189,30 +197,30 @@ func (m *memory) anticipations(classes, keys []string, at time.Time, limit int) 
 	return out
 }
 
-// outcomes returns up to limit ids of stories published in [from, to]
-// indexed under one of classes and one of keys, in id order: what
-// OutcomeCandidates returns from the database.
-func (m *memory) outcomes(classes, keys []string, from, to time.Time, limit int) []int64 {
+// outcomes returns up to limit stories published in [from, to] indexed
+// under one of classes and one of keys, in id order: what
+// OutcomeCandidates returns from the database, with their word filters.
+func (m *memory) outcomes(classes, keys []string, from, to time.Time, limit int) []outcomeHit {
 	lo, hi := from.Unix(), to.Unix()
 	bits := m.classBits(classes, false)
 	if bits == 0 {
 		return nil
 	}
-	var ids []int64
+	var hits []outcomeHit
 	for _, k := range keys {
 		list := m.byKey[k]
 		if list == nil {
 			continue
 		}
 		for _, ref := range *list {
-			if r := m.reports[ref.report]; ref.classes&bits != 0 && r.published >= lo && r.published <= hi {
-				ids = append(ids, r.storyID)
+			if r := &m.reports[ref.report]; ref.classes&bits != 0 && r.published >= lo && r.published <= hi {
+				hits = append(hits, outcomeHit{r.storyID, &r.words})
 			}
 		}
 	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	return ids[:min(len(ids), limit)]
+	slices.SortFunc(hits, func(a, b outcomeHit) int { return cmp.Compare(a.storyID, b.storyID) })
+	hits = slices.CompactFunc(hits, func(a, b outcomeHit) bool { return a.storyID == b.storyID })
+	return hits[:min(len(hits), limit)]
 }
 
 // advance moves the cut to t if it is later, and prunes what fell behind

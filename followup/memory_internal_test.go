@@ -38,6 +38,7 @@ func TestMemoryLookups(t *testing.T) {
 	t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
 	at := func() time.Time { return t0.Add(time.Duration(rng.Int64N(int64(20 * 24 * time.Hour)))) }
 	kept := newMemory(t0, storyline.FollowupSnapshot{})
+	all := map[int64]wordFilter{} // word filters by story
 	err = db.Update(ctx, func(tx *storage.Tx) error {
 		feed, err := tx.FeedID(ctx, "f", "https://f.example/")
 		if err != nil {
@@ -68,10 +69,12 @@ func TestMemoryLookups(t *testing.T) {
 				}
 			}
 			oks = dedupeKeys(oks)
-			if err := tx.SaveOutcomeKeys(ctx, s.ID, pub, oks); err != nil {
+			words := wordFilter{rng.Uint64(), rng.Uint64()} // stored and loaded as is
+			if err := tx.SaveOutcomeKeys(ctx, s.ID, pub, oks, words.bytes()); err != nil {
 				return err
 			}
-			kept.addOutcomes(s.ID, pub, oks)
+			kept.addOutcomes(s.ID, pub, oks, words)
+			all[s.ID] = words
 		}
 		return nil
 	})
@@ -99,8 +102,14 @@ func TestMemoryLookups(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if diff := cmp.Diff(ids, m.outcomes(cs, ks, when, to, 25)); diff != "" {
+				hits := m.outcomes(cs, ks, when, to, 25)
+				if diff := cmp.Diff(ids, hitIDs(hits)); diff != "" {
 					t.Fatalf("%s: outcomes %v %v in [%v, %v] (-database +memory):\n%s", name, cs, ks, when, to, diff)
+				}
+				for _, h := range hits {
+					if h.words == nil || *h.words != all[h.storyID] {
+						t.Fatalf("%s: story %d has words %v, stored %v", name, h.storyID, h.words, all[h.storyID])
+					}
 				}
 			}
 			return nil

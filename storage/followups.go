@@ -7,6 +7,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -91,12 +92,13 @@ func (tx *Tx) AnticipationCandidates(ctx context.Context, classes, keys []string
 }
 
 // SaveOutcomeKeys records the (class, actor key) pairs under which a story
-// reporting outcomes is indexed: one row per story, written together with
-// the others of the transaction by the next OutcomeCandidates or before it
-// commits (one statement for many stories costs a fraction of one each).
-func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey) error {
+// reporting outcomes is indexed, and a filter of its words (opaque here):
+// one row per story, written together with the others of the transaction
+// by the next OutcomeCandidates or before it commits (one statement for
+// many stories costs a fraction of one each).
+func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey, words []byte) error {
 	if len(keys) > 0 {
-		tx.outcomes = append(tx.outcomes, outcomeRow{storyID, unix(published), keys})
+		tx.outcomes = append(tx.outcomes, outcomeRow{storyID, unix(published), keys, words})
 	}
 	return nil
 }
@@ -105,10 +107,11 @@ func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time
 type outcomeRow struct {
 	storyID, published int64
 	keys               []storyline.OutcomeKey
+	words              []byte
 }
 
 func (r outcomeRow) MarshalJSON() ([]byte, error) {
-	return json.Marshal([]any{r.storyID, r.published, outcomeKeysJSON(r.keys)})
+	return json.Marshal([]any{r.storyID, r.published, outcomeKeysJSON(r.keys), hex.EncodeToString(r.words)})
 }
 
 // outcomeKeysJSON is the stored form of outcome keys: [[class, key], ...].
@@ -130,8 +133,8 @@ func (tx *Tx) flushOutcomes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("storage: index outcomes: %w", err)
 	}
-	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_outcomes(story_id, published, keys)
-		SELECT value->>0, value->>1, value->>2 FROM json_each(?)`, string(rows))
+	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_outcomes(story_id, published, keys, words)
+		SELECT value->>0, value->>1, value->>2, NULLIF(unhex(value->>3), x'') FROM json_each(?)`, string(rows))
 	if err != nil {
 		return fmt.Errorf("storage: index outcomes: %w", err)
 	}
@@ -218,12 +221,12 @@ func (tx *Tx) LoadFollowup(ctx context.Context, since time.Time) (storyline.Foll
 		return nil
 	})
 	if err == nil {
-		err = tx.each(ctx, `SELECT story_id, published, keys FROM followup_outcomes WHERE published >= ? ORDER BY story_id`,
+		err = tx.each(ctx, `SELECT story_id, published, keys, words FROM followup_outcomes WHERE published >= ? ORDER BY story_id`,
 			[]any{unix(since)}, func(rows *sql.Rows) error {
 				var o storyline.StoryOutcomes
 				var pub int64
 				var keys string
-				if err := rows.Scan(&o.StoryID, &pub, &keys); err != nil {
+				if err := rows.Scan(&o.StoryID, &pub, &keys, &o.Words); err != nil {
 					return err
 				}
 				var pairs [][2]string

@@ -113,7 +113,7 @@ func TestOutcomeCandidatesAndStories(t *testing.T) {
 			{inside, time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC), []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "trump"}, {Class: "meet", Key: "putin"}}},
 			{other, time.Date(2017, 1, 28, 21, 0, 0, 0, time.UTC), []storyline.OutcomeKey{{Class: "speak", Key: "merkel"}}},
 		} {
-			if err := tx.SaveOutcomeKeys(ctx, s.id, s.pub, s.keys); err != nil {
+			if err := tx.SaveOutcomeKeys(ctx, s.id, s.pub, s.keys, nil); err != nil {
 				return err
 			}
 		}
@@ -315,9 +315,14 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 	ctx := context.Background()
 	at := time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC)
 	id := addFollowupStory(t, db, "Trump and Putin spoke", at)
+	words := make([]byte, 64)
+	for i := range words {
+		words[i] = byte(i * 7)
+	}
 	save := func(tx *Tx) error {
 		return tx.SaveOutcomeKeys(ctx, id, at, []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""},
-			{Class: "speak", Key: "at&t <x>"}}) // JSON escapes differ between Go and SQLite
+			{Class: "speak", Key: "at&t <x>"}}, // JSON escapes differ between Go and SQLite
+			words)
 	}
 	if err := db.Update(ctx, func(tx *Tx) error {
 		if err := save(tx); err != nil {
@@ -349,7 +354,8 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 			return err
 		}
 		want := []storyline.StoryOutcomes{{StoryID: id, Published: at,
-			Keys: []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""}, {Class: "speak", Key: "at&t <x>"}}}}
+			Keys:  []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""}, {Class: "speak", Key: "at&t <x>"}},
+			Words: words}}
 		if diff := cmp.Diff(want, snap.Outcomes); diff != "" {
 			t.Errorf("loaded outcomes (-want +got):\n%s", diff)
 		}
