@@ -94,14 +94,16 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	if err := l.begin(ctx, st, newest(s, an)); err != nil {
 		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 	}
+	var words wordFilter
 	if len(an.Outcomes) > 0 && len(an.Keys) > 0 {
+		words = newWordFilter(an)
 		cands, err := l.anticipations(ctx, st, classesFulfilledBy(an.Outcomes), an.Keys, an.Published)
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
 		for i := range cands {
 			a := &cands[i]
-			if a.StoryID == s.ID || a.StoryID == s.DuplicateOf {
+			if a.StoryID == s.ID || a.StoryID == s.DuplicateOf || !words.mayMatch(a) {
 				continue
 			}
 			m, ok := l.opts.Score(a, an)
@@ -124,8 +126,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		l.mem.addEvent(a, openUntil)
 		res.Anticipations++
 	}
-	if keys := an.OutcomeKeys(); len(keys) > 0 {
-		words := newWordFilter(an)
+	if keys := an.OutcomeKeys(); len(keys) > 0 { // words is set: outcomes and keys
 		if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, keys, words.bytes()); err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
