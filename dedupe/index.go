@@ -167,8 +167,8 @@ type Index struct {
 }
 
 // clustersKept bounds the clusters kept with their centroids (per
-// generation; some hundred bytes each).
-const clustersKept = 4096
+// generation; about a kilobyte each).
+const clustersKept = 2048
 
 // txState is what one transaction changed that is written at its end.
 type txState struct {
@@ -229,12 +229,13 @@ func (ix *Index) keptCluster(id int64) *storyline.StoryCluster {
 }
 
 // asStored is c as the store gives it back: times in seconds, weights in
-// single precision, no terms.
+// single precision, no terms. Its term strings are its own, not slices of
+// the texts they were cut from.
 func asStored(c *storyline.StoryCluster) *storyline.StoryCluster {
 	out := &storyline.StoryCluster{ID: c.ID, Size: c.Size, Started: seconds(c.Started), Updated: seconds(c.Updated),
 		Centroid: make([]storyline.TermWeight, len(c.Centroid))}
 	for i, tw := range c.Centroid {
-		out.Centroid[i] = storyline.TermWeight{Term: tw.Term, Weight: float64(float32(tw.Weight))}
+		out.Centroid[i] = storyline.TermWeight{Term: strings.Clone(tw.Term), Weight: float64(float32(tw.Weight))}
 	}
 	return out
 }
