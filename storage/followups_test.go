@@ -161,6 +161,7 @@ func TestThreadsAndLinks(t *testing.T) {
 			{AnticipationID: a.ID, StoryID: out2, Relation: storyline.Happened, Score: 0.9, Explanation: "second"},
 			{AnticipationID: a.ID, StoryID: out1, Relation: storyline.Happened, Score: 0.8, Explanation: "better"},
 			{AnticipationID: a.ID, StoryID: out1, Relation: storyline.Cancelled, Score: 0.75, Explanation: "worse"},
+			{AnticipationID: b.ID + 100, StoryID: out1, Relation: storyline.Happened, Score: 0.9, Explanation: "pruned event: dropped"},
 		} {
 			if err := tx.SaveFollowupLink(ctx, l); err != nil {
 				return err
