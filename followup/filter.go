@@ -67,10 +67,16 @@ func (f *wordFilter) mayMatch(a *storyline.Anticipation) bool {
 	return core > 0 && named >= min(2, core)
 }
 
+// filterVersion leads a stored filter: a change to how words are hashed,
+// or to the terms Analyze finds, must come with a new version, and the
+// filters of another version let every story through.
+const filterVersion = 1
+
 // bytes is the filter as stored; filterFrom reads it back (anyWords for
-// anything else, as for rows from before filters).
+// anything else: rows from before filters, or of another version).
 func (f *wordFilter) bytes() []byte {
-	b := make([]byte, 0, 64)
+	b := make([]byte, 1, 65)
+	b[0] = filterVersion
 	for _, x := range f {
 		b = binary.LittleEndian.AppendUint64(b, x)
 	}
@@ -78,12 +84,12 @@ func (f *wordFilter) bytes() []byte {
 }
 
 func filterFrom(b []byte) wordFilter {
-	if len(b) != 64 {
+	if len(b) != 65 || b[0] != filterVersion {
 		return anyWords
 	}
 	var f wordFilter
 	for i := range f {
-		f[i] = binary.LittleEndian.Uint64(b[8*i:])
+		f[i] = binary.LittleEndian.Uint64(b[1+8*i:])
 	}
 	return f
 }

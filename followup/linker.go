@@ -173,14 +173,24 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	return res, nil
 }
 
-// newest is the time the memory's reach is measured back from: the
-// story's publication, unless that is later than when it was first seen
-// (a feed's clock in the future must not push the memory's cut forward).
+// newest is the present the memory's reach is measured back from: when the
+// story was first seen (the poll's time; for ingest, its publication), else
+// its publication. Not the publication first: a new feed's backlog would
+// set the memory's cut months back, and a wrong clock in the future push
+// it forward.
 func newest(s *storyline.Story, an *Analysis) time.Time {
-	if !s.FirstSeen.IsZero() && s.FirstSeen.Before(an.Published) {
+	if !s.FirstSeen.IsZero() {
 		return s.FirstSeen
 	}
 	return an.Published
+}
+
+// Edited tells the linker that a stored story's text changed (the store
+// dropped the filter of its words): it is never passed over again.
+func (l *Linker) Edited(storyID int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.mem.edited(storyID)
 }
 
 // begin loads the memory if it is not, moves its cut to reach back from t,
@@ -197,6 +207,9 @@ func (l *Linker) begin(ctx context.Context, st Store, t time.Time) error {
 			}
 			l.inTx = false
 		})
+	}
+	if t.IsZero() {
+		return nil // no time to reach back from: the database answers
 	}
 	cut := t.Add(-l.reach)
 	if l.mem == nil {

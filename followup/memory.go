@@ -75,8 +75,26 @@ func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
 	return m
 }
 
-// covers reports whether look-ups at or after t can be answered from memory.
-func (m *memory) covers(t time.Time) bool { return !m.full && t.Unix() >= m.cut }
+// covers reports whether look-ups at or after t can be answered from memory
+// (never when there is none).
+func (m *memory) covers(t time.Time) bool { return m != nil && !m.full && t.Unix() >= m.cut }
+
+// edited forgets the word filter of a stored story whose text changed: it
+// is never passed over again.
+func (m *memory) edited(storyID int64) {
+	if m == nil {
+		return
+	}
+	// Reports are in story order (loaded by id, then appended as stories
+	// come); a search that misses falls back to a scan.
+	i, found := slices.BinarySearchFunc(m.reports, storyID, func(r outcomeRef, id int64) int { return cmp.Compare(r.storyID, id) })
+	if !found {
+		i = slices.IndexFunc(m.reports, func(r outcomeRef) bool { return r.storyID == storyID })
+	}
+	if i >= 0 {
+		m.reports[i].words = anyWords
+	}
+}
 
 // classBits returns the bits of classes, adding the unknown ones when add
 // is set (else they have none).
@@ -101,7 +119,7 @@ func (m *memory) classBits(classes []string, add bool) uint32 {
 // the cut. It keeps a copy with the times as the database holds them
 // (seconds, UTC) and strings of its own, not slices of the story's text.
 func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
-	if openUntil.Unix() < m.cut {
+	if m == nil || openUntil.Unix() < m.cut {
 		return
 	}
 	e := &openEvent{a: *a, openUntil: openUntil.Unix()}
@@ -136,10 +154,7 @@ func (m *memory) addOutcomes(storyID int64, published time.Time, keys []storylin
 	if published.IsZero() {
 		pub = 0
 	}
-	if pub < m.cut {
-		return
-	}
-	if len(keys) == 0 {
+	if m == nil || pub < m.cut || len(keys) == 0 {
 		return
 	}
 	at := uint32(len(m.reports))
@@ -227,7 +242,7 @@ func (m *memory) outcomes(classes, keys []string, from, to time.Time, limit int)
 // it once the cut has moved far enough to be worth a pass.
 func (m *memory) advance(t time.Time) {
 	cut := t.Unix()
-	if cut <= m.cut {
+	if m == nil || cut <= m.cut {
 		return
 	}
 	m.cut = cut

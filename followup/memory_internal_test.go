@@ -149,3 +149,23 @@ func dedupeKeys(ks []storyline.OutcomeKey) []storyline.OutcomeKey {
 	}
 	return out
 }
+
+// Retention keeps the follow-up rows the memory can still return.
+func TestReachWithinRetention(t *testing.T) {
+	if reach+repruneEvery >= storage.FollowupRecent {
+		t.Errorf("the memory reaches %v back (and prunes every %v), retention keeps follow-up rows %v", reach, repruneEvery, storage.FollowupRecent)
+	}
+}
+
+func TestWordFilterBytes(t *testing.T) {
+	f := wordFilter{1, 2, 3, 4, 5, 6, 7, 1 << 63}
+	b := f.bytes()
+	if got := filterFrom(b); got != f {
+		t.Errorf("round trip: %v, want %v", got, f)
+	}
+	for name, stored := range map[string][]byte{"none": nil, "without version": b[1:], "other version": append([]byte{filterVersion + 1}, b[1:]...)} {
+		if got := filterFrom(stored); got != anyWords {
+			t.Errorf("%s: %v, want the filter that lets every story through", name, got)
+		}
+	}
+}

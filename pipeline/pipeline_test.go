@@ -183,3 +183,37 @@ func TestPrunedItemsDoNotComeBack(t *testing.T) {
 		t.Fatalf("the pruned item came back through feed b: %+v %v", st, err)
 	}
 }
+
+// A story the feed edits after it was linked as an outcome candidate is
+// judged on its new text: the filter of its old words must not make the
+// linker pass over it when a late anticipation arrives.
+func TestEditedOutcomeStillLinks(t *testing.T) {
+	ctx := context.Background()
+	db, p := open(t)
+	thu := time.Date(2023, 3, 2, 12, 0, 0, 0, time.UTC)
+	fri := thu.Add(30 * time.Hour)
+	poll := func(feed string, at time.Time, it storyline.Item) pipeline.Stats {
+		t.Helper()
+		st, err := p.Store(ctx, pipeline.Poll{State: storyline.FeedState{Name: feed, URL: "https://" + feed + ".example/feed"},
+			Items: []storyline.Item{it}, At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	poll("a", fri.Add(time.Hour), item("g1", "https://a.example/met", "Macron met officials in Berlin",
+		"Macron met officials in Berlin on Friday.", fri))
+	if st := poll("a", fri.Add(2*time.Hour), item("g1", "https://a.example/met", "Macron and Scholz met in Berlin",
+		"Macron and Scholz met in Berlin on Friday, their offices said.", fri)); st.Updated != 1 {
+		t.Fatalf("edit: %+v", st)
+	}
+	st := poll("b", fri.Add(3*time.Hour), item("g2", "https://b.example/plan", "Macron and Scholz to meet in Berlin on Friday",
+		"Macron and Scholz will meet in Berlin on Friday, officials said.", thu))
+	if st.New != 1 || st.Followups == 0 {
+		t.Fatalf("late anticipation: %+v, want it linked to the edited story", st)
+	}
+	threads, err := db.Threads(ctx, storage.ThreadFilter{})
+	if err != nil || len(threads) == 0 || len(threads[0].Outcomes) != 1 || threads[0].Outcomes[0].Story.URL != "https://a.example/met" {
+		t.Fatalf("threads %+v, %v", threads, err)
+	}
+}

@@ -10,8 +10,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/storyline/storyline"
 )
@@ -157,20 +159,16 @@ func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, fro
 	}
 	args := []any{jsonList(classes), jsonList(keys), unix(from), unix(to)}
 	var quick strings.Builder
-	for i, k := range keys {
-		if !plainKey(k) {
-			quick.Reset()
-			break
+	if !slices.ContainsFunc(keys, func(k string) bool { return !plainKey(k) }) {
+		for i, k := range keys {
+			if i == 0 {
+				quick.WriteString(" AND (")
+			} else {
+				quick.WriteString(" OR ")
+			}
+			fmt.Fprintf(&quick, "instr(o.keys, ?%d) > 0", len(args)+1)
+			args = append(args, jsonList([]string{k})[1:]) // `"key"]`: a pair's key closes it
 		}
-		if i == 0 {
-			quick.WriteString(" AND (")
-		} else {
-			quick.WriteString(" OR ")
-		}
-		fmt.Fprintf(&quick, "instr(o.keys, ?%d) > 0", len(args)+1)
-		args = append(args, jsonList([]string{k})[1:]) // `"key"]`: a pair's key closes it
-	}
-	if quick.Len() > 0 {
 		quick.WriteString(")")
 	}
 	var ids []int64
@@ -192,10 +190,10 @@ func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, fro
 }
 
 // plainKey reports whether key is written the same in JSON by Go and by
-// SQLite (which escape <, >, & and control characters differently), so
-// that its JSON text can be searched for.
+// SQLite (which escape <, >, &, control characters and invalid UTF-8
+// differently), so that its JSON text can be searched for.
 func plainKey(key string) bool {
-	return !strings.ContainsFunc(key, func(r rune) bool {
+	return utf8.ValidString(key) && !strings.ContainsFunc(key, func(r rune) bool {
 		return r < 0x20 || r == '<' || r == '>' || r == '&' || r == 0x2028 || r == 0x2029 || r == 0x7f
 	})
 }

@@ -397,3 +397,31 @@ func TestOutcomeCandidatesSQLiteEncodedRows(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An edited story loses the filter of its old words.
+func TestUpdateStoryTextDropsWordFilter(t *testing.T) {
+	db := followupDB(t)
+	ctx := context.Background()
+	at := time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC)
+	id := addFollowupStory(t, db, "Trump and Putin spoke", at)
+	err := db.Update(ctx, func(tx *Tx) error {
+		if err := tx.SaveOutcomeKeys(ctx, id, at, []storyline.OutcomeKey{{Class: "speak", Key: "putin"}}, make([]byte, 64)); err != nil {
+			return err
+		}
+		s := storyline.Story{ID: id, Title: "Trump and Putin spoke for an hour"}
+		if err := tx.UpdateStoryText(ctx, &s, "h2", at); err != nil {
+			return err
+		}
+		snap, err := tx.LoadFollowup(ctx, at)
+		if err != nil {
+			return err
+		}
+		if len(snap.Outcomes) != 1 || snap.Outcomes[0].Words != nil || len(snap.Outcomes[0].Keys) != 1 {
+			t.Errorf("after the edit: %+v, want the keys without a word filter", snap.Outcomes)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -17,12 +17,20 @@ type PruneStats struct {
 // pruneBatch bounds one pruning transaction so that polls are not held up.
 const pruneBatch = 500
 
+// FollowupRecent is how long retention keeps the follow-up rows of the
+// past: anticipations closed since, and stories reporting outcomes
+// published since. Package followup's memory of its candidates reaches
+// back less far (3 days): it must not hold rows the database no longer has.
+const FollowupRecent = 4 * 24 * time.Hour
+
 // keptStories are old stories still needed: anticipations whose events are
-// open, the stories linked to them, stories of events that digests with
+// open (or closed lately, see FollowupRecent), the stories linked to them,
+// recent stories reporting outcomes, stories of events that digests with
 // undelivered mail announced or reported, and stories no digest has
 // considered yet.
 const keptStories = `
-	SELECT story_id FROM followup_events WHERE open_until >= :now
+	SELECT story_id FROM followup_events WHERE open_until >= :recent
+	UNION SELECT story_id FROM followup_outcomes WHERE published >= :recent
 	UNION SELECT l.story_id FROM followup_links l JOIN followup_events e ON e.id = l.event_id WHERE e.open_until >= :now
 	UNION SELECT e.story_id FROM digest_events de JOIN followup_events e ON e.id = de.event_id
 		WHERE de.digest_key IN (SELECT digest_key FROM deliveries WHERE status = 'pending')
@@ -76,7 +84,7 @@ func (db *DB) Prune(ctx context.Context, cutoff, now time.Time) (PruneStats, err
 	err := db.Update(ctx, func(tx *Tx) error {
 		var kept int
 		if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE first_seen < ? AND id IN (`+keptStories+`)`,
-			unix(cutoff), sql.Named("now", unix(now))).Scan(&kept); err != nil {
+			unix(cutoff), sql.Named("now", unix(now)), sql.Named("recent", unix(now.Add(-FollowupRecent)))).Scan(&kept); err != nil {
 			return err
 		}
 		st.Kept = kept
@@ -99,7 +107,8 @@ func (db *DB) Prune(ctx context.Context, cutoff, now time.Time) (PruneStats, err
 func (tx *Tx) pruneCandidates(ctx context.Context, cutoff, now time.Time) ([]int64, error) {
 	rows, err := tx.tx.QueryContext(ctx, `SELECT id FROM stories WHERE first_seen < :cutoff
 		AND id NOT IN (`+keptStories+`) ORDER BY id LIMIT :limit`,
-		sql.Named("cutoff", unix(cutoff)), sql.Named("now", unix(now)), sql.Named("limit", pruneBatch))
+		sql.Named("cutoff", unix(cutoff)), sql.Named("now", unix(now)), sql.Named("recent", unix(now.Add(-FollowupRecent))),
+		sql.Named("limit", pruneBatch))
 	if err != nil {
 		return nil, fmt.Errorf("storage: prune: %w", err)
 	}

@@ -88,3 +88,73 @@ func TestPruneKeepsReferencedAndLeavesTombstones(t *testing.T) {
 		t.Errorf("second prune %+v %v", st, err)
 	}
 }
+
+// Follow-up rows of the last FollowupRecent stay, though their stories are
+// old (the linker's memory may still return them); older ones go.
+func TestPruneKeepsRecentFollowupRows(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	old := now.Add(-400 * 24 * time.Hour)
+	cases := []struct {
+		name string
+		save func(tx *Tx, id int64) error
+		kept bool
+	}{
+		{"event closed a day ago", func(tx *Tx, id int64) error {
+			a := storyline.Anticipation{StoryID: id, Published: old, Summary: "x", Action: "meet", Class: "meet"}
+			return tx.SaveAnticipation(ctx, &a, now.Add(-24*time.Hour))
+		}, true},
+		{"event closed a week ago", func(tx *Tx, id int64) error {
+			a := storyline.Anticipation{StoryID: id, Published: old, Summary: "x", Action: "meet", Class: "meet"}
+			return tx.SaveAnticipation(ctx, &a, now.Add(-7*24*time.Hour))
+		}, false},
+		{"outcome published two days ago", func(tx *Tx, id int64) error {
+			return tx.SaveOutcomeKeys(ctx, id, now.Add(-48*time.Hour), []storyline.OutcomeKey{{Class: "meet", Key: "a"}}, nil)
+		}, true},
+		{"outcome published a week ago", func(tx *Tx, id int64) error {
+			return tx.SaveOutcomeKeys(ctx, id, now.Add(-7*24*time.Hour), []storyline.OutcomeKey{{Class: "meet", Key: "a"}}, nil)
+		}, false},
+	}
+	ids := map[string]int64{}
+	err = db.Update(ctx, func(tx *Tx) error {
+		feed, err := tx.FeedID(ctx, "f", "https://f.example/")
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			s := storyline.Story{URL: "https://f.example/" + c.name, Title: c.name, Published: old, FirstSeen: old}
+			if err := tx.InsertStory(ctx, &s, feed, c.name); err != nil {
+				return err
+			}
+			ids[c.name] = s.ID
+			if err := c.save(tx, s.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Prune(ctx, now.Add(-180*24*time.Hour), now); err != nil {
+		t.Fatal(err)
+	}
+	left, err := db.Stories(ctx, StoryFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[int64]bool{}
+	for _, s := range left {
+		have[s.ID] = true
+	}
+	for _, c := range cases {
+		if have[ids[c.name]] != c.kept {
+			t.Errorf("%s: kept %v, want %v", c.name, have[ids[c.name]], c.kept)
+		}
+	}
+}

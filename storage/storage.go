@@ -30,6 +30,7 @@ type DB struct {
 	w    *sql.DB // the single writer
 	r    *sql.DB // readers
 	path string
+	wmu  sync.Mutex // one Update at a time, hooks included
 
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared once on the writer connection
@@ -184,6 +185,10 @@ func (db *DB) Close() error {
 // nil, rolled back otherwise. Stories written in it are full-text indexed
 // before the commit.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	// Held until the AfterEnd hooks have run: the memory they keep in step
+	// with the database must not see the next transaction begin first.
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
