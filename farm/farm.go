@@ -29,11 +29,17 @@ type Farm struct {
 	done           chan error
 }
 
-// New returns a farm of n feeds showing perFeed items each.
+// New returns a farm of n feeds showing perFeed items each, the first
+// published on a fixed date (the same feeds on every run) unless StartAt
+// moves it.
 func New(n, perFeed int) *Farm {
 	return &Farm{feeds: n, perFeed: perFeed, total: perFeed,
 		base: time.Date(2025, 3, 3, 6, 0, 0, 0, time.UTC)}
 }
+
+// StartAt sets when the first items are published (before Start); items
+// follow every 17 minutes.
+func (f *Farm) StartAt(t time.Time) { f.base = t.UTC() }
 
 // Start listens on a free 127.0.0.1 port (or addr when not empty).
 func (f *Farm) Start(addr string) error {

@@ -35,10 +35,18 @@ func cmdFarm(ctx context.Context, a *app, args []string) error {
 	n := fs.Int("feeds", 1000, "number of feeds")
 	items := fs.Int("items", 20, "items per feed")
 	listen := fs.String("listen", "127.0.0.1:0", "address (loopback)")
+	start := fs.String("start", "", "when the first items are published, RFC 3339 (default: a fixed date)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
 	f := farm.New(*n, *items)
+	if *start != "" {
+		at, err := time.Parse(time.RFC3339, *start)
+		if err != nil {
+			return usageError{fmt.Errorf("--start: %w", err)}
+		}
+		f.StartAt(at)
+	}
 	if err := f.Start(*listen); err != nil {
 		return err
 	}
@@ -82,7 +90,9 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
-	farmURL, stopFarm, err := startFarm(ctx, *n)
+	// The farm publishes as a live site would: its items of the last hours
+	// (20 items 17 minutes apart, and the new ones of the second round).
+	farmURL, stopFarm, err := startFarm(ctx, *n, a.now().Truncate(time.Hour).Add(-7*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -219,12 +229,12 @@ func bareRound(ctx context.Context, urls []string, workers int, etags []string) 
 
 // startFarm runs the farm in a child process so that its memory and
 // goroutines are not counted as storyline's.
-func startFarm(ctx context.Context, n int) (string, func(), error) {
+func startFarm(ctx context.Context, n int, start time.Time) (string, func(), error) {
 	self, err := os.Executable()
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, "farm", "--feeds", strconv.Itoa(n))
+	cmd := exec.CommandContext(ctx, self, "farm", "--feeds", strconv.Itoa(n), "--start", start.Format(time.RFC3339))
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return "", nil, err
