@@ -52,9 +52,11 @@ type clusterEntry struct {
 	terms            []int64
 }
 
+// posting files a cluster under a term key: the whole key, as chains share
+// slots (16 bytes either way, with the padding a half key left).
 type posting struct {
 	cluster int64
-	check   uint32 // high half of the term key
+	key     int64
 }
 
 // chains is a hash table of singly linked chains in two flat slices.
@@ -81,10 +83,10 @@ func (c *chains[V]) add(key uint64, v V) {
 	c.heads[slot] = uint32(len(c.nodes))
 }
 
-// each calls fn for every entry in key's chain, newest first.
-func (c *chains[V]) each(key uint64, fn func(V)) {
-	for i := c.heads[key&uint64(len(c.heads)-1)]; i != 0; i = c.nodes[i-1].next {
-		fn(c.nodes[i-1].v)
+// each calls fn for every entry in key's chain, newest first, until it
+// returns false.
+func (c *chains[V]) each(key uint64, fn func(V) bool) {
+	for i := c.heads[key&uint64(len(c.heads)-1)]; i != 0 && fn(c.nodes[i-1].v); i = c.nodes[i-1].next {
 	}
 }
 
@@ -140,7 +142,7 @@ func (m *memory) reindexClusters() {
 	slices.Sort(ids)
 	for _, id := range ids {
 		for _, t := range m.clusters[id].terms {
-			m.postings.add(uint64(t), posting{cluster: id, check: uint32(uint64(t) >> 32)})
+			m.postings.add(uint64(t), posting{cluster: id, key: t})
 		}
 	}
 }
@@ -184,11 +186,12 @@ func (m *memory) sweepClusters(cutoff int64) {
 func (m *memory) nearCandidates(sig *Signature, keys []int64, since int64, limit int) []*sigEntry {
 	shared := map[uint32]int{}
 	for b, k := range keys {
-		m.buckets.each(uint64(k), func(i uint32) {
+		m.buckets.each(uint64(k), func(i uint32) bool {
 			e := &m.sigs[i]
 			if e.published >= since && [Rows]uint32(e.sig[b*Rows:]) == [Rows]uint32(sig[b*Rows:]) {
 				shared[i]++
 			}
+			return true
 		})
 	}
 	idx := make([]uint32, 0, len(shared))
@@ -208,46 +211,54 @@ func (m *memory) nearCandidates(sig *Signature, keys []int64, since int64, limit
 	return out
 }
 
+// maxPostingWalk bounds the clusters read per lookup word: the newest ones
+// filed under it. A story's lookup words are its rarest, so in news they
+// are filed under a few clusters; a word filed under hundreds tells little.
+const maxPostingWalk = 256
+
 // clusterCandidates returns at most limit clusters filed under any of keys
 // and updated at or after since: those filed under most of them first, then
 // the most recently updated, then by id.
 func (m *memory) clusterCandidates(keys []int64, since int64, limit int) []int64 {
-	type hit struct{ n, last int }
-	hits := map[int64]*hit{}
+	type hit struct {
+		id, updated int64
+		n, last     int
+	}
+	var hits []hit
+	at := map[int64]int{} // cluster -> its hit
 	for ki, k := range keys {
-		check := uint32(uint64(k) >> 32)
-		m.postings.each(uint64(k), func(p posting) {
-			if p.check != check {
-				return
+		seen := 0
+		m.postings.each(uint64(k), func(p posting) bool {
+			if p.key != k {
+				return true
+			}
+			if seen++; seen > maxPostingWalk {
+				return false // a word this common says little: its newest clusters will do
 			}
 			c := m.clusters[p.cluster]
-			if c == nil || c.updated < since || !slices.Contains(c.terms, k) {
-				return
+			if c == nil || c.updated < since {
+				return true
 			}
-			h := hits[p.cluster]
-			if h == nil {
-				h = &hit{}
-				hits[p.cluster] = h
+			i, ok := at[p.cluster]
+			if !ok {
+				i = len(hits)
+				at[p.cluster] = i
+				hits = append(hits, hit{id: p.cluster, updated: c.updated})
 			}
-			if h.last != ki+1 { // once per key, though a cluster swept and refiled has two entries
+			if h := &hits[i]; h.last != ki+1 { // once per key
 				h.n, h.last = h.n+1, ki+1
 			}
+			return true
 		})
 	}
-	out := make([]int64, 0, len(hits))
-	for id := range hits {
-		out = append(out, id)
-	}
-	slices.SortFunc(out, func(a, b int64) int {
-		if c := cmp.Compare(hits[b].n, hits[a].n); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(m.clusters[b].updated, m.clusters[a].updated); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(b.updated, a.updated), cmp.Compare(a.id, b.id))
 	})
-	return out[:min(len(out), limit)]
+	out := make([]int64, 0, min(len(hits), limit))
+	for _, h := range hits[:min(len(hits), limit)] {
+		out = append(out, h.id)
+	}
+	return out
 }
 
 // fileCluster records a cluster's new state and files it under the keys it
@@ -262,7 +273,7 @@ func (m *memory) fileCluster(c storyline.StoryCluster, keys []int64) []int64 {
 	for _, k := range keys {
 		if !slices.Contains(e.terms, k) {
 			e.terms = append(e.terms, k)
-			m.postings.add(uint64(k), posting{cluster: c.ID, check: uint32(uint64(k) >> 32)})
+			m.postings.add(uint64(k), posting{cluster: c.ID, key: k})
 		}
 	}
 	return e.terms
