@@ -77,3 +77,12 @@ type FeedState struct {
 	Failures     int    // consecutive failures
 	NextCheck    time.Time
 }
+
+// StoredTime is t as the database holds it: whole seconds, UTC; zero stays
+// zero. Memory that stands in for stored rows keeps its times so.
+func StoredTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Unix(t.Unix(), 0).UTC()
+}

@@ -232,19 +232,12 @@ func (ix *Index) keptCluster(id int64) *storyline.StoryCluster {
 // single precision, no terms. Its term strings are its own, not slices of
 // the texts they were cut from.
 func asStored(c *storyline.StoryCluster) *storyline.StoryCluster {
-	out := &storyline.StoryCluster{ID: c.ID, Size: c.Size, Started: seconds(c.Started), Updated: seconds(c.Updated),
+	out := &storyline.StoryCluster{ID: c.ID, Size: c.Size, Started: storyline.StoredTime(c.Started), Updated: storyline.StoredTime(c.Updated),
 		Centroid: make([]storyline.TermWeight, len(c.Centroid))}
 	for i, tw := range c.Centroid {
 		out.Centroid[i] = storyline.TermWeight{Term: strings.Clone(tw.Term), Weight: float64(float32(tw.Weight))}
 	}
 	return out
-}
-
-func seconds(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return time.Unix(t.Unix(), 0).UTC()
 }
 
 // countsEvery is how many stories' term counts are gathered in memory

@@ -123,7 +123,7 @@ func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
 		return
 	}
 	e := &openEvent{a: *a, openUntil: openUntil.Unix()}
-	e.a.Published, e.a.From, e.a.To = seconds(a.Published), seconds(a.From), seconds(a.To)
+	e.a.Published, e.a.From, e.a.To = storyline.StoredTime(a.Published), storyline.StoredTime(a.From), storyline.StoredTime(a.To)
 	e.a.Summary, e.a.Action, e.a.Class, e.a.Evidence = strings.Clone(a.Summary), strings.Clone(a.Action), strings.Clone(a.Class), strings.Clone(a.Evidence)
 	e.a.Actors = make([]storyline.Actor, len(a.Actors))
 	for i, ac := range a.Actors {
@@ -137,14 +137,6 @@ func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
 		}
 		m.events[key] = append(list, e)
 	}
-}
-
-// seconds is t as stored: whole seconds, UTC; zero stays zero.
-func seconds(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return time.Unix(t.Unix(), 0).UTC()
 }
 
 // addOutcomes indexes a story reporting outcomes if it was published after

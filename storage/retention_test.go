@@ -93,11 +93,7 @@ func TestPruneKeepsReferencedAndLeavesTombstones(t *testing.T) {
 // old (the linker's memory may still return them); older ones go.
 func TestPruneKeepsRecentFollowupRows(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t)
 	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
 	old := now.Add(-400 * 24 * time.Hour)
 	cases := []struct {
@@ -121,7 +117,7 @@ func TestPruneKeepsRecentFollowupRows(t *testing.T) {
 		}, false},
 	}
 	ids := map[string]int64{}
-	err = db.Update(ctx, func(tx *Tx) error {
+	err := db.Update(ctx, func(tx *Tx) error {
 		feed, err := tx.FeedID(ctx, "f", "https://f.example/")
 		if err != nil {
 			return err
