@@ -9,9 +9,9 @@ import (
 	"github.com/storyline/storyline"
 )
 
-// reach is how far before the newest story the memory reaches: a story
-// published earlier than that (a late feed, an old item) is looked up in
-// the database instead. Fresh news is hours old; a few days covers feeds
+// reach is how far back from the present (the latest first sighting of a
+// story) the memory reaches: a story published earlier than that (a late
+// feed, a new feed's backlog) is looked up in the database instead. Fresh news is hours old; a few days covers feeds
 // that publish late without holding every outcome of the past in memory.
 const reach = 3 * 24 * time.Hour
 
