@@ -389,12 +389,13 @@ func (ix *Index) ProcessPrepared(ctx context.Context, st Store, s *storyline.Sto
 	}
 	m := ix.mem
 	fp, sig := p.fp, p.sig
-	bands := sig.BandKeys()
+	sketch := sig.Sketch()
+	bands := sketch.BandKeys()
 
 	var res Result
 	var dup *sigEntry
 	if fp.Body {
-		if dup, res.Similarity, err = ix.original(ctx, st, s.ID, fp, &sig, bands, at); err != nil {
+		if dup, res.Similarity, err = ix.original(ctx, st, s.ID, fp, &sketch, &bands, at); err != nil {
 			return res, err
 		}
 		if dup != nil {
@@ -466,7 +467,7 @@ func (ix *Index) ProcessPrepared(ctx context.Context, st Store, s *storyline.Sto
 	ts.clusters[cluster.ID] = &cluster
 	if fp.Body {
 		ts.sigs = append(ts.sigs, storyline.StoredSignature{StoryID: s.ID, Published: at, Signature: sig[:]})
-		m.addSig(sigEntry{id: s.ID, published: at.Unix(), duplicateOf: res.DuplicateOf, storyline: res.Storyline, sig: sig}, bands)
+		m.addSig(sigEntry{id: s.ID, published: at.Unix(), duplicateOf: res.DuplicateOf, storyline: res.Storyline, sig: sketch}, &bands)
 	}
 	if err := st.SetStoryline(ctx, s.ID, res.DuplicateOf, res.Storyline); err != nil {
 		return res, err
@@ -578,12 +579,12 @@ func (ix *Index) terms(title, summary, source string) (map[string]float64, []str
 // original returns the stored story that s (with fingerprint fp) copies, if
 // any, and their similarity: of the LSH candidates whose signatures leave a
 // chance, the most similar one that passes Near, ties to the older.
-func (ix *Index) original(ctx context.Context, st Store, id int64, fp Fingerprint, sig *Signature, bands []int64, at time.Time) (*sigEntry, float64, error) {
+func (ix *Index) original(ctx context.Context, st Store, id int64, fp Fingerprint, sig *Sketch, bands *[Bands]uint64, at time.Time) (*sigEntry, float64, error) {
 	cands := ix.mem.nearCandidates(sig, bands, at.Add(-ix.cfg.NearWindow).Unix(), ix.cfg.NearCandidates)
 	ids := make([]int64, 0, len(cands))
 	byID := make(map[int64]*sigEntry, len(cands))
 	for _, c := range cands {
-		if c.id != id && ix.plausible(sig, c.sig[:]) {
+		if c.id != id && ix.plausible(sig, &c.sig) {
 			ids = append(ids, c.id)
 			byID[c.id] = c
 		}
@@ -625,15 +626,12 @@ func clip(s string, n int) string {
 	return string(r[:n])
 }
 
-// plausible reports whether a candidate's signature leaves a chance that
-// the exact similarity reaches the threshold: with NumHashes minima the
+// plausible reports whether a candidate's sketch leaves a chance that the
+// exact similarity reaches the threshold: with NumHashes minima the
 // estimate's standard error is at most 0.065, so a margin of 0.2 loses no
 // near-duplicate while sparing the exact comparison of most chance
-// collisions.
-func (ix *Index) plausible(sig *Signature, other []uint32) bool {
-	if len(other) != NumHashes {
-		return true // unknown: compare exactly
-	}
+// collisions (a sketch only raises the estimate).
+func (ix *Index) plausible(sig, other *Sketch) bool {
 	agree := 0
 	for i, x := range other {
 		if sig[i] == x {

@@ -43,7 +43,7 @@ const markKey = 0
 
 type sigEntry struct {
 	id, published, duplicateOf, storyline int64
-	sig                                   Signature
+	sig                                   Sketch
 }
 
 type clusterEntry struct {
@@ -70,9 +70,11 @@ type node[V any] struct {
 	next uint32
 }
 
-// reset empties the table, sized for n entries.
+// reset empties the table, sized for n entries: one slot for every one to
+// two of them (entries are checked as they are walked, so a chain of two
+// costs less than the memory of twice the slots).
 func (c *chains[V]) reset(n int) {
-	size := 1 << max(10, bits.Len(uint(n)))
+	size := 1 << max(10, bits.Len(uint(n/2)))
 	c.heads = make([]uint32, size)
 	c.nodes = make([]node[V], 0, n)
 }
@@ -99,12 +101,11 @@ func newMemory(snap storyline.DedupeSnapshot) *memory {
 	m.last = m.written
 	delete(m.df, markKey)
 	for _, s := range snap.Signatures {
-		e := sigEntry{id: s.StoryID, published: s.Published.Unix(), duplicateOf: s.DuplicateOf, storyline: s.Storyline}
 		if len(s.Signature) != NumHashes {
 			continue // not a signature of this version
 		}
-		copy(e.sig[:], s.Signature)
-		m.sigs = append(m.sigs, e)
+		sig := Signature(s.Signature)
+		m.sigs = append(m.sigs, sigEntry{id: s.StoryID, published: s.Published.Unix(), duplicateOf: s.DuplicateOf, storyline: s.Storyline, sig: sig.Sketch()})
 	}
 	m.reindexSigs()
 	for _, c := range snap.Clusters {
@@ -114,11 +115,17 @@ func newMemory(snap storyline.DedupeSnapshot) *memory {
 	return m
 }
 
-// reindexSigs rebuilds the LSH buckets from sigs, sized for twice as many
-// so that they fill up to the next sweep without growing.
+// grown is the size a table sized for n is swept at: each sweep copies
+// and rehashes what is left, so a story pays for its removal a few times
+// over, where waiting for twice the size held up to twice the memory.
+func grown(n int) int { return max(n, 512) * 5 / 4 }
+
+// reindexSigs rebuilds the LSH buckets from sigs, sized to fill up to the
+// next sweep without growing.
 func (m *memory) reindexSigs() {
 	m.live = len(m.sigs)
-	m.buckets.reset(2 * Bands * max(m.live, 512))
+	m.sigs = slices.Grow(m.sigs, grown(m.live)-m.live)
+	m.buckets.reset(Bands * grown(m.live))
 	for i := range m.sigs {
 		for _, k := range m.sigs[i].sig.BandKeys() {
 			m.buckets.add(uint64(k), uint32(i))
@@ -132,7 +139,7 @@ func (m *memory) reindexClusters() {
 	for _, c := range m.clusters {
 		n += len(c.terms)
 	}
-	m.postings.reset(2 * max(n, 4096))
+	m.postings.reset(grown(n))
 	// Filed oldest first, so that chains run newest first as when built
 	// one story at a time.
 	ids := make([]int64, 0, len(m.clusters))
@@ -148,19 +155,19 @@ func (m *memory) reindexClusters() {
 }
 
 // addSig files a story's signature under its band keys.
-func (m *memory) addSig(e sigEntry, keys []int64) {
+func (m *memory) addSig(e sigEntry, keys *[Bands]uint64) {
 	m.sigs = append(m.sigs, e)
 	i := uint32(len(m.sigs) - 1)
 	for _, k := range keys {
-		m.buckets.add(uint64(k), i)
+		m.buckets.add(k, i)
 	}
 }
 
 // sweepSigs drops the signatures published before cutoff once the table
-// has doubled since the last sweep: amortised, each story pays for its own
-// removal.
+// has grown by a quarter since the last sweep: amortised, each story pays
+// for its own removal.
 func (m *memory) sweepSigs(cutoff int64) {
-	if len(m.sigs) < 2*max(m.live, 512) {
+	if len(m.sigs) < grown(m.live) {
 		return
 	}
 	m.sigs = slices.DeleteFunc(m.sigs, func(e sigEntry) bool { return e.published < cutoff })
@@ -169,7 +176,7 @@ func (m *memory) sweepSigs(cutoff int64) {
 }
 
 func (m *memory) sweepClusters(cutoff int64) {
-	if len(m.clusters) < 2*max(m.swept, 512) {
+	if len(m.clusters) < grown(m.swept) {
 		return
 	}
 	for id, c := range m.clusters {
@@ -183,30 +190,36 @@ func (m *memory) sweepClusters(cutoff int64) {
 // nearCandidates returns the stories published at or after since that share
 // at least one band with sig, most shared bands first, then by id, at most
 // limit.
-func (m *memory) nearCandidates(sig *Signature, keys []int64, since int64, limit int) []*sigEntry {
-	shared := map[uint32]int{}
+func (m *memory) nearCandidates(sig *Sketch, keys *[Bands]uint64, since int64, limit int) []*sigEntry {
+	var found []uint32 // an entry once for each band it shares
 	for b, k := range keys {
-		m.buckets.each(uint64(k), func(i uint32) bool {
-			e := &m.sigs[i]
-			if e.published >= since && [Rows]uint32(e.sig[b*Rows:]) == [Rows]uint32(sig[b*Rows:]) {
-				shared[i]++
+		band := sig.band(b)
+		m.buckets.each(k, func(i uint32) bool {
+			if e := &m.sigs[i]; e.published >= since && e.sig.band(b) == band {
+				found = append(found, i)
 			}
 			return true
 		})
 	}
-	idx := make([]uint32, 0, len(shared))
-	for i := range shared {
-		idx = append(idx, i)
+	if len(found) == 0 {
+		return nil
 	}
-	slices.SortFunc(idx, func(a, b uint32) int {
-		if c := cmp.Compare(shared[b], shared[a]); c != 0 {
-			return c
+	slices.Sort(found)
+	type hit struct{ i, n uint32 }
+	hits := make([]hit, 0, len(found))
+	for _, i := range found {
+		if n := len(hits); n > 0 && hits[n-1].i == i {
+			hits[n-1].n++
+		} else {
+			hits = append(hits, hit{i, 1})
 		}
-		return cmp.Compare(m.sigs[a].id, m.sigs[b].id)
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(m.sigs[a.i].id, m.sigs[b.i].id))
 	})
-	out := make([]*sigEntry, 0, min(len(idx), limit))
-	for _, i := range idx[:min(len(idx), limit)] {
-		out = append(out, &m.sigs[i])
+	out := make([]*sigEntry, 0, min(len(hits), limit))
+	for _, h := range hits[:min(len(hits), limit)] {
+		out = append(out, &m.sigs[h.i])
 	}
 	return out
 }

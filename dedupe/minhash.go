@@ -1,10 +1,6 @@
 package dedupe
 
-import (
-	"encoding/binary"
-	"hash/fnv"
-	"slices"
-)
+import "slices"
 
 const (
 	// ShingleSize is the length in characters of a shingle. Character
@@ -94,23 +90,40 @@ func MinHash(shingles []uint64) Signature {
 	return sig
 }
 
+// Sketch is a signature cut to the low byte of each minimum (b-bit
+// MinHash), what the index keeps in memory: a quarter of the size. Equal
+// minima give equal bytes, so sketches share every band their signatures
+// share, and others only by chance (24 bits a band: once in 16 million
+// pairs); the fraction of equal bytes overestimates similarity by at most
+// 1/256. Look-ups through sketches find more candidates, never fewer.
+type Sketch [NumHashes]uint8
+
+// Sketch returns the low byte of each minimum.
+func (s *Signature) Sketch() Sketch {
+	var k Sketch
+	for i, x := range s {
+		k[i] = uint8(x)
+	}
+	return k
+}
+
 // BandKeys returns the LSH bucket of each band: two texts are candidates
 // when they share any key. The band index is part of the key, so keys of
-// different bands never collide by construction.
-func (s *Signature) BandKeys() []int64 {
-	keys := make([]int64, Bands)
-	var buf [4 + 4*Rows]byte
+// different bands never collide.
+func (k *Sketch) BandKeys() [Bands]uint64 {
+	var keys [Bands]uint64
 	for b := range Bands {
-		binary.LittleEndian.PutUint32(buf[:4], uint32(b))
-		for r := range Rows {
-			binary.LittleEndian.PutUint32(buf[4+4*r:], s[b*Rows+r])
+		v := uint64(b)
+		for _, x := range k[b*Rows : (b+1)*Rows] {
+			v = v<<8 | uint64(x)
 		}
-		h := fnv.New64a()
-		h.Write(buf[:])
-		keys[b] = int64(mix(h.Sum64()))
+		keys[b] = mix(v) // a bijection: distinct bands and rows, distinct keys
 	}
 	return keys
 }
+
+// band returns the bytes of band b.
+func (k *Sketch) band(b int) [Rows]uint8 { return [Rows]uint8(k[b*Rows:]) }
 
 // Jaccard returns |a∩b| / |a∪b| of two sorted distinct sets.
 func Jaccard(a, b []uint64) float64 {
