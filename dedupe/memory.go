@@ -274,6 +274,14 @@ func (m *memory) clusterCandidates(keys []int64, since int64, limit int) []int64
 	return out
 }
 
+// maxFiled bounds the words a storyline is filed under. Each story adds
+// its heaviest words, so a storyline of a thousand stories was filed under
+// thousands, rewritten with it at every story; past the bound it is filed
+// afresh under the words of its centroid, what it is about now, and the
+// new story's. Entries for the words it leaves stay in the chains until
+// the next sweep: a look-up may still find it by them, as before.
+const maxFiled = 256
+
 // fileCluster records a cluster's new state and files it under the keys it
 // is not yet filed under; it returns the cluster's full list of keys.
 func (m *memory) fileCluster(c storyline.StoryCluster, keys []int64) []int64 {
@@ -283,9 +291,21 @@ func (m *memory) fileCluster(c storyline.StoryCluster, keys []int64) []int64 {
 		m.clusters[c.ID] = e
 	}
 	e.size, e.started, e.updated = c.Size, c.Started.Unix(), c.Updated.Unix()
+	old := e.terms
+	if len(old)+len(keys) > maxFiled {
+		words := make([]string, len(c.Centroid))
+		for i, tw := range c.Centroid {
+			words[i] = tw.Term
+		}
+		e.terms = nil
+		keys = append(termKeys(unigrams(words)), keys...)
+	}
 	for _, k := range keys {
-		if !slices.Contains(e.terms, k) {
-			e.terms = append(e.terms, k)
+		if slices.Contains(e.terms, k) {
+			continue
+		}
+		e.terms = append(e.terms, k)
+		if !slices.Contains(old, k) { // the old keys are in the chains
 			m.postings.add(uint64(k), posting{cluster: c.ID, key: k})
 		}
 	}

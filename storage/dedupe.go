@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -50,7 +51,21 @@ func (tx *Tx) queryPrepared(ctx context.Context, query string, args ...any) (*sq
 // Lists travel as one JSON array parameter (read with json_each), so that
 // each statement has one text whatever the list's length, and is prepared once.
 func jsonList[T string | int64](xs []T) string {
-	b, _ := json.Marshal(xs) // cannot fail for strings and integers
+	if len(xs) == 0 {
+		return "[]" // not null, which json_each reads as one row
+	}
+	if ints, ok := any(xs).([]int64); ok { // the common case, without reflection
+		b := make([]byte, 0, 2+20*len(ints))
+		b = append(b, '[')
+		for i, x := range ints {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, x, 10)
+		}
+		return string(append(b, ']'))
+	}
+	b, _ := json.Marshal(xs) // cannot fail for strings
 	return string(b)
 }
 

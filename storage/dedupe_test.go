@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -296,5 +297,27 @@ func TestDedupeIndexStats(t *testing.T) {
 	}
 	if want := (DedupeIndexStats{Fingerprints: 1, Clusters: 1, Terms: 3}); st != want {
 		t.Errorf("stats = %+v, want %+v", st, want)
+	}
+}
+
+// Integer lists are written without reflection, as JSON would write them,
+// and an empty or nil list is an empty array (json_each reads no rows).
+func TestJSONList(t *testing.T) {
+	for _, xs := range [][]int64{nil, {}, {0}, {-1, 42}, {math.MinInt64, math.MaxInt64, 7}} {
+		got := jsonList(xs)
+		want := "[]"
+		if len(xs) > 0 {
+			b, _ := json.Marshal(xs)
+			want = string(b)
+		}
+		if got != want {
+			t.Errorf("jsonList(%v) = %s, want %s", xs, got, want)
+		}
+	}
+	if got := jsonList([]string{`a"b`, "ü"}); got != `["a\"b","ü"]` {
+		t.Errorf("jsonList of strings = %s", got)
+	}
+	if got := jsonList([]string(nil)); got != "[]" {
+		t.Errorf("jsonList of no strings = %s", got)
 	}
 }
