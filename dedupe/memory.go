@@ -70,11 +70,9 @@ type node[V any] struct {
 	next uint32
 }
 
-// reset empties the table, sized for n entries: one slot for every one to
-// two of them (entries are checked as they are walked, so a chain of two
-// costs less than the memory of twice the slots).
-func (c *chains[V]) reset(n int) {
-	size := 1 << max(10, bits.Len(uint(n/2)))
+// reset empties the table, sized for n entries in at least slots slots.
+func (c *chains[V]) reset(n, slots int) {
+	size := 1 << max(10, bits.Len(uint(slots-1)))
 	c.heads = make([]uint32, size)
 	c.nodes = make([]node[V], 0, n)
 }
@@ -125,7 +123,10 @@ func grown(n int) int { return max(n, 512) * 5 / 4 }
 func (m *memory) reindexSigs() {
 	m.live = len(m.sigs)
 	m.sigs = slices.Grow(m.sigs, grown(m.live)-m.live)
-	m.buckets.reset(Bands * grown(m.live))
+	// A slot for every two entries: each band key is shared by few, and
+	// the walk checks them as it goes.
+	n := Bands * grown(m.live)
+	m.buckets.reset(n, n/2)
 	for i := range m.sigs {
 		for _, k := range m.sigs[i].sig.BandKeys() {
 			m.buckets.add(uint64(k), uint32(i))
@@ -139,7 +140,10 @@ func (m *memory) reindexClusters() {
 	for _, c := range m.clusters {
 		n += len(c.terms)
 	}
-	m.postings.reset(grown(n))
+	// Twice as many slots as entries: a word is filed under up to
+	// thousands of clusters, and a rare word sharing its slot would walk
+	// them all.
+	m.postings.reset(grown(n), 2*grown(n))
 	// Filed oldest first, so that chains run newest first as when built
 	// one story at a time.
 	ids := make([]int64, 0, len(m.clusters))
@@ -276,10 +280,10 @@ func (m *memory) clusterCandidates(keys []int64, since int64, limit int) []int64
 
 // maxFiled bounds the words a storyline is filed under. Each story adds
 // its heaviest words, so a storyline of a thousand stories was filed under
-// thousands, rewritten with it at every story; past the bound it is filed
-// afresh under the words of its centroid, what it is about now, and the
-// new story's. Entries for the words it leaves stay in the chains until
-// the next sweep: a look-up may still find it by them, as before.
+// thousands, rewritten with it at every story; past the bound it keeps the
+// newer half, the words of its latest stories, where it is going. Entries
+// for the words it leaves stay in the chains until the next sweep: a
+// look-up may still find it by them, as before.
 const maxFiled = 256
 
 // fileCluster records a cluster's new state and files it under the keys it
@@ -293,12 +297,7 @@ func (m *memory) fileCluster(c storyline.StoryCluster, keys []int64) []int64 {
 	e.size, e.started, e.updated = c.Size, c.Started.Unix(), c.Updated.Unix()
 	old := e.terms
 	if len(old)+len(keys) > maxFiled {
-		words := make([]string, len(c.Centroid))
-		for i, tw := range c.Centroid {
-			words[i] = tw.Term
-		}
-		e.terms = nil
-		keys = append(termKeys(unigrams(words)), keys...)
+		e.terms = slices.Clone(old[len(old)/2:])
 	}
 	for _, k := range keys {
 		if slices.Contains(e.terms, k) {
