@@ -9,16 +9,16 @@ import (
 )
 
 // memory holds the lookup side of the index: the LSH buckets of recent
-// signatures, the open clusters with the inverted index of words to them,
+// signatures (kept as sketches), the open clusters with the inverted index of words to them,
 // and the document frequencies. Looking these up in SQLite cost most of a
 // story's time (three multi-row queries, each ~0.2 ms in the pure-Go
 // driver); in memory they cost microseconds. The database stays the record:
 // memory is loaded from it and rebuilt whenever a transaction rolls back.
 //
-// Buckets and postings are chained hash tables keyed by hash alone (no key
-// is stored); a chain may hold entries of other keys that share its slot,
-// and each hit is checked against its own signature or term list. That
-// keeps an entry to 8-16 bytes where a Go map of slices costs ~60.
+// Buckets are chained hash tables keyed by hash alone (no key is stored):
+// a chain may hold entries of other keys that share its slot, and each hit
+// is checked against its story's sketch. Postings hold their word's key.
+// That keeps an entry to 8-24 bytes where a Go map of slices costs ~60.
 type memory struct {
 	sigs     []sigEntry // in filing order
 	live     int        // sigs at the last sweep

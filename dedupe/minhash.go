@@ -30,7 +30,7 @@ func Shingles(text string) []uint64 {
 	}
 	out := make([]uint64, 0, n)
 	for i := range n {
-		// FNV-1a over the runes, mixed: fixed, so that stored band keys
+		// FNV-1a over the runes, mixed: fixed, so that stored signatures
 		// keep their meaning across versions.
 		h := uint64(14695981039346656037)
 		for _, c := range r[i:min(i+ShingleSize, len(r))] {
@@ -56,7 +56,7 @@ func mix(x uint64) uint64 {
 
 // hashParams are the NumHashes universal hash functions a*x+b (mod 2^64,
 // keeping the high 32 bits). They are derived from a fixed seed: stored
-// band keys must mean the same thing to every later run.
+// signatures must mean the same thing to every later run.
 var hashParams = func() (p [NumHashes][2]uint64) {
 	s := uint64(0x51071e2ed00d5eed)
 	next := func() uint64 {
