@@ -141,9 +141,18 @@ func (tx *Tx) NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText,
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	out, err := tx.nearTexts(ctx, `SELECT s.id, s.title, s.summary, s.source
+		FROM json_each(?) j JOIN stories s ON s.id = j.value ORDER BY j.key`, jsonList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: near texts: %w", err)
+	}
+	return out, nil
+}
+
+// nearTexts reads the rows of a query of id, title, summary and source.
+func (tx *Tx) nearTexts(ctx context.Context, query string, args ...any) ([]storyline.NearText, error) {
 	var out []storyline.NearText
-	err := tx.each(ctx, `SELECT s.id, s.title, s.summary, s.source
-		FROM json_each(?) j JOIN stories s ON s.id = j.value ORDER BY j.key`, []any{jsonList(ids)}, func(rows *sql.Rows) error {
+	err := tx.each(ctx, query, args, func(rows *sql.Rows) error {
 		var t storyline.NearText
 		if err := rows.Scan(&t.ID, &t.Title, &t.Summary, &t.Source); err != nil {
 			return err
@@ -151,10 +160,7 @@ func (tx *Tx) NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText,
 		out = append(out, t)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("storage: near texts: %w", err)
-	}
-	return out, nil
+	return out, err
 }
 
 // AddFingerprints records stories' MinHash signatures, in one statement.
@@ -202,16 +208,7 @@ func (tx *Tx) AddTermCounts(ctx context.Context, delta map[int64]int64) error {
 // ProcessedAfter returns the text of the stories after id, in id order,
 // that the dedupe index has processed (they have a storyline).
 func (tx *Tx) ProcessedAfter(ctx context.Context, id int64) ([]storyline.NearText, error) {
-	var out []storyline.NearText
-	err := tx.each(ctx, `SELECT id, title, summary, source FROM stories WHERE id > ? AND storyline IS NOT NULL ORDER BY id`,
-		[]any{id}, func(rows *sql.Rows) error {
-			var t storyline.NearText
-			if err := rows.Scan(&t.ID, &t.Title, &t.Summary, &t.Source); err != nil {
-				return err
-			}
-			out = append(out, t)
-			return nil
-		})
+	out, err := tx.nearTexts(ctx, `SELECT id, title, summary, source FROM stories WHERE id > ? AND storyline IS NOT NULL ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("storage: stories after %d: %w", id, err)
 	}
