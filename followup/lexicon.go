@@ -373,11 +373,29 @@ var phraseFirstWords, phraseFirstDashed, phraseFirstStems map[string]bool
 
 func indexPhraseStarts() {
 	phraseFirstWords, phraseFirstDashed, phraseFirstStems = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	// What can follow the first word: a phrase's second word (as written or
+	// as the next word's lemma), its second stem, or, joined by hyphens,
+	// the rest of a hyphenated phrase.
+	phraseSecondWords, phraseSecondStems, phraseDashStarts = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	second := func(p string, into map[string]bool) {
+		if _, rest, ok := strings.Cut(p, " "); ok {
+			w, _, _ := strings.Cut(rest, " ")
+			into[w] = true
+		}
+	}
 	add := func(p string) {
 		first, _, _ := strings.Cut(p, " ")
 		phraseFirstWords[first] = true
 		dashed, _, _ := strings.Cut(p, "-")
 		phraseFirstDashed[dashed] = true
+		second(p, phraseSecondWords)
+		if !strings.Contains(p, " ") {
+			for j := 0; j < len(p); j++ {
+				if p[j] == '-' {
+					phraseDashStarts[p[:j]] = true
+				}
+			}
+		}
 	}
 	for p := range phraseClass {
 		add(p)
@@ -390,36 +408,6 @@ func indexPhraseStarts() {
 	for st := range phraseStems {
 		first, _, _ := strings.Cut(st, " ")
 		phraseFirstStems[first] = true
-	}
-	// What can follow the first word: a phrase's second word (as written or
-	// as the next word's lemma), its second stem, or, joined by hyphens,
-	// the rest of a hyphenated phrase.
-	phraseSecondWords, phraseSecondStems, phraseDashStarts = map[string]bool{}, map[string]bool{}, map[string]bool{}
-	second := func(p string, into map[string]bool) {
-		if _, rest, ok := strings.Cut(p, " "); ok {
-			w, _, _ := strings.Cut(rest, " ")
-			into[w] = true
-		}
-	}
-	addKey := func(p string) {
-		second(p, phraseSecondWords)
-		if !strings.Contains(p, " ") {
-			for j := 0; j < len(p); j++ {
-				if p[j] == '-' {
-					phraseDashStarts[p[:j]] = true
-				}
-			}
-		}
-	}
-	for p := range phraseClass {
-		addKey(p)
-	}
-	for form, base := range irregular {
-		if _, ok := phraseClass[base]; ok {
-			addKey(form)
-		}
-	}
-	for st := range phraseStems {
 		second(st, phraseSecondStems)
 	}
 }
