@@ -50,6 +50,32 @@ type Anticipation struct {
 	// inclusive. Both zero when the story gave no time.
 	From, To time.Time
 	Evidence string // the sentence that anticipates the event
+	// Terms identify the event in any domain: the stemmed content words of
+	// the sentences that announce it (names, objects, places, the action).
+	// Outcome stories are found and weighed through them (package
+	// followup); the store indexes the event under them.
+	Terms []string
+	// Root is the event this one announces again (another story, or the
+	// same story's restatement, expecting the same happening), 0 when it is
+	// the first announcement. Outcomes link to the root.
+	Root int64
+}
+
+// IndexKeys are the keys the event is found under: its terms, or the core
+// actor keys of an event stored before terms existed.
+func (a *Anticipation) IndexKeys() []string {
+	if len(a.Terms) > 0 {
+		return a.Terms
+	}
+	return a.CoreKeys()
+}
+
+// RootID is the id of the event this anticipation belongs to.
+func (a *Anticipation) RootID() int64 {
+	if a.Root != 0 {
+		return a.Root
+	}
+	return a.ID
 }
 
 // HasTime reports whether the anticipation carries an expected time.
@@ -66,8 +92,9 @@ func (a *Anticipation) CoreKeys() []string {
 	return keys
 }
 
-// OutcomeKey indexes a story that reports an action as done, cancelled or
-// postponed, by the action's class and an actor key of the story.
+// OutcomeKey indexes a story that may report an event's outcome by a key
+// (a term) of the story. Class is empty for stories indexed by terms; rows
+// stored before held the class of the action reported.
 type OutcomeKey struct {
 	Class string
 	Key   string
@@ -121,10 +148,14 @@ type ThreadOutcome struct {
 	Explanation string
 }
 
-// Thread is an anticipation with the story that made it and its outcomes,
-// as read back from storage; its status is computed by the reader.
+// Thread is an anticipated event with the story that announced it first
+// and its outcomes, as read back from storage; its status is computed by
+// the reader.
 type Thread struct {
 	Anticipation Anticipation
 	Story        StoryRef
-	Outcomes     []ThreadOutcome // in publication order
+	// Announcements are the other stories that announced the same event
+	// (events whose Root is this one), in publication order.
+	Announcements []StoryRef
+	Outcomes      []ThreadOutcome // in publication order
 }

@@ -699,3 +699,20 @@ func addToCentroid(c []storyline.TermWeight, v Vector, n int) []storyline.TermWe
 	}
 	return heaviest(sum, n)
 }
+
+// DocFreqs sets df[i] to the number of stored stories whose title or lead
+// holds words[i] (a stem, as Words gives) and returns the number of stories
+// counted: what follow-up linking weighs terms by. Before the index is
+// loaded it knows no counts and returns 0.
+func (ix *Index) DocFreqs(words []string, df []int64) int64 {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.mem == nil {
+		clear(df)
+		return 0
+	}
+	for i, w := range words {
+		df[i] = ix.mem.df[TermKey(w)]
+	}
+	return ix.mem.df[docsKey]
+}

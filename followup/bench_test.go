@@ -196,7 +196,7 @@ func BenchmarkCandidateLookup(b *testing.B) {
 						return err
 					}
 					for k := range cs {
-						if _, ok := opts.Score(&cs[k], an); ok {
+						if _, ok := opts.Score(&cs[k], an, nil); ok {
 							links++
 						}
 					}
@@ -244,7 +244,7 @@ func BenchmarkOutcomeLookup(b *testing.B) {
 					return err
 				}
 				for k := range stories {
-					opts.Score(&a, followup.Analyze(&stories[k]))
+					opts.Score(&a, followup.Analyze(&stories[k]), nil)
 				}
 				cands += len(ids)
 				return nil

@@ -101,7 +101,7 @@ func runInMemory(stories []*storyline.Story, opts followup.Options, now time.Tim
 		if s.ID == e.story.ID {
 			return
 		}
-		m, ok := opts.Score(&e.a, an)
+		m, ok := opts.Score(&e.a, an, nil)
 		if !ok {
 			return
 		}

@@ -36,7 +36,8 @@ func (d *draft) coreKeys() []string {
 // actors from the clause, split per partner, merged when one restates
 // another, pronouns resolved to the previous pair of actors.
 // fullest is an empty map to work in.
-func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[string]string) []storyline.Anticipation {
+// It also returns the sentence each event was read from.
+func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[string]string) ([]storyline.Anticipation, []int) {
 	var drafts []*draft
 	evidence := make([]string, len(sents)) // each sentence's text, once
 	for _, m := range ms {
@@ -90,7 +91,7 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[str
 			}
 		}
 		for _, g := range groups {
-			drafts = append(drafts, &draft{class: m.class, lemma: m.lemma, actors: dedupe(g), when: when, sent: m.sent, evidence: evidence[m.sent]})
+			drafts = append(drafts, &draft{class: m.class, lemma: m.lemma, actors: uniqueEntities(g), when: when, sent: m.sent, evidence: evidence[m.sent]})
 		}
 	}
 	// Merge restatements: same class, actors of one within the other's (or
@@ -104,7 +105,7 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[str
 			}
 			ek, dk := e.coreKeys(), d.coreKeys()
 			if len(ek) < 2 && len(dk) > len(ek) {
-				e.actors = dedupe(append(e.actors, d.actors...))
+				e.actors = uniqueEntities(append(e.actors, d.actors...))
 			}
 			if e.when.zero() || !d.when.zero() && d.when.days() < e.when.days() && e.when.overlaps(d.when, 1) {
 				e.when = d.when
@@ -125,11 +126,13 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[str
 		}
 	}
 	var out []storyline.Anticipation
+	var sentOf []int
 	for _, d := range merged {
 		core := d.coreKeys()
 		if len(core) == 0 {
 			continue
 		}
+		sentOf = append(sentOf, d.sent)
 		a := storyline.Anticipation{
 			Published: pub.UTC(),
 			Action:    d.lemma,
@@ -151,7 +154,7 @@ func buildEvents(sents []*sentence, ms []mention, pub time.Time, fullest map[str
 		a.Summary = joinNames(names) + " " + d.class
 		out = append(out, a)
 	}
-	return out
+	return out, sentOf
 }
 
 // compatible: one event restates the other when the core actors of one lie
@@ -205,7 +208,7 @@ func hasCore(es []entity) bool {
 	return false
 }
 
-func dedupe(es []entity) []entity {
+func uniqueEntities(es []entity) []entity {
 	out := make([]entity, 0, len(es))
 	// The first entity of each key, found in out (few: a clause's actors).
 	seen := func(key string) (int, bool) {
@@ -284,7 +287,7 @@ func antecedent(sents []*sentence, si, from, i int) []entity {
 				core = append(core, e)
 			}
 		}
-		core = dedupe(core)
+		core = uniqueEntities(core)
 		if len(core) >= 2 {
 			return core
 		}

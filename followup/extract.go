@@ -70,7 +70,19 @@ type Analysis struct {
 	terms string
 	words []string        // the story's folded words
 	stems map[string]bool // their stems, made on first use by similarity
+	// Terms are the stems of the headline and lead (see termsOf): what
+	// the story is about, compared with an event's terms.
+	Terms []string
+	sig   signals
 }
+
+// Announces reports whether the story announces an event in its headline
+// or lead.
+func (a *Analysis) Announces() bool { return a.sig.announces() }
+
+// Reports reports whether the story may report an event's outcome: its
+// headline does not only look ahead.
+func (a *Analysis) Reports() bool { return a.sig.reports() }
 
 // stemSet returns the stems of the story's content words, computing them
 // once (an Analysis belongs to one goroutine).
@@ -301,8 +313,112 @@ func Analyze(s *storyline.Story) *Analysis {
 		a.Keys = append(a.Keys, k)
 	}
 	sort.Strings(a.Keys)
-	a.Events = buildEvents(sents, ms, pub, sc.fullest)
+	events, sentOf := buildEvents(sents, ms, pub, sc.fullest)
+	a.sig = readSignals(sents, ms, pub)
+	a.Terms = leadTerms(s.Title, s.Source, body)
+	lead := leadSentences
+	if len(sents) > 0 && sents[0].headline {
+		lead++
+	}
+	inLead := false
+	kept := events[:0]
+	for i := range events {
+		e := events[i]
+		if sentOf[i] < lead {
+			// A story reporting its news does not announce it again in
+			// its lead ("X won; she will remain leader"), unless it
+			// gives a new date for it.
+			if !a.sig.announces() && !rescheduled(ms, sentOf[i], e.Class) {
+				continue
+			}
+			e.Terms, inLead = a.Terms, true
+			if !e.HasTime() && !a.sig.when.zero() {
+				e.From, e.To = a.sig.when.from, a.sig.when.to // the lead's time bounds it
+			}
+			kept = append(kept, e)
+			continue
+		}
+		// A report's own news is not anticipated again further down.
+		if !a.sig.announces() && (e.Class == "" || reportsClass(ms, lead, e.Class)) {
+			continue
+		}
+		// An event of the body is what its own sentence says.
+		texts := []string{e.Evidence}
+		for _, ac := range e.Actors {
+			texts = append(texts, ac.Name)
+		}
+		e.Terms = termsOf(texts...)
+		kept = append(kept, e)
+	}
+	events = kept
+	if !inLead && a.sig.announces() {
+		events = append(events, announcement(sents, ms, a, sc.fullest))
+	}
+	a.Events = events
 	return a
+}
+
+// reportsClass reports whether the first lead sentences report an action
+// of class done, called off or put back.
+func reportsClass(ms []mention, lead int, class string) bool {
+	for _, m := range ms {
+		if m.sent < lead && m.class == class && m.mode != modeAnticipated {
+			return true
+		}
+	}
+	return false
+}
+
+// rescheduled reports whether sentence si puts an event of class back to a
+// new date: the event is anticipated anew.
+func rescheduled(ms []mention, si int, class string) bool {
+	for _, m := range ms {
+		if m.sent == si && m.class == class && m.mode == modePostponed && !m.newWhen.zero() {
+			return true
+		}
+	}
+	return false
+}
+
+// announcement is the event a story announces with cues of any domain
+// when no action word of the lexicon framed it: the headline names it, the
+// lead's terms identify it, the first time ahead bounds it.
+func announcement(sents []*sentence, ms []mention, an *Analysis, fullest map[string]string) storyline.Anticipation {
+	cue := max(an.sig.cueSent, 0)
+	ev := storyline.Anticipation{
+		Published: an.Published.UTC(),
+		Evidence:  joinTokens(sents[cue].toks),
+		From:      an.sig.when.from,
+		To:        an.sig.when.to,
+		Terms:     an.Terms,
+	}
+	for _, m := range ms {
+		if m.sent == cue || m.sent == 0 {
+			ev.Class, ev.Action = m.class, m.lemma
+			break
+		}
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, si := range []int{0, cue} {
+		for _, e := range sents[si].ents {
+			if e.attrib || e.secondary || e.key == "" || seen[e.key] || len(names) == 4 {
+				continue
+			}
+			seen[e.key] = true
+			name := e.name
+			if f := fullest[e.key]; f != "" && !e.country {
+				name = f
+			}
+			ev.Actors = append(ev.Actors, storyline.Actor{Name: name, Key: e.key})
+			names = append(names, name)
+		}
+	}
+	ev.Summary = clipText(strings.Join(strings.Fields(an.Title), " "), 100)
+	if ev.Summary == "" {
+		ev.Summary = clipText(ev.Evidence, 100)
+	}
+	return ev
 }
 
 // aliasKeys keys a full name by the word the story uses alone for it:

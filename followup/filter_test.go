@@ -33,7 +33,7 @@ func TestWordFilterNeverRefusesAMatch(t *testing.T) {
 				for e := range ans[i].Events {
 					a := &ans[i].Events[e]
 					for j := i; j < min(len(ans), i+scoreAhead); j++ {
-						_, ok := opts.Score(a, ans[j])
+						_, ok := opts.Score(a, ans[j], nil)
 						may := followup.MayMatch(a, ans[j])
 						if ok && !may {
 							t.Fatalf("story %d: event %q matches story %d, which its filter refused", i, a.Summary, j)

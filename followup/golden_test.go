@@ -159,7 +159,7 @@ func goldenLines(set storySet, dump *bufio.Writer) []string {
 					if j == i {
 						continue
 					}
-					if m, ok := opts.Score(&a, ans[j]); ok {
+					if m, ok := opts.Score(&a, ans[j], nil); ok {
 						fmt.Fprintf(&sc, "event %d -> story %d: %#v\n", k, j, m)
 					}
 				}

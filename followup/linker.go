@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
 	"sync"
 	"time"
 
@@ -53,6 +52,7 @@ type Linker struct {
 	log  *slog.Logger
 
 	mu    sync.Mutex
+	w     weigher       // weighs terms by the rarity source (SetRarity)
 	mem   *memory       // nil until loaded, and again after a rollback
 	inTx  bool          // the AfterEnd hook of the open transaction is set
 	reach time.Duration // how far back the memory reaches (tests shorten it)
@@ -66,6 +66,15 @@ func NewLinker(opts Options, log *slog.Logger) *Linker {
 	return &Linker{opts: opts, log: log, reach: reach}
 }
 
+// SetRarity sets where the linker learns how rare a term is among the
+// stored stories (the pipeline's dedupe index). Without one all terms
+// weigh alike.
+func (l *Linker) SetRarity(r Rarity) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.w.r = r
+}
+
 // Options returns the linker's options (for Threads and status).
 func (l *Linker) Options() Options { return l.opts }
 
@@ -76,10 +85,11 @@ type Result struct {
 }
 
 // Process handles one newly stored story (s.ID set), inside the caller's
-// write transaction, in publication order: the story is checked against
-// the open anticipations published before it, its own anticipations are
-// stored and checked against stories already stored that were published
-// at or after them, and its outcomes are indexed for anticipations to come.
+// write transaction, in publication order: the story's announcements are
+// merged into the open events they announce again, the story is checked as
+// an outcome of the other open events published before it, its events are
+// stored and checked against stories already stored that were published at
+// or after them, and it is indexed for events to come.
 func (l *Linker) Process(ctx context.Context, st Store, s *storyline.Story) (Result, error) {
 	return l.ProcessAnalyzed(ctx, st, s, Analyze(s))
 }
@@ -94,23 +104,50 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	if err := l.begin(ctx, st, newest(s, an)); err != nil {
 		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 	}
-	var words wordFilter
-	if len(an.Outcomes) > 0 && len(an.Keys) > 0 {
-		words = newWordFilter(an)
-		cands, err := l.anticipations(ctx, st, classesFulfilledBy(an.Outcomes), an.Keys, an.Published)
-		if err != nil {
+	lookup := l.w.lookup(an.Terms)
+	var cands []storyline.Anticipation
+	if len(lookup) > 0 {
+		var err error
+		if cands, err = l.anticipations(ctx, st, lookup, an.Published); err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
+	}
+	// An announcement of an open event joins it.
+	announced := map[int64]bool{}
+	for i := range an.Events {
+		e := &an.Events[i]
+		for j := range cands {
+			c := &cands[j]
+			if c.StoryID != s.ID && c.StoryID != s.DuplicateOf && l.sameEvent(e, c, an) {
+				e.Root = c.RootID()
+				announced[e.Root] = true
+				break
+			}
+		}
+	}
+	if an.Reports() {
+		best := map[int64]Match{}
+		var roots []int64
 		for i := range cands {
 			a := &cands[i]
-			if a.StoryID == s.ID || a.StoryID == s.DuplicateOf || !words.mayMatch(a) {
+			root := a.RootID()
+			if a.StoryID == s.ID || a.StoryID == s.DuplicateOf || announced[root] {
 				continue
 			}
-			m, ok := l.opts.Score(a, an)
+			m, ok := l.opts.Score(a, an, l.w.r)
+			traceScore(&l.w, a, s.ID, an, m, ok, "fwd")
 			if !ok {
 				continue
 			}
-			if err := l.link(ctx, st, a, s.ID, m); err != nil {
+			if b, seen := best[root]; !seen || m.Score > b.Score {
+				if !seen {
+					roots = append(roots, root)
+				}
+				best[root] = m
+			}
+		}
+		for _, root := range roots {
+			if err := l.link(ctx, st, root, s.ID, best[root]); err != nil {
 				return res, err
 			}
 			res.Links++
@@ -126,26 +163,28 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		l.mem.addEvent(a, openUntil)
 		res.Anticipations++
 	}
-	if keys := an.OutcomeKeys(); len(keys) > 0 { // words is set: outcomes and keys
-		if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, keys, words.bytes()); err != nil {
+	if an.Reports() && len(lookup) > 0 {
+		keys := make([]storyline.OutcomeKey, len(lookup))
+		for i, k := range lookup {
+			keys[i] = storyline.OutcomeKey{Key: k}
+		}
+		if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, keys, nil); err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
-		l.mem.addOutcomes(s.ID, an.Published, keys, words)
+		l.mem.addOutcomes(s.ID, an.Published, keys, anyWords)
 	}
 	// Stories stored before this one but published at or after it (ties,
 	// late feeds) may already report what it anticipates.
 	for i := range an.Events {
 		a := &an.Events[i]
 		from, to := l.opts.SearchRange(a)
-		hits, err := l.outcomes(ctx, st, classesFulfilling(a.Class), a.CoreKeys(), from, to)
+		hits, err := l.outcomes(ctx, st, l.w.lookup(a.IndexKeys()), from, to)
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
-		var ids []int64
+		ids := make([]int64, 0, len(hits))
 		for _, h := range hits {
-			if h.words == nil || h.words.mayMatch(a) { // the others lack an actor Score requires
-				ids = append(ids, h.storyID)
-			}
+			ids = append(ids, h.storyID)
 		}
 		ids = without(ids, s.ID, s.DuplicateOf)
 		if len(ids) == 0 {
@@ -160,17 +199,64 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			if o.DuplicateOf == s.ID {
 				continue
 			}
-			m, ok := l.opts.Score(a, Analyze(o))
+			oan := Analyze(o)
+			if !oan.Reports() {
+				continue
+			}
+			m, ok := l.opts.Score(a, oan, l.w.r)
+			traceScore(&l.w, a, o.ID, oan, m, ok, "back")
 			if !ok {
 				continue
 			}
-			if err := l.link(ctx, st, a, o.ID, m); err != nil {
+			if err := l.link(ctx, st, a.RootID(), o.ID, m); err != nil {
 				return res, err
 			}
 			res.Links++
 		}
 	}
 	return res, nil
+}
+
+// sameEvent reports whether event e of a new story (analysed as an)
+// announces the open event c again: the same kind of action, times that
+// agree, the same people for an interaction, and much the same terms.
+func (l *Linker) sameEvent(e, c *storyline.Anticipation, an *Analysis) bool {
+	if e.Class != "" && c.Class != "" && e.Class != c.Class &&
+		relatedClasses[e.Class][c.Class] == 0 && relatedClasses[c.Class][e.Class] == 0 {
+		return false
+	}
+	if e.HasTime() && c.HasTime() && !(window{e.From, e.To}).overlaps(window{c.From, c.To}, 1) {
+		return false
+	}
+	if !personsNamed(c, an) || !samePersons(e, c) {
+		return false
+	}
+	return l.w.overlap(c.IndexKeys(), e.IndexKeys()).dice >= l.opts.Merge
+}
+
+// samePersons: two interactions with two or more people each are the same
+// only between the same people.
+func samePersons(a, b *storyline.Anticipation) bool {
+	pa, pb := persons(a), persons(b)
+	if len(pa) < 2 || len(pb) < 2 {
+		return true
+	}
+	for _, k := range pa {
+		if !contains(pb, k) {
+			return false
+		}
+	}
+	return len(pa) == len(pb)
+}
+
+func persons(a *storyline.Anticipation) []string {
+	var ks []string
+	for _, ac := range a.Actors {
+		if !ac.Secondary && isPerson(ac) {
+			ks = append(ks, ac.Key)
+		}
+	}
+	return ks
 }
 
 // newest is the present the memory's reach is measured back from: when the
@@ -226,21 +312,25 @@ func (l *Linker) begin(ctx context.Context, st Store, t time.Time) error {
 
 // anticipations returns the open anticipations a story published at at may
 // report on, from memory when it reaches that far back.
-func (l *Linker) anticipations(ctx context.Context, st Store, classes, keys []string, at time.Time) ([]storyline.Anticipation, error) {
+func (l *Linker) anticipations(ctx context.Context, st Store, keys []string, at time.Time) ([]storyline.Anticipation, error) {
 	if l.mem.covers(at) {
-		return l.mem.anticipations(classes, keys, at, maxAnticipationCandidates), nil
+		return l.mem.anticipations(anyClass, keys, at, maxAnticipationCandidates), nil
 	}
-	return st.AnticipationCandidates(ctx, classes, keys, at, maxAnticipationCandidates)
+	return st.AnticipationCandidates(ctx, anyClass, keys, at, maxAnticipationCandidates)
 }
+
+// anyClass is the class the candidate indexes are kept under: events and
+// stories are found by their terms, whatever the action.
+var anyClass = []string{""}
 
 // outcomes returns the stored stories published in [from, to] that may
 // report an anticipated event, from memory (with their word filters) when
 // it reaches that far.
-func (l *Linker) outcomes(ctx context.Context, st Store, classes, keys []string, from, to time.Time) ([]outcomeHit, error) {
+func (l *Linker) outcomes(ctx context.Context, st Store, keys []string, from, to time.Time) ([]outcomeHit, error) {
 	if l.mem.covers(from) {
-		return l.mem.outcomes(classes, keys, from, to, maxOutcomeCandidates), nil
+		return l.mem.outcomes(anyClass, keys, from, to, maxOutcomeCandidates), nil
 	}
-	ids, err := st.OutcomeCandidates(ctx, classes, keys, from, to, maxOutcomeCandidates)
+	ids, err := st.OutcomeCandidates(ctx, anyClass, keys, from, to, maxOutcomeCandidates)
 	hits := make([]outcomeHit, len(ids))
 	for i, id := range ids {
 		hits[i].storyID = id
@@ -248,48 +338,17 @@ func (l *Linker) outcomes(ctx context.Context, st Store, classes, keys []string,
 	return hits, err
 }
 
-func (l *Linker) link(ctx context.Context, st Store, a *storyline.Anticipation, storyID int64, m Match) error {
+// link records that a story reports on the event root.
+func (l *Linker) link(ctx context.Context, st Store, root, storyID int64, m Match) error {
 	err := st.SaveFollowupLink(ctx, storyline.FollowupLink{
-		AnticipationID: a.ID, StoryID: storyID, Relation: m.Relation, Score: m.Score, Explanation: m.Explanation,
+		AnticipationID: root, StoryID: storyID, Relation: m.Relation, Score: m.Score, Explanation: m.Explanation,
 	})
 	if err != nil {
-		return fmt.Errorf("followup: link %d -> %d: %w", a.ID, storyID, err)
+		return fmt.Errorf("followup: link %d -> %d: %w", root, storyID, err)
 	}
-	l.log.Debug("follow-up linked", "event", a.ID, "summary", a.Summary, "story", storyID,
+	l.log.Debug("follow-up linked", "event", root, "story", storyID,
 		"relation", m.Relation, "score", m.Score, "why", m.Explanation)
 	return nil
-}
-
-// classesFulfilledBy lists the anticipated classes the outcomes can fulfil.
-func classesFulfilledBy(outs []Outcome) []string {
-	seen := map[string]bool{}
-	for _, o := range outs {
-		seen[o.Class] = true
-		for ant, rel := range relatedClasses {
-			if _, ok := rel[o.Class]; ok {
-				seen[ant] = true
-			}
-		}
-	}
-	return sortedKeys(seen)
-}
-
-// classesFulfilling lists the outcome classes that can fulfil class.
-func classesFulfilling(class string) []string {
-	seen := map[string]bool{class: true}
-	for c := range relatedClasses[class] {
-		seen[c] = true
-	}
-	return sortedKeys(seen)
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func without(ids []int64, skip ...int64) []int64 {

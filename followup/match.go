@@ -23,11 +23,14 @@ type Options struct {
 	// Grace is how long after the expected window an event without an
 	// outcome stays pending before it is overdue.
 	Grace time.Duration
+	// Merge is the lowest term overlap (Dice, weighed) at which a new
+	// announcement joins an open event instead of starting its own.
+	Merge float64
 }
 
 // DefaultOptions are the settings measured on the development set.
 func DefaultOptions() Options {
-	return Options{Threshold: 0.6, Horizon: 14 * 24 * time.Hour, Lag: 3 * 24 * time.Hour, Grace: 2 * 24 * time.Hour}
+	return Options{Threshold: 0.2, Horizon: 14 * 24 * time.Hour, Lag: 3 * 24 * time.Hour, Grace: 2 * 24 * time.Hour, Merge: 0.3}
 }
 
 // Window returns the dates during which an anticipation's outcome is
@@ -52,156 +55,112 @@ type Match struct {
 	Relation    storyline.Relation
 	Score       float64
 	Explanation string
+	gate        string // the gate that failed, for tracing
 }
 
-// Score rates a story (analysed) as the outcome of anticipation a. ok is
-// false when a gate fails: the story is not later, does not name enough
-// of the actors, reports no equivalent action, or its time is off.
-func (o Options) Score(a *storyline.Anticipation, out *Analysis) (Match, bool) {
+// Score rates a story (analysed) as the outcome of event a, with terms
+// weighed by their rarity in r (alike when r is nil). ok is false when a gate fails: the story is earlier, does
+// not name the people of an interaction, reports at a time the event cannot
+// have had, or shares too little of what identifies the event.
+func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Match, bool) {
+	w := weigher{r: r}
 	if out.Published.Before(a.Published) {
 		return Match{}, false // causal: an outcome follows its anticipation
 	}
-	core := a.CoreKeys()
-	if len(core) == 0 {
-		return Match{}, false
+	if !personsNamed(a, out) {
+		return Match{gate: "persons"}, false
 	}
-	var matched []string
-	for _, k := range core {
-		if out.HasTerm(k) {
-			matched = append(matched, k)
+	terms := a.Terms
+	if len(terms) == 0 { // stored before terms: its actors identify it
+		for _, ac := range a.Actors {
+			terms = append(terms, termsOf(ac.Name)...)
 		}
 	}
-	if len(matched) < min(2, len(core)) {
-		return Match{}, false
+	ov := w.overlap(terms, out.Terms)
+	if len(ov.shared) < min(2, len(terms)) {
+		return Match{gate: "shared"}, false
 	}
-	// Every person named in full must be there: a call between Trump and
-	// Abe is not fulfilled by one between Trump and Merkel.
-	for _, ac := range a.Actors {
-		if !ac.Secondary && isPerson(ac) && !out.HasTerm(ac.Key) {
-			return Match{}, false
+	// The story's own action of the event's kind, if it reports one.
+	classW, act := 0.0, -1
+	for i, oc := range out.Outcomes {
+		cw := 0.0
+		switch {
+		case a.Class == "":
+		case oc.Class == a.Class:
+			cw = 1
+		default:
+			cw = relatedClasses[a.Class][oc.Class]
+		}
+		if cw > classW {
+			classW, act = cw, i
 		}
 	}
-	secondary, secHit := 0, 0
-	for _, ac := range a.Actors {
-		if ac.Secondary {
-			secondary++
-			if out.HasTerm(ac.Key) {
-				secHit++
-			}
-		}
+	rel := out.sig.relation
+	if rel == "" && act >= 0 {
+		rel = out.Outcomes[act].Relation
 	}
-	actorScore := float64(len(matched)) / float64(len(core))
-	if secondary > 0 {
-		actorScore = 0.85*actorScore + 0.15*float64(secHit)/float64(secondary)
+	if rel == "" {
+		rel = storyline.Happened
 	}
 	wfrom, wto := o.Window(a)
 	win := window{wfrom, wto}
 	pubDay := day(out.Published)
-	best, bestScore := Match{}, -1.0
-	var bestWhy string
-	for _, oc := range out.Outcomes {
-		classW := 0.0
-		if oc.Class == a.Class {
-			classW = 1
-		} else if w, ok := relatedClasses[a.Class][oc.Class]; ok {
-			classW = w
+	why := "reported " + pubDay.Format(time.DateOnly)
+	if rel == storyline.Happened {
+		if pubDay.Before(addDays(win.from, -1)) || pubDay.After(win.to.Add(o.Lag)) {
+			return Match{gate: "reported off window " + win.String()}, false
 		}
-		if classW == 0 {
-			continue
+		if act >= 0 && !out.Outcomes[act].When.zero() {
+			if !out.Outcomes[act].When.overlaps(win, 1) {
+				return Match{gate: "dated off window " + out.Outcomes[act].When.String() + " vs " + win.String()}, false
+			}
+			why = "on " + out.Outcomes[act].When.String()
 		}
-		// An actor must be named with the action, not anywhere in the story.
-		near := false
-		for _, k := range core {
-			if strings.Contains(oc.terms, " "+k+" ") {
-				near = true
-			}
+	} else {
+		if pubDay.After(addDays(win.to, 1)) {
+			return Match{gate: "called off late"}, false // a cancellation is news before the event was due
 		}
-		if !near {
-			continue
-		}
-		timeW := 0.0
-		var why string
-		switch oc.Relation {
-		case storyline.Happened:
-			switch {
-			case !oc.When.zero():
-				if !oc.When.overlaps(win, 1) {
-					continue
-				}
-				timeW = 1
-				why = "on " + oc.When.String()
-			case pubDay.Before(addDays(win.from, -1)) || pubDay.After(win.to.Add(o.Lag)):
-				continue
-			case !pubDay.After(addDays(win.to, 1)):
-				timeW = 0.8
-				why = "reported " + pubDay.Format("2006-01-02")
-			default:
-				timeW = 0.5
-				why = "reported " + pubDay.Format("2006-01-02")
-			}
-			if !a.HasTime() {
-				timeW *= 0.6
-			}
-		default: // cancelled or postponed: reported before the event was due
-			if pubDay.After(addDays(win.to, 1)) {
-				continue
-			}
-			if oc.Relation == storyline.Postponed && !oc.NewWhen.zero() && oc.NewWhen.overlaps(win, 0) {
-				continue // postponed to this very date: another attempt's news
-			}
-			if !oc.When.zero() && !oc.When.overlaps(win, 1) && a.HasTime() {
-				continue
-			}
-			timeW = 1
-			why = "reported " + pubDay.Format("2006-01-02")
-		}
-		s := classW*0.6 + timeW*0.4
-		if s > bestScore {
-			bestScore = s
-			best.Relation = oc.Relation
-			bestWhy = fmt.Sprintf("action %s~%s (%s); %s", a.Class, oc.Lemma, oc.Relation, why)
-			if a.HasTime() {
-				bestWhy += " vs expected " + win.String()
-			}
+		if !out.sig.newWhen.zero() && out.sig.newWhen.overlaps(win, 0) {
+			return Match{gate: "put back to this date"}, false // the news that set the date, not a new delay
 		}
 	}
-	if bestScore < 0 {
-		return Match{}, false
+	if a.HasTime() {
+		why += " vs expected " + win.String()
 	}
-	sim := similarity(a, out)
-	score := 0.40*actorScore + 0.45*bestScore + 0.15*sim
+	score := ov.dice + 0.1*classW
+	m := Match{Relation: rel, Score: float64(int(score*1000+0.5)) / 1000}
 	if score < o.Threshold {
-		return Match{}, false
+		return m, false
 	}
-	best.Score = float64(int(score*1000+0.5)) / 1000
-	best.Explanation = fmt.Sprintf("actors %s; %s; text %.2f", strings.Join(matched, ", "), bestWhy, sim)
-	return best, true
+	m.Explanation = fmt.Sprintf("terms %s (%.2f of the event's weight); %s", strings.Join(ov.shared[:min(len(ov.shared), 6)], ", "), ov.cover, why)
+	if act >= 0 {
+		m.Explanation += fmt.Sprintf("; action %s~%s", a.Class, out.Outcomes[act].Lemma)
+	}
+	return m, true
 }
 
-// similarity is the share of the anticipation's content words the outcome
-// story also uses (by stem).
-func similarity(a *storyline.Anticipation, out *Analysis) float64 {
-	seen := map[string]bool{}
-	stems := out.stemSet()
-	n, hit := 0, 0
-	for _, w := range words(a.Evidence) {
-		if common[w] || len(w) <= 2 || isDigits(w) {
-			continue
-		}
-		s := stem(w)
-		if seen[s] {
-			continue
-		}
-		seen[s] = true
-		n++
-		if stems[s] {
-			hit++
+// personsNamed: the people of an interaction (a call, a meeting, a fight
+// between two named people) are what tell it from the same people's other
+// interactions, so a story must name each of them.
+func personsNamed(a *storyline.Anticipation, out *Analysis) bool {
+	if !interactive[a.Class] {
+		return true
+	}
+	n := 0
+	for _, ac := range a.Actors {
+		if !ac.Secondary && isPerson(ac) {
+			n++
 		}
 	}
-	if n == 0 {
-		return 0
+	if n < 2 {
+		return true
 	}
-	return float64(hit) / float64(n)
+	for _, ac := range a.Actors {
+		if !ac.Secondary && isPerson(ac) && !out.HasTerm(ac.Key) {
+			return false
+		}
+	}
+	return true
 }
 
 // stem returns the Snowball stem of a lower-case word (the word itself if

@@ -51,7 +51,7 @@ func TestScore(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			out := Analyze(story(tc.title, tc.body, tc.pub))
-			m, ok := opts.Score(&tc.a, out)
+			m, ok := opts.Score(&tc.a, out, nil)
 			got := ""
 			if ok {
 				got = string(m.Relation)
@@ -140,7 +140,7 @@ func TestScoreDomains(t *testing.T) {
 			out := Analyze(story(tc.outTitle, tc.outBody, mon.Add(tc.outAfter)))
 			got := ""
 			for i := range a.Events {
-				if m, ok := opts.Score(&a.Events[i], out); ok {
+				if m, ok := opts.Score(&a.Events[i], out, nil); ok {
 					got = string(m.Relation)
 				}
 			}

@@ -129,8 +129,12 @@ func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
 	for i, ac := range a.Actors {
 		e.a.Actors[i] = storyline.Actor{Name: strings.Clone(ac.Name), Key: strings.Clone(ac.Key), Secondary: ac.Secondary}
 	}
-	for _, k := range e.a.CoreKeys() {
-		key := storyline.OutcomeKey{Class: e.a.Class, Key: k}
+	e.a.Terms = make([]string, len(a.Terms))
+	for i, t := range a.Terms {
+		e.a.Terms[i] = strings.Clone(t)
+	}
+	for _, k := range e.a.IndexKeys() {
+		key := storyline.OutcomeKey{Key: k}
 		list := m.events[key]
 		if n := len(list); n > 0 && list[n-1] == e {
 			continue // the same key twice

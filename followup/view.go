@@ -51,10 +51,13 @@ type OutcomeView struct {
 
 // ThreadView is one element of `threads --json`.
 type ThreadView struct {
-	Anticipation StoryView     `json:"anticipation"`
-	Event        EventView     `json:"event"`
-	Status       string        `json:"status"`
-	Outcomes     []OutcomeView `json:"outcomes"`
+	// Anticipation is the first story that announced the event;
+	// Announcements are the others, in publication order.
+	Anticipation  StoryView     `json:"anticipation"`
+	Announcements []StoryView   `json:"announcements"`
+	Event         EventView     `json:"event"`
+	Status        string        `json:"status"`
+	Outcomes      []OutcomeView `json:"outcomes"`
 }
 
 // Threads builds the `threads --json` view of stored threads, computing
@@ -79,8 +82,12 @@ func Thread(t *storyline.Thread, opts Options, now time.Time) ThreadView {
 			Action:   a.Class,
 			Evidence: a.Evidence,
 		},
-		Status:   string(opts.Status(a, t.Outcomes, now)),
-		Outcomes: []OutcomeView{},
+		Status:        string(opts.Status(a, t.Outcomes, now)),
+		Announcements: make([]StoryView, 0, len(t.Announcements)),
+		Outcomes:      []OutcomeView{},
+	}
+	for _, r := range t.Announcements {
+		v.Announcements = append(v.Announcements, storyView(r))
 	}
 	for _, ac := range a.Actors {
 		if !ac.Secondary {

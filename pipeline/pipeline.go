@@ -87,6 +87,11 @@ type Stages struct {
 
 // New returns a pipeline writing to db.
 func New(db DB, stages Stages, log *slog.Logger) *Pipeline {
+	if stages.Dedupe != nil && stages.Followup != nil {
+		// Follow-up linking weighs an event's terms by the counts the
+		// dedupe index keeps of the stored stories' words.
+		stages.Followup.SetRarity(stages.Dedupe)
+	}
 	return &Pipeline{db: db, stages: stages, log: log}
 }
 

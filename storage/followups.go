@@ -22,42 +22,45 @@ import (
 // (tx.prepared): the linker runs the same few for every story.
 
 const anticipationColumns = `e.id, e.story_id, e.published, e.summary, e.actors, e.action, e.class,
-	e.win_from, e.win_to, e.evidence`
+	e.win_from, e.win_to, e.evidence, e.terms, e.root`
 
 func scanAnticipation(row interface{ Scan(...any) error }) (storyline.Anticipation, error) {
 	var a storyline.Anticipation
 	var pub, from, to int64
-	var actors string
-	if err := row.Scan(&a.ID, &a.StoryID, &pub, &a.Summary, &actors, &a.Action, &a.Class, &from, &to, &a.Evidence); err != nil {
+	var actors, terms string
+	if err := row.Scan(&a.ID, &a.StoryID, &pub, &a.Summary, &actors, &a.Action, &a.Class, &from, &to, &a.Evidence, &terms, &a.Root); err != nil {
 		return a, err
 	}
 	a.Published, a.From, a.To = fromUnix(pub), fromUnix(from), fromUnix(to)
 	if err := json.Unmarshal([]byte(actors), &a.Actors); err != nil {
 		return a, fmt.Errorf("actors of event %d: %w", a.ID, err)
 	}
+	if err := json.Unmarshal([]byte(terms), &a.Terms); err != nil {
+		return a, fmt.Errorf("terms of event %d: %w", a.ID, err)
+	}
 	return a, nil
 }
 
 // SaveAnticipation stores an anticipated event of a stored story, indexed
-// under its class and core actor keys until openUntil (the last time a
-// story can report its outcome), and sets a.ID.
+// under its keys (a.IndexKeys) until openUntil (the last time a story can
+// report its outcome), and sets a.ID.
 func (tx *Tx) SaveAnticipation(ctx context.Context, a *storyline.Anticipation, openUntil time.Time) error {
 	actors, err := json.Marshal(a.Actors)
 	if err != nil {
 		return fmt.Errorf("storage: anticipation actors: %w", err)
 	}
 	st, err := tx.prepared(ctx, `INSERT INTO followup_events(story_id, published, summary, actors, action,
-		class, win_from, win_to, open_until, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+		class, win_from, win_to, open_until, evidence, terms, root) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	if err != nil {
 		return fmt.Errorf("storage: save anticipation: %w", err)
 	}
 	err = st.QueryRowContext(ctx, a.StoryID, unix(a.Published), a.Summary, string(actors), a.Action, a.Class, unix(a.From), unix(a.To),
-		unix(openUntil), a.Evidence).Scan(&a.ID)
+		unix(openUntil), a.Evidence, jsonList(a.Terms), a.Root).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("storage: save anticipation: %w", err)
 	}
 	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_event_keys(class, key, open_until, event_id)
-		SELECT ?, value, ?, ? FROM json_each(?)`, a.Class, unix(openUntil), a.ID, jsonList(a.CoreKeys()))
+		SELECT '', value, ?, ? FROM json_each(?)`, unix(openUntil), a.ID, jsonList(a.IndexKeys()))
 	if err != nil {
 		return fmt.Errorf("storage: index anticipation: %w", err)
 	}
@@ -298,7 +301,7 @@ type ThreadFilter struct {
 // (followup.Threads).
 func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, error) {
 	q := `SELECT ` + anticipationColumns + `, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published
-		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ?`
+		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ? AND e.root = 0`
 	if f.Limit > 0 {
 		q = `SELECT * FROM (` + q + ` ORDER BY e.published DESC, e.id DESC LIMIT ` + fmt.Sprint(f.Limit) + `)`
 	}
@@ -335,6 +338,29 @@ func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, 
 	ids := make([]int64, 0, len(out))
 	for _, t := range out {
 		ids = append(ids, t.Anticipation.ID)
+	}
+	arows, err := db.r.QueryContext(ctx, `SELECT e.root, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
+		s.title, s.published FROM followup_events e JOIN stories s ON s.id = e.story_id
+		WHERE e.root IN (SELECT value FROM json_each(?)) ORDER BY s.published, s.id`, jsonList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: thread announcements: %w", err)
+	}
+	for arows.Next() {
+		var root, pub int64
+		var r storyline.StoryRef
+		if err := arows.Scan(&root, &r.ID, &r.URL, &r.Title, &pub); err != nil {
+			arows.Close()
+			return nil, fmt.Errorf("storage: thread announcements: %w", err)
+		}
+		r.Published = fromUnix(pub)
+		t := &out[index[root]]
+		if r.ID != t.Story.ID && !slices.ContainsFunc(t.Announcements, func(x storyline.StoryRef) bool { return x.ID == r.ID }) {
+			t.Announcements = append(t.Announcements, r)
+		}
+	}
+	arows.Close()
+	if err := arows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: thread announcements: %w", err)
 	}
 	lrows, err := db.r.QueryContext(ctx, `SELECT l.event_id, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
 		s.title, s.published, l.relation, l.score, l.explanation
@@ -373,8 +399,8 @@ func (f scanner) Scan(dest ...any) error { return f(dest...) }
 // Outcome is the first outcome story above afterID, else the first one.
 func (tx *Tx) DigestEvents(ctx context.Context, afterID int64, from, to time.Time) ([]storyline.DigestEvent, error) {
 	rows, err := tx.queryPrepared(ctx, `SELECT e.id, e.summary, e.win_to, e.story_id FROM followup_events e
-		WHERE e.id IN (SELECT event_id FROM followup_links WHERE story_id > ?1
-			UNION SELECT id FROM followup_events WHERE story_id > ?1
+		WHERE e.root = 0 AND e.id IN (SELECT event_id FROM followup_links WHERE story_id > ?1
+			UNION SELECT CASE WHEN root > 0 THEN root ELSE id END FROM followup_events WHERE story_id > ?1
 			UNION SELECT id FROM followup_events x WHERE win_to > 0 AND win_to BETWEEN ?2 AND ?3
 				AND NOT EXISTS (SELECT 1 FROM followup_links l WHERE l.event_id = x.id))
 		ORDER BY e.id`, afterID, unix(from), unix(to))

@@ -1,0 +1,304 @@
+package followup
+
+import (
+	"time"
+
+	"github.com/storyline/storyline"
+)
+
+// leadSentences is how many sentences after the headline say what a story
+// is about: an announcement or a report is in them, background after.
+const leadSentences = 2
+
+// signals is what a story's headline and lead say about time, read from cue
+// words that serve any kind of event (a rate decision, a launch, a fight, a
+// vote), whatever the action: whether it looks ahead, whether it reports
+// something done, and whether it calls something off.
+type signals struct {
+	headFuture bool // the headline looks ahead ("X to V", "expected", "ahead of", "what to expect")
+	headReport bool // the headline reports something done ("raised", "blocks" as an action word)
+	leadFuture bool // a lead sentence looks ahead
+	leadReport bool // a lead sentence reports an action done
+	cueSent    int  // the sentence of the first cue looking ahead, -1 if none
+	// relation is Cancelled or Postponed when the headline or the first
+	// lead sentence calls something off or puts it back; "" otherwise.
+	relation storyline.Relation
+	newWhen  window // the new date of something put back, if given
+	when     window // the first forward time of a sentence looking ahead
+}
+
+// announces reports whether the story announces an event rather than
+// reporting one: its headline looks ahead, or its lead does under a
+// headline and lead that report nothing done; a story calling something
+// off announces nothing (unless it gives a new date, see buildEvents).
+func (s *signals) announces() bool {
+	switch {
+	case s.relation != "":
+		return false
+	case s.headFuture:
+		return true
+	case s.headReport || s.leadReport:
+		return false
+	}
+	return s.leadFuture
+}
+
+// reports reports whether the story may report an event's outcome: it
+// does not announce one.
+func (s *signals) reports() bool { return !s.announces() }
+
+// readSignals reads the cues of the headline and lead sentences; ms are
+// the story's classified mentions.
+func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
+	sig := signals{cueSent: -1}
+	lead, first := leadSentences, 1 // the sentences read, and those read for calling off
+	if len(sents) > 0 && sents[0].headline {
+		lead, first = lead+1, first+1
+	}
+	for i, st := range sents {
+		if i >= lead {
+			break
+		}
+		if n := len(st.toks); n > 0 && st.toks[n-1].low == "?" {
+			continue
+		}
+		cue, weak := futureCues(st)
+		when, forward := forwardTime(st, pub)
+		strong := cue >= 0
+		future := strong || weak && forward
+		past := pastReport(st)
+		if st.headline {
+			// A headline that names a time ahead and reports nothing done
+			// looks ahead too: "LIGO announcement on Thursday".
+			future = future || forward && when.from.After(day(pub)) && past < 0
+			sig.headFuture = future
+			sig.headReport = !future && past >= 0
+		} else {
+			sig.leadFuture = sig.leadFuture || future
+			if i == first-1 && past >= 0 && (!strong || past < cue) {
+				sig.leadReport = true // "has won ... and will remain"
+			}
+		}
+		if future && sig.cueSent < 0 {
+			sig.cueSent = i
+		}
+		if future && sig.when.zero() && forward {
+			sig.when = when
+		}
+		if sig.relation == "" && i < first {
+			sig.relation = callOff(st)
+		}
+	}
+	for _, m := range ms {
+		if m.sent >= first {
+			continue
+		}
+		switch m.mode {
+		case modeCancelled, modePostponed:
+			if sig.newWhen.zero() {
+				sig.newWhen = m.newWhen
+			}
+			if sig.relation == "" {
+				sig.relation = storyline.Cancelled
+				if m.mode == modePostponed {
+					sig.relation = storyline.Postponed
+				}
+			}
+		}
+	}
+	return sig
+}
+
+// futureCues finds the cues of a sentence that look ahead: strong ones
+// ("expected to", "scheduled", "ahead of", "what to expect", "will") say
+// so alone, weak ones ("could", "may", "likely") with a time ahead. It
+// returns the token of the first strong cue (-1 if none).
+func futureCues(st *sentence) (first int, weak bool) {
+	first = -1
+	strong := false
+	defer func() {
+		if !strong {
+			first = -1
+		}
+	}()
+	toks := st.toks
+	at := func(k int) string {
+		if k >= 0 && k < len(toks) {
+			return toks[k].low
+		}
+		return ""
+	}
+	negated := func(k int) bool { // "not expected", "won't", "will not"
+		return toks[k].lx.is(lxNegation) && toks[k].low != "without" || at(k+1) == "not" || at(k+1) == "n't" || at(k+1) == "never"
+	}
+	mark := func(k int) {
+		if !strong {
+			strong, first = true, k
+		}
+	}
+	for k := range toks {
+		w, lx := toks[k].low, toks[k].lx
+		if !toks[k].word {
+			continue
+		}
+		prev := at(k - 1)
+		switch {
+		case w == "will" || w == "'ll" || w == "shall":
+			if !negated(k) {
+				mark(k)
+			}
+		case lx.is(lxModal): // may, might, could
+			if !negated(k) {
+				weak = true
+			}
+		case w == "to" && (at(k+1) == "expect" || prev == "how" && at(k+1) == "watch" || at(k+1) == "know" && (prev == "need" || prev == "things")):
+			mark(k) // "what to expect", "how to watch", "things to know"
+		case lx.is(lxToCue) && at(k+1) == "to" || lx.is(lxPostNoun) && !lx.is(lxModal):
+			if prev == "than" || prev == "as" || prev == "was" || prev == "were" || prev == "had" || k > 0 && toks[k-1].lx.is(lxNegation) {
+				continue // "better than expected", "as expected", "was set to"
+			}
+			if w == "set" && at(k+1) != "to" && at(k+1) != "for" {
+				continue
+			}
+			if w == "likely" || w == "about" || w == "going" || w == "try" || w == "tries" || w == "continue" || w == "coming" {
+				weak = true
+				continue
+			}
+			mark(k)
+		case lx.is(lxPreNoun) && (w == "upcoming" || w == "scheduled" || w == "forthcoming" || w == "impending" || w == "looming" || w == "planned"):
+			mark(k)
+		case w == "ahead" && at(k+1) == "of", w == "eve" && at(k+1) == "of":
+			mark(k)
+		case w == "awaits" || w == "awaiting" || w == "awaited" || w == "preview" || w == "previews" || w == "countdown" || w == "deadline":
+			mark(k)
+		case w == "prepares" || w == "preparing" || w == "braces" || w == "bracing" || w == "gears" || w == "gearing":
+			mark(k)
+		case st.headline && w == "to" && headlineFuture(toks, k):
+			mark(k)
+		}
+	}
+	return first, weak
+}
+
+// forwardTime returns the first time of the sentence that resolves to the
+// publication day or later.
+func forwardTime(st *sentence, pub time.Time) (window, bool) {
+	p := day(pub)
+	for _, e := range st.times {
+		if e.kind == tkYear {
+			continue // a year alone is background more often than a date
+		}
+		if w, ok := e.resolve(pub, true); ok && !w.to.Before(p) {
+			return w, true
+		}
+	}
+	return window{}, false
+}
+
+// callOff finds a cue calling something off or putting it back in a
+// sentence, not negated: "postponed", "called off", "averted", "stays".
+func callOff(st *sentence) storyline.Relation {
+	toks := st.toks
+	for k := range toks {
+		w, lx := toks[k].low, toks[k].lx
+		if !toks[k].word {
+			continue
+		}
+		if k > 0 && (toks[k-1].lx.is(lxNegation) || k > 1 && toks[k-2].lx.is(lxNegation) && toks[k-1].lx.is(lxModal|lxCopula)) {
+			continue
+		}
+		two := ""
+		if k+1 < len(toks) {
+			two = w + " " + toks[k+1].low
+		}
+		switch {
+		case lx.is(lxPostpone) && w != "moved" || two != "" && postponeCues[two]:
+			return storyline.Postponed
+		case w == "off" || w == "no" || w == "skip" || w == "skips" || w == "skipped" || w == "boycott" || w == "boycotts" || w == "boycotted":
+			// "off" only after "call"; "no longer" and boycotts say less.
+			if w == "off" && k > 0 && toks[k-1].lx.lemma == "call" {
+				return storyline.Cancelled
+			}
+		case lx.is(lxCancel) || two != "" && cancelCues[two]:
+			return storyline.Cancelled
+		case stayCue(toks, k):
+			return storyline.Postponed
+		}
+	}
+	return ""
+}
+
+// stayCue: a stay or reprieve of something due ("grants stay of
+// execution", "governor stays execution"), not "stays in power".
+func stayCue(toks []token, k int) bool {
+	w := toks[k].low
+	switch w {
+	case "reprieve", "reprieves", "reprieved":
+		return true
+	case "stay":
+		return k > 0 && (toks[k-1].lx.is(lxDeterminer) || toks[k-1].low == "grants" || toks[k-1].low == "granted" || toks[k-1].low == "issues" || toks[k-1].low == "issued" || toks[k-1].low == "-day")
+	case "stays", "stayed":
+		if k+1 >= len(toks) || !toks[k+1].word {
+			return false
+		}
+		switch toks[k+1].low {
+		case "in", "on", "at", "with", "out", "put", "home", "away", "open", "close", "calm", "strong", "silent", "quiet", "the", "a", "up", "down", "true", "ahead", "behind", "low", "high", "flat", "unchanged", "firm", "for", "until", "as", "alive", "tuned":
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// pastReport returns the first past form of a sentence that reports an
+// action done (-1 if none): not a modifier ("the expected vote", "a
+// convicted murderer"), a passive future ("to be held"), a plan ("slated
+// to") or a verb of saying.
+func pastReport(st *sentence) int {
+	toks := st.toks
+	for k, t := range toks {
+		if !t.word || !t.lx.is(lxPast) || t.lx.is(lxPastPlan|lxToCue|lxPreNoun|lxTitle|lxSay|lxCopula) || t.low == "had" || t.low == "did" {
+			continue
+		}
+		if k > 0 && (toks[k-1].low == "be" || toks[k-1].low == "to" || toks[k-1].lx.is(lxDeterminer)) {
+			continue
+		}
+		if k+1 < len(toks) && (toks[k+1].low == "to" || toks[k+1].low == "that") {
+			continue // "slated to", "announced that": what follows says more
+		}
+		return k
+	}
+	return -1
+}
+
+// headlineFuture recognises the headline future "Joshua to fight Miller",
+// "Cohen, Trump's former lawyer, to testify": "to" and a verb, with no verb
+// before it ("Liverpool beat Spurs to win the final" reports).
+func headlineFuture(toks []token, k int) bool {
+	if k == 0 || k+1 >= len(toks) {
+		return false
+	}
+	if toks[k-1].low == "," && k > 1 && toks[k-2].word {
+		k0 := k - 1
+		toks2 := append(append([]token(nil), toks[:k0]...), toks[k:]...)
+		return !verbBefore(toks, k0) && headlineTo(toks2, k0)
+	}
+	return !verbBefore(toks, k) && headlineTo(toks, k)
+}
+
+// verbBefore reports whether a finite verb stands before token k: a past
+// form, an irregular verb or an inflected action word.
+func verbBefore(toks []token, k int) bool {
+	for _, t := range toks[:k] {
+		if !t.word || t.lx.is(lxTitle) {
+			continue
+		}
+		if _, irr := irregular[t.low]; irr && !t.lx.is(lxCopula) {
+			return true
+		}
+		if t.lx.is(lxPast) && !t.lx.is(lxCopula|lxPreNoun) || t.lx.is(lxLemmaClass) && t.lx.lemma != t.low {
+			return true
+		}
+	}
+	return false
+}
