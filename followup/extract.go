@@ -328,7 +328,7 @@ func Analyze(s *storyline.Story) *Analysis {
 			// A story reporting its news does not announce it again in
 			// its lead ("X won; she will remain leader"), unless it
 			// gives a new date for it.
-			if !a.sig.announces() && !rescheduled(ms, sentOf[i], e.Class) {
+			if !a.sig.announces() {
 				continue
 			}
 			e.Terms, inLead = a.Terms, true
@@ -351,6 +351,11 @@ func Analyze(s *storyline.Story) *Analysis {
 		kept = append(kept, e)
 	}
 	events = kept
+	if a.sig.relation != "" {
+		// A story calling an event off reports on it; a new date it gives
+		// is the same event's, which it is linked to.
+		events = nil
+	}
 	if !inLead && a.sig.announces() {
 		events = append(events, announcement(sents, ms, a, sc.fullest))
 	}
@@ -363,17 +368,6 @@ func Analyze(s *storyline.Story) *Analysis {
 func reportsClass(ms []mention, lead int, class string) bool {
 	for _, m := range ms {
 		if m.sent < lead && m.class == class && m.mode != modeAnticipated {
-			return true
-		}
-	}
-	return false
-}
-
-// rescheduled reports whether sentence si puts an event of class back to a
-// new date: the event is anticipated anew.
-func rescheduled(ms []mention, si int, class string) bool {
-	for _, m := range ms {
-		if m.sent == si && m.class == class && m.mode == modePostponed && !m.newWhen.zero() {
 			return true
 		}
 	}

@@ -121,16 +121,23 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			if c.StoryID != s.ID && c.StoryID != s.DuplicateOf && l.sameEvent(e, c, an) {
 				e.Root = c.RootID()
 				announced[e.Root] = true
+				if !e.HasTime() && c.HasTime() {
+					e.From, e.To = c.From, c.To // the event's date, as another story gave it
+				}
 				break
 			}
 		}
 	}
 	if an.Reports() {
+		dated := datedRoots(cands)
 		best := map[int64]Match{}
 		var roots []int64
 		for i := range cands {
 			a := &cands[i]
 			root := a.RootID()
+			if w, ok := dated[root]; ok && !a.HasTime() {
+				a.From, a.To = w.from, w.to // one announcement's date holds for all
+			}
 			if a.StoryID == s.ID || a.StoryID == s.DuplicateOf || announced[root] {
 				continue
 			}
@@ -217,6 +224,23 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	return res, nil
 }
 
+// datedRoots returns, for the roots of candidate events, the narrowest
+// expected window any of their announcements gives.
+func datedRoots(cands []storyline.Anticipation) map[int64]window {
+	out := map[int64]window{}
+	for i := range cands {
+		c := &cands[i]
+		if !c.HasTime() {
+			continue
+		}
+		w := window{c.From, c.To}
+		if o, ok := out[c.RootID()]; !ok || w.days() < o.days() {
+			out[c.RootID()] = w
+		}
+	}
+	return out
+}
+
 // sameEvent reports whether event e of a new story (analysed as an)
 // announces the open event c again: the same kind of action, times that
 // agree, the same people for an interaction, and much the same terms.
@@ -227,6 +251,9 @@ func (l *Linker) sameEvent(e, c *storyline.Anticipation, an *Analysis) bool {
 	}
 	if e.HasTime() && c.HasTime() && !(window{e.From, e.To}).overlaps(window{c.From, c.To}, 1) {
 		return false
+	}
+	if c.HasTime() && day(e.Published).After(addDays(c.To, 1)) {
+		return false // announced after the date: another happening
 	}
 	if !personsNamed(c, an) || !samePersons(e, c) {
 		return false

@@ -16,9 +16,11 @@ const leadSentences = 2
 // something done, and whether it calls something off.
 type signals struct {
 	headFuture bool // the headline looks ahead ("X to V", "expected", "ahead of", "what to expect")
+	headTo     bool // ... only by "X to V", which may be a purpose ("beat Spurs to win")
 	headReport bool // the headline reports something done ("raised", "blocks" as an action word)
 	leadFuture bool // a lead sentence looks ahead
-	leadReport bool // a lead sentence reports an action done
+	leadReport bool // the first lead sentence reports an action done
+	leadTimed  bool // a later lead sentence looks ahead to a time ("set to visit later this month")
 	cueSent    int  // the sentence of the first cue looking ahead, -1 if none
 	// relation is Cancelled or Postponed when the headline or the first
 	// lead sentence calls something off or puts it back; "" otherwise.
@@ -36,9 +38,12 @@ func (s *signals) announces() bool {
 	case s.relation != "":
 		return false
 	case s.headFuture:
-		return true
-	case s.headReport || s.leadReport:
+		// "France beats Croatia to become champion: France won ...".
+		return !s.headTo || !s.leadReport || s.leadFuture
+	case s.headReport:
 		return false
+	case s.leadReport:
+		return s.leadTimed
 	}
 	return s.leadFuture
 }
@@ -62,7 +67,7 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		if n := len(st.toks); n > 0 && st.toks[n-1].low == "?" {
 			continue
 		}
-		cue, weak := futureCues(st)
+		cue, weak, byTo := futureCues(st)
 		when, forward := forwardTime(st, pub)
 		strong := cue >= 0
 		future := strong || weak && forward
@@ -72,11 +77,14 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 			// looks ahead too: "LIGO announcement on Thursday".
 			future = future || forward && when.from.After(day(pub)) && past < 0
 			sig.headFuture = future
+			sig.headTo = byTo && !weak && future
 			sig.headReport = !future && past >= 0
 		} else {
 			sig.leadFuture = sig.leadFuture || future
 			if i == first-1 && past >= 0 && (!strong || past < cue) {
 				sig.leadReport = true // "has won ... and will remain"
+			} else if i > first-1 && future && forward {
+				sig.leadTimed = true
 			}
 		}
 		if future && sig.cueSent < 0 {
@@ -112,10 +120,11 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 // futureCues finds the cues of a sentence that look ahead: strong ones
 // ("expected to", "scheduled", "ahead of", "what to expect", "will") say
 // so alone, weak ones ("could", "may", "likely") with a time ahead. It
-// returns the token of the first strong cue (-1 if none).
-func futureCues(st *sentence) (first int, weak bool) {
+// returns the token of the first strong cue (-1 if none), and whether the
+// strong cues were all a headline's "X to V".
+func futureCues(st *sentence) (first int, weak, byTo bool) {
 	first = -1
-	strong := false
+	strong, other := false, false
 	defer func() {
 		if !strong {
 			first = -1
@@ -135,6 +144,7 @@ func futureCues(st *sentence) (first int, weak bool) {
 		if !strong {
 			strong, first = true, k
 		}
+		other = other || toks[k].low != "to" || !st.headline || at(k+1) == "expect" || at(k+1) == "watch" || at(k+1) == "know"
 	}
 	for k := range toks {
 		w, lx := toks[k].low, toks[k].lx
@@ -169,15 +179,17 @@ func futureCues(st *sentence) (first int, weak bool) {
 			mark(k)
 		case w == "ahead" && at(k+1) == "of", w == "eve" && at(k+1) == "of":
 			mark(k)
-		case w == "awaits" || w == "awaiting" || w == "awaited" || w == "preview" || w == "previews" || w == "countdown" || w == "deadline":
+		case w == "awaits" || w == "awaiting" || w == "awaited" || w == "preview" || w == "previews":
 			mark(k)
+		case w == "countdown" || w == "deadline":
+			weak = true
 		case w == "prepares" || w == "preparing" || w == "braces" || w == "bracing" || w == "gears" || w == "gearing":
 			mark(k)
 		case st.headline && w == "to" && headlineFuture(toks, k):
 			mark(k)
 		}
 	}
-	return first, weak
+	return first, weak, strong && !other
 }
 
 // forwardTime returns the first time of the sentence that resolves to the
@@ -219,7 +231,7 @@ func callOff(st *sentence) storyline.Relation {
 			if w == "off" && k > 0 && toks[k-1].lx.lemma == "call" {
 				return storyline.Cancelled
 			}
-		case lx.is(lxCancel) || two != "" && cancelCues[two]:
+		case lx.is(lxCancel) || two != "" && cancelCues[two] || w == "averting" || w == "scrapping" || w == "scrubbing" || w == "aborting" || w == "halting" || w == "shelving":
 			return storyline.Cancelled
 		case stayCue(toks, k):
 			return storyline.Postponed
