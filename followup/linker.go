@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -35,6 +36,9 @@ type Store interface {
 	FollowupStories(ctx context.Context, ids []int64) ([]storyline.Story, error)
 	// SaveFollowupLink records a link (keeping the better score of a pair).
 	SaveFollowupLink(ctx context.Context, l storyline.FollowupLink) error
+	// MergeEvents makes event from (and its announcements) announce event
+	// into, moving its links there.
+	MergeEvents(ctx context.Context, into, from int64) error
 	// AfterEnd runs fn when the transaction has committed or rolled back.
 	AfterEnd(fn func(committed bool))
 }
@@ -153,6 +157,10 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 				best[root] = m
 			}
 		}
+		roots, err := l.mergeRoots(ctx, st, roots, cands)
+		if err != nil {
+			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+		}
 		for _, root := range roots {
 			if err := l.link(ctx, st, root, s.ID, best[root]); err != nil {
 				return res, err
@@ -224,6 +232,43 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	return res, nil
 }
 
+// mergeRoots merges the events one story reports on when they are one
+// happening announced by stories that did not recognise each other (the
+// same kind of action, agreeing times, the same people): the oldest stays.
+// It returns the roots left.
+func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands []storyline.Anticipation) ([]int64, error) {
+	if len(roots) < 2 {
+		return roots, nil
+	}
+	first := map[int64]*storyline.Anticipation{} // each root's first candidate
+	for i := range cands {
+		if r := cands[i].RootID(); first[r] == nil || cands[i].ID == r {
+			first[r] = &cands[i]
+		}
+	}
+	slices.Sort(roots)
+	kept := roots[:0]
+	for _, r := range roots {
+		into := int64(0)
+		for _, k := range kept {
+			if a, b := first[k], first[r]; a != nil && b != nil && l.compatible(b, a) {
+				into = k
+				break
+			}
+		}
+		if into == 0 {
+			kept = append(kept, r)
+			continue
+		}
+		if err := st.MergeEvents(ctx, into, r); err != nil {
+			return nil, err
+		}
+		l.mem.merged(into, r)
+		l.log.Debug("follow-up events merged", "into", into, "event", r)
+	}
+	return kept, nil
+}
+
 // datedRoots returns, for the roots of candidate events, the narrowest
 // expected window any of their announcements gives.
 func datedRoots(cands []storyline.Anticipation) map[int64]window {
@@ -245,6 +290,15 @@ func datedRoots(cands []storyline.Anticipation) map[int64]window {
 // announces the open event c again: the same kind of action, times that
 // agree, the same people for an interaction, and much the same terms.
 func (l *Linker) sameEvent(e, c *storyline.Anticipation, an *Analysis) bool {
+	if !personsNamed(c, an) || !l.compatible(e, c) {
+		return false
+	}
+	return l.w.overlap(c.IndexKeys(), e.IndexKeys()).dice >= l.opts.Merge
+}
+
+// compatible reports whether e, announced at or after c, can be the same
+// happening: the same kind of action, times that agree, the same people.
+func (l *Linker) compatible(e, c *storyline.Anticipation) bool {
 	if e.Class != "" && c.Class != "" && e.Class != c.Class &&
 		relatedClasses[e.Class][c.Class] == 0 && relatedClasses[c.Class][e.Class] == 0 {
 		return false
@@ -255,10 +309,7 @@ func (l *Linker) sameEvent(e, c *storyline.Anticipation, an *Analysis) bool {
 	if c.HasTime() && day(e.Published).After(addDays(c.To, 1)) {
 		return false // announced after the date: another happening
 	}
-	if !personsNamed(c, an) || !samePersons(e, c) {
-		return false
-	}
-	return l.w.overlap(c.IndexKeys(), e.IndexKeys()).dice >= l.opts.Merge
+	return samePersons(e, c)
 }
 
 // samePersons: two interactions with two or more people each are the same

@@ -110,19 +110,8 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Matc
 		if pubDay.Before(addDays(win.from, -1)) || pubDay.After(win.to.Add(o.Lag)) {
 			return Match{gate: "reported off window " + win.String()}, false
 		}
-		if act >= 0 && !out.Outcomes[act].When.zero() {
-			if !out.Outcomes[act].When.overlaps(win, 1) {
-				return Match{gate: "dated off window " + out.Outcomes[act].When.String() + " vs " + win.String()}, false
-			}
-			why = "on " + out.Outcomes[act].When.String()
-		}
-	} else {
-		if pubDay.After(addDays(win.to, 1)) {
-			return Match{gate: "called off late"}, false // a cancellation is news before the event was due
-		}
-		if !out.sig.newWhen.zero() && out.sig.newWhen.overlaps(win, 0) {
-			return Match{gate: "put back to this date"}, false // the news that set the date, not a new delay
-		}
+	} else if pubDay.After(win.to.Add(o.Lag)) {
+		return Match{gate: "called off late"}, false // a scrub is news by the next days
 	}
 	if a.HasTime() {
 		why += " vs expected " + win.String()

@@ -143,6 +143,23 @@ func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
 	}
 }
 
+// merged records that event from, and the events announcing it again,
+// now announce event into.
+func (m *memory) merged(into, from int64) {
+	if m == nil {
+		return
+	}
+	seen := map[*openEvent]bool{}
+	for _, list := range m.events {
+		for _, e := range list {
+			if !seen[e] && (e.a.ID == from || e.a.Root == from) {
+				seen[e] = true
+				e.a.Root = into
+			}
+		}
+	}
+}
+
 // addOutcomes indexes a story reporting outcomes if it was published after
 // the cut.
 func (m *memory) addOutcomes(storyID int64, published time.Time, keys []storyline.OutcomeKey, words wordFilter) {

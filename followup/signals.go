@@ -25,7 +25,6 @@ type signals struct {
 	// relation is Cancelled or Postponed when the headline or the first
 	// lead sentence calls something off or puts it back; "" otherwise.
 	relation storyline.Relation
-	newWhen  window // the new date of something put back, if given
 	when     window // the first forward time of a sentence looking ahead
 }
 
@@ -103,9 +102,6 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		}
 		switch m.mode {
 		case modeCancelled, modePostponed:
-			if sig.newWhen.zero() {
-				sig.newWhen = m.newWhen
-			}
 			if sig.relation == "" {
 				sig.relation = storyline.Cancelled
 				if m.mode == modePostponed {
@@ -228,8 +224,8 @@ func callOff(st *sentence) storyline.Relation {
 			return storyline.Postponed
 		case w == "off" || w == "no" || w == "skip" || w == "skips" || w == "skipped" || w == "boycott" || w == "boycotts" || w == "boycotted":
 			// "off" only after "call"; "no longer" and boycotts say less.
-			if w == "off" && k > 0 && toks[k-1].lx.lemma == "call" {
-				return storyline.Cancelled
+			if w == "off" && k > 0 && (toks[k-1].lx.lemma == "call" || st.headline && offEnds(toks, k)) {
+				return storyline.Cancelled // "called off", "Joshua-Miller fight off"
 			}
 		case lx.is(lxCancel) || two != "" && cancelCues[two] || w == "averting" || w == "scrapping" || w == "scrubbing" || w == "aborting" || w == "halting" || w == "shelving":
 			return storyline.Cancelled
@@ -311,6 +307,20 @@ func verbBefore(toks []token, k int) bool {
 		if t.lx.is(lxPast) && !t.lx.is(lxCopula|lxPreNoun) || t.lx.is(lxLemmaClass) && t.lx.lemma != t.low {
 			return true
 		}
+	}
+	return false
+}
+
+// offEnds: a headline's "off" that ends its clause ("fight off after
+// failed test", "summit is off"), not a particle before an object ("fend
+// off rivals").
+func offEnds(toks []token, k int) bool {
+	if k+1 == len(toks) || !toks[k+1].word {
+		return true
+	}
+	switch toks[k+1].low {
+	case "after", "as", "amid", "due", "over", "because", "following", "for", "in", "at":
+		return true
 	}
 	return false
 }

@@ -289,6 +289,26 @@ func (tx *Tx) SaveFollowupLink(ctx context.Context, l storyline.FollowupLink) er
 	return nil
 }
 
+// MergeEvents makes event from, and the events announcing it again, part
+// of event into: their links move to into (a link into already has keeps
+// the higher score).
+func (tx *Tx) MergeEvents(ctx context.Context, into, from int64) error {
+	if _, err := tx.execPrepared(ctx, `UPDATE followup_events SET root = ?1 WHERE id = ?2 OR root = ?2`, into, from); err != nil {
+		return fmt.Errorf("storage: merge events: %w", err)
+	}
+	_, err := tx.execPrepared(ctx, `INSERT INTO followup_links(event_id, story_id, relation, score, explanation)
+		SELECT ?1, story_id, relation, score, explanation FROM followup_links WHERE event_id = ?2 AND true
+		ON CONFLICT(event_id, story_id) DO UPDATE SET relation = excluded.relation,
+		score = excluded.score, explanation = excluded.explanation WHERE excluded.score > followup_links.score`, into, from)
+	if err == nil {
+		_, err = tx.execPrepared(ctx, `DELETE FROM followup_links WHERE event_id = ?`, from)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: merge event links: %w", err)
+	}
+	return nil
+}
+
 // ThreadFilter selects threads to read.
 type ThreadFilter struct {
 	Since time.Time // anticipations published at or after; zero for all
