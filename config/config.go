@@ -91,6 +91,12 @@ type Followup struct {
 	Grace time.Duration `yaml:"grace"`
 	// Upcoming is the look-ahead window of a digest's "upcoming" section.
 	Upcoming time.Duration `yaml:"upcoming"`
+	// Threshold is the lowest score (0-1) that links an outcome story to an
+	// event, and Merge the lowest term overlap (0-1) at which a story
+	// announcing an event joins the event another story announced; 0
+	// keeps the defaults measured on the evaluation sets.
+	Threshold float64 `yaml:"threshold"`
+	Merge     float64 `yaml:"merge"`
 }
 
 // Feed is one polled feed.

@@ -128,6 +128,15 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			}
 			v.SetInt(size)
 		}
+	case t.Kind() == reflect.Float64:
+		if s, ok := d.scalar(n, path); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			if err != nil {
+				d.fail(n, path, "%s: expected a number, got %q", path, n.Value)
+				return
+			}
+			v.SetFloat(f)
+		}
 	case t.Kind() == reflect.Bool:
 		if s, ok := d.scalar(n, path); ok {
 			switch strings.ToLower(strings.TrimSpace(s)) {

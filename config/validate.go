@@ -128,6 +128,12 @@ func (v *validator) validateGeneral() {
 	if c.Followup.Upcoming <= 0 {
 		v.errorf(at("followup.upcoming", "followup"), "followup.upcoming must be positive")
 	}
+	if t := c.Followup.Threshold; t < 0 || t > 1 {
+		v.errorf(at("followup.threshold", "followup"), "followup.threshold must be between 0 and 1, got %v", t)
+	}
+	if m := c.Followup.Merge; m < 0 || m > 1 {
+		v.errorf(at("followup.merge", "followup"), "followup.merge must be between 0 and 1, got %v", m)
+	}
 	r := c.Notify.Retry
 	if r.MaxAttempts < 1 {
 		v.errorf(at("notify.retry.max_attempts", "notify.retry"), "notify.retry.max_attempts must be at least 1")

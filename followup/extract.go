@@ -328,7 +328,7 @@ func Analyze(s *storyline.Story) *Analysis {
 			// A story reporting its news does not announce it again in
 			// its lead ("X won; she will remain leader"), unless it
 			// gives a new date for it.
-			if !a.sig.announces() {
+			if !a.sig.announces() && !a.sig.puts(e) {
 				continue
 			}
 			e.Terms, inLead = a.Terms, true
@@ -352,9 +352,15 @@ func Analyze(s *storyline.Story) *Analysis {
 	}
 	events = kept
 	if a.sig.relation != "" {
-		// A story calling an event off reports on it; a new date it gives
-		// is the same event's, which it is linked to.
-		events = nil
+		// A story calling an event off reports on it, and announces only
+		// the new date it gives ("scrubbed, rescheduled for Saturday").
+		kept := events[:0]
+		for _, e := range events {
+			if a.sig.puts(e) {
+				kept = append(kept, e)
+			}
+		}
+		events = kept
 	}
 	if !inLead && a.sig.announces() {
 		events = append(events, announcement(sents, ms, a, sc.fullest))
@@ -729,6 +735,9 @@ func actionSense(toks []token, lem string, i int) bool {
 	return true
 }
 
+// newDatePreps bring in the new date of something put back.
+var newDatePreps = set("to", "until", "till", "for")
+
 // isPast reports whether a word is a past tense or participle form.
 func isPast(w string) bool {
 	if l, ok := irregular[w]; ok {
@@ -810,7 +819,9 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 		// event's own date is another time in the clause, if any.
 		var newExpr timeExpr
 		if postponed && postponeAt >= 0 {
-			if e, ok := nearestTime(st, postponeAt, postponeAt, to); ok && e.start > postponeAt {
+			// Only a time brought in as the new one: "pushed back to
+			// Saturday", not "postponed his Feb. 7 testimony".
+			if e, ok := nearestTime(st, postponeAt, postponeAt, to); ok && e.start > postponeAt && e.start > 0 && newDatePreps[toks[e.start-1].low] {
 				if w, ok := e.resolve(pub, true); ok && !w.from.Before(day(pub)) {
 					m.newWhen = w
 					newExpr = e

@@ -57,6 +57,7 @@ type Linker struct {
 
 	mu    sync.Mutex
 	w     weigher       // weighs terms by the rarity source (SetRarity)
+	trace func(Candidate)
 	mem   *memory       // nil until loaded, and again after a rollback
 	inTx  bool          // the AfterEnd hook of the open transaction is set
 	reach time.Duration // how far back the memory reaches (tests shorten it)
@@ -77,6 +78,39 @@ func (l *Linker) SetRarity(r Rarity) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.w.r = r
+}
+
+// Candidate is an event a story was weighed against as its outcome.
+type Candidate struct {
+	Event, Root int64 // the event row weighed and the event it belongs to
+	EventStory  int64 // the story that announced the event
+	Story       int64 // the story weighed
+	Relation    storyline.Relation
+	Score       float64
+	Passed      bool   // the story passed as an outcome (it is linked unless another row of the root scored higher)
+	Why         string // the explanation, or the gate that failed
+}
+
+// SetTrace sets a function called with every candidate the linker weighs,
+// inside the write transaction (nil: none): what `ingest --trace` writes.
+func (l *Linker) SetTrace(fn func(Candidate)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.trace = fn
+}
+
+func (l *Linker) traced(a *storyline.Anticipation, story int64, m Match, ok bool) {
+	if l.trace == nil {
+		return
+	}
+	why := m.Explanation
+	if m.gate != "" {
+		why = "gate: " + m.gate
+	} else if !ok {
+		why = "below threshold: " + why
+	}
+	l.trace(Candidate{Event: a.ID, Root: a.RootID(), EventStory: a.StoryID, Story: story,
+		Relation: m.Relation, Score: m.Score, Passed: ok, Why: why})
 }
 
 // Options returns the linker's options (for Threads and status).
@@ -146,7 +180,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 				continue
 			}
 			m, ok := l.opts.Score(a, an, l.w.r)
-			traceScore(&l.w, a, s.ID, an, m, ok, "fwd")
+			l.traced(a, s.ID, m, ok)
 			if !ok {
 				continue
 			}
@@ -215,11 +249,11 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 				continue
 			}
 			oan := Analyze(o)
-			if !oan.Reports() {
+			if !oan.Reports() || l.announcesSame(oan, a) {
 				continue
 			}
 			m, ok := l.opts.Score(a, oan, l.w.r)
-			traceScore(&l.w, a, o.ID, oan, m, ok, "back")
+			l.traced(a, o.ID, m, ok)
 			if !ok {
 				continue
 			}
@@ -310,6 +344,17 @@ func (l *Linker) compatible(e, c *storyline.Anticipation) bool {
 		return false // announced after the date: another happening
 	}
 	return samePersons(e, c)
+}
+
+// announcesSame reports whether a story (analysed) announces event a
+// again: it is then no report of it.
+func (l *Linker) announcesSame(an *Analysis, a *storyline.Anticipation) bool {
+	for i := range an.Events {
+		if l.sameEvent(&an.Events[i], a, an) {
+			return true
+		}
+	}
+	return false
 }
 
 // samePersons: two interactions with two or more people each are the same

@@ -30,7 +30,7 @@ type Options struct {
 
 // DefaultOptions are the settings measured on the development set.
 func DefaultOptions() Options {
-	return Options{Threshold: 0.2, Horizon: 14 * 24 * time.Hour, Lag: 3 * 24 * time.Hour, Grace: 2 * 24 * time.Hour, Merge: 0.3}
+	return Options{Threshold: 0.2, Horizon: 14 * 24 * time.Hour, Lag: 3 * 24 * time.Hour, Grace: 2 * 24 * time.Hour, Merge: 0.25}
 }
 
 // Window returns the dates during which an anticipation's outcome is
@@ -112,6 +112,8 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Matc
 		}
 	} else if pubDay.After(win.to.Add(o.Lag)) {
 		return Match{gate: "called off late"}, false // a scrub is news by the next days
+	} else if !out.sig.newWhen.zero() && out.sig.newWhen.overlaps(win, 0) {
+		return Match{gate: "put back to this date"}, false // the news that set the date, not a new delay
 	}
 	if a.HasTime() {
 		why += " vs expected " + win.String()

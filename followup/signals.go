@@ -25,6 +25,7 @@ type signals struct {
 	// relation is Cancelled or Postponed when the headline or the first
 	// lead sentence calls something off or puts it back; "" otherwise.
 	relation storyline.Relation
+	newWhen  window // the new date of what it puts back, if it gives one
 	when     window // the first forward time of a sentence looking ahead
 }
 
@@ -48,8 +49,16 @@ func (s *signals) announces() bool {
 }
 
 // reports reports whether the story may report an event's outcome: it
-// does not announce one.
-func (s *signals) reports() bool { return !s.announces() }
+// announces none, or its headline or lead also reports something done
+// ("Abe, Trump agree to hold summit: ... agreed during a telephone
+// conversation Saturday").
+func (s *signals) reports() bool { return !s.announces() || s.headReport || s.leadReport }
+
+// puts reports whether event e is what the story puts back, at the new
+// date it gives.
+func (s *signals) puts(e storyline.Anticipation) bool {
+	return !s.newWhen.zero() && e.From.Equal(s.newWhen.from) && e.To.Equal(s.newWhen.to)
+}
 
 // readSignals reads the cues of the headline and lead sentences; ms are
 // the story's classified mentions.
@@ -102,6 +111,9 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		}
 		switch m.mode {
 		case modeCancelled, modePostponed:
+			if sig.newWhen.zero() {
+				sig.newWhen = m.newWhen
+			}
 			if sig.relation == "" {
 				sig.relation = storyline.Cancelled
 				if m.mode == modePostponed {
@@ -197,6 +209,9 @@ func forwardTime(st *sentence, pub time.Time) (window, bool) {
 			continue // a year alone is background more often than a date
 		}
 		if w, ok := e.resolve(pub, true); ok && !w.to.Before(p) {
+			if k := e.start - 1; k >= 0 && (st.toks[k].low == "by" || st.toks[k].low == "before" || st.toks[k].low == "until") {
+				w.from = p // a deadline: any day until then
+			}
 			return w, true
 		}
 	}
@@ -265,11 +280,11 @@ func stayCue(toks []token, k int) bool {
 func pastReport(st *sentence) int {
 	toks := st.toks
 	for k, t := range toks {
-		if !t.word || !t.lx.is(lxPast) || t.lx.is(lxPastPlan|lxToCue|lxPreNoun|lxTitle|lxSay|lxCopula) || t.low == "had" || t.low == "did" {
+		if !t.word || !t.lx.is(lxPast) || t.lx.is(lxPastPlan|lxPostNoun|lxPreNoun|lxTitle|lxSay|lxCopula) || t.low == "had" || t.low == "did" {
 			continue
 		}
-		if k > 0 && (toks[k-1].low == "be" || toks[k-1].low == "to" || toks[k-1].lx.is(lxDeterminer)) {
-			continue
+		if k > 0 && (toks[k-1].low == "be" || toks[k-1].low == "to" || toks[k-1].lx.is(lxDeterminer) || linkingVerbs[toks[k-1].low]) {
+			continue // "to be held", "the expected vote", "remains focused"
 		}
 		if k+1 < len(toks) && (toks[k+1].low == "to" || toks[k+1].low == "that") {
 			continue // "slated to", "announced that": what follows says more
@@ -324,3 +339,7 @@ func offEnds(toks []token, k int) bool {
 	}
 	return false
 }
+
+// linkingVerbs make the participle after them a state, not an action done.
+var linkingVerbs = set("remain", "remains", "stay", "stays", "seem", "seems", "look", "looks", "appear", "appears",
+	"feel", "feels", "become", "becomes", "sound", "sounds")

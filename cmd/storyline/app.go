@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/status"
 	"github.com/storyline/storyline/storage"
@@ -28,6 +29,7 @@ type app struct {
 	topics  *topic.Set  // compiled from cfg by loadConfig
 	pipe    *pipeline.Pipeline
 	metrics *status.Metrics // set by run's service; nil otherwise
+	trace   func(followup.Candidate) // follow-up candidates, for ingest --trace
 }
 
 // openDB opens the configured database once; main closes it on exit.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,12 +11,39 @@ import (
 	"strings"
 
 	"github.com/storyline/storyline/feedparse"
+	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/pipeline"
 )
 
 func cmdIngest(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	trace := fs.String("trace", "", "write every follow-up candidate weighed to this file (JSON lines)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	args = fs.Args()
 	if len(args) == 0 {
-		return usageError{fmt.Errorf("usage: storyline ingest FILE... (- reads standard input)")}
+		return usageError{fmt.Errorf("usage: storyline ingest [--trace FILE] FILE... (- reads standard input)")}
+	}
+	if *trace != "" {
+		f, err := os.Create(*trace)
+		if err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		defer f.Close()
+		enc := json.NewEncoder(f)
+		var werr error
+		a.trace = func(c followup.Candidate) {
+			if werr == nil {
+				werr = enc.Encode(c)
+			}
+		}
+		defer func() {
+			if werr != nil {
+				fmt.Fprintf(a.stderr, "storyline ingest: --trace: %v\n", werr)
+			}
+		}()
 	}
 	var items []pipeline.Archived
 	var failed int

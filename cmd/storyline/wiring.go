@@ -33,10 +33,9 @@ func (a *app) pipeline(ctx context.Context) (*pipeline.Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.pipe = pipeline.New(pipelineDB{db}, pipeline.Stages{
-		Dedupe:   idx,
-		Followup: followup.NewLinker(a.followupOptions(), a.log),
-	}, a.log)
+	linker := followup.NewLinker(a.followupOptions(), a.log)
+	linker.SetTrace(a.trace)
+	a.pipe = pipeline.New(pipelineDB{db}, pipeline.Stages{Dedupe: idx, Followup: linker}, a.log)
 	a.pipe.SetTopics(a.topics)
 	return a.pipe, nil
 }
@@ -92,8 +91,17 @@ func watchedFeeds(cfg *config.Config) ([]watcher.Feed, error) {
 // followupOptions are the linker's defaults with the configured grace.
 func (a *app) followupOptions() followup.Options {
 	o := followup.DefaultOptions()
-	if a.cfg != nil && a.cfg.Followup.Grace > 0 {
-		o.Grace = a.cfg.Followup.Grace
+	if a.cfg == nil {
+		return o
+	}
+	if f := a.cfg.Followup; f.Grace > 0 {
+		o.Grace = f.Grace
+	}
+	if f := a.cfg.Followup; f.Threshold > 0 {
+		o.Threshold = f.Threshold
+	}
+	if f := a.cfg.Followup; f.Merge > 0 {
+		o.Merge = f.Merge
 	}
 	return o
 }
