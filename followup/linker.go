@@ -56,7 +56,7 @@ type Linker struct {
 	log  *slog.Logger
 
 	mu    sync.Mutex
-	w     weigher       // weighs terms by the rarity source (SetRarity)
+	w     weigher // weighs terms by the rarity source (SetRarity)
 	trace func(Candidate)
 	mem   *memory       // nil until loaded, and again after a rollback
 	inTx  bool          // the AfterEnd hook of the open transaction is set

@@ -28,7 +28,7 @@ type app struct {
 	db      *storage.DB // nil until openDB
 	topics  *topic.Set  // compiled from cfg by loadConfig
 	pipe    *pipeline.Pipeline
-	metrics *status.Metrics // set by run's service; nil otherwise
+	metrics *status.Metrics          // set by run's service; nil otherwise
 	trace   func(followup.Candidate) // follow-up candidates, for ingest --trace
 }
 
