@@ -110,6 +110,14 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Matc
 		if pubDay.Before(addDays(win.from, -1)) || pubDay.After(win.to.Add(o.Lag)) {
 			return Match{gate: "reported off window " + win.String()}, false
 		}
+		// The same action dated outside the window is another occurrence
+		// ("Biden and Xi spoke by phone on Feb 20").
+		if act >= 0 && classW == 1 && !out.Outcomes[act].When.zero() {
+			if !out.Outcomes[act].When.overlaps(win, 1) {
+				return Match{gate: "dated " + out.Outcomes[act].When.String()}, false
+			}
+			why = "on " + out.Outcomes[act].When.String()
+		}
 	} else if pubDay.After(win.to.Add(o.Lag)) {
 		return Match{gate: "called off late"}, false // a scrub is news by the next days
 	} else if !out.sig.newWhen.zero() && out.sig.newWhen.overlaps(win, 0) {
@@ -119,6 +127,9 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Matc
 		why += " vs expected " + win.String()
 	}
 	score := ov.dice + 0.1*classW
+	if !actorNamed(a, out) {
+		score *= noActor
+	}
 	m := Match{Relation: rel, Score: float64(int(score*1000+0.5)) / 1000}
 	if score < o.Threshold {
 		return m, false
@@ -128,6 +139,28 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Matc
 		m.Explanation += fmt.Sprintf("; action %s~%s", a.Class, out.Outcomes[act].Lemma)
 	}
 	return m, true
+}
+
+// noActor discounts a story that names none of an event's actors: most
+// are another actor's doings ("House passes chips bill" for "Senate to vote
+// on chips bill"), some a frame's stray name ("Buhari" for an election).
+const noActor = 0.6
+
+// actorNamed: a story reporting an event names one of its actors, when
+// the event has any ("House passes chips bill" is no outcome of "Senate to
+// vote on chips bill").
+func actorNamed(a *storyline.Anticipation, out *Analysis) bool {
+	n := 0
+	for _, ac := range a.Actors {
+		if ac.Secondary {
+			continue
+		}
+		n++
+		if out.HasTerm(ac.Key) {
+			return true
+		}
+	}
+	return n == 0
 }
 
 // personsNamed: the people of an interaction (a call, a meeting, a fight
@@ -198,5 +231,5 @@ func (o Options) Status(a *storyline.Anticipation, outcomes []storyline.ThreadOu
 // Trump" by "trump"), not a country or an organisation matched whole.
 func isPerson(ac storyline.Actor) bool {
 	ws := strings.Fields(fold(ac.Name))
-	return len(ws) >= 2 && ws[len(ws)-1] == ac.Key
+	return len(ws) >= 2 && (ws[len(ws)-1] == ac.Key || ws[0] == ac.Key) // "Xi Jinping" is keyed "xi"
 }
