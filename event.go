@@ -92,14 +92,6 @@ func (a *Anticipation) CoreKeys() []string {
 	return keys
 }
 
-// OutcomeKey indexes a story that may report an event's outcome by a key
-// (a term) of the story. Class is empty for stories indexed by terms; rows
-// stored before held the class of the action reported.
-type OutcomeKey struct {
-	Class string
-	Key   string
-}
-
 // OpenAnticipation is a stored anticipation with the last publication
 // time of a story that can report its outcome.
 type OpenAnticipation struct {
@@ -107,13 +99,12 @@ type OpenAnticipation struct {
 	OpenUntil time.Time
 }
 
-// StoryOutcomes is a stored story reporting outcomes, with the keys it is
-// indexed under.
+// StoryOutcomes is a stored story that may report outcomes, with the keys
+// (terms) it is indexed under.
 type StoryOutcomes struct {
 	StoryID   int64
 	Published time.Time
-	Keys      []OutcomeKey
-	Words     []byte // a filter of the story's words (package followup's), nil if none
+	Keys      []string
 }
 
 // FollowupSnapshot is the follow-up candidate index as stored, read when

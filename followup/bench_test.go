@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,9 +19,10 @@ import (
 )
 
 // The benchmark store: a million stories over two years, with the
-// follow-up index rows such a store holds (three outcome keys per story,
-// one anticipated event in seven with two actors), actors drawn from 20,000
-// with a skew so that a few are in many stories. Built once with batched
+// follow-up index rows such a store holds (each story indexed under three
+// actor terms and three common ones, one anticipated event in seven with
+// two actors and its terms), actors drawn from 20,000 with a skew so that
+// a few are in many stories. Built once with batched
 // SQL inserts and kept in the temp dir for later runs.
 const (
 	benchStories = 1_000_000
@@ -32,7 +34,7 @@ var benchStart = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func benchDB(b *testing.B) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), "storyline-followup-bench-1m-v2.db")
+	path := filepath.Join(os.TempDir(), "storyline-followup-bench-1m-v3.db")
 	ctx := context.Background()
 	if _, err := os.Stat(path + ".done"); err == nil {
 		return path
@@ -68,11 +70,12 @@ func benchDB(b *testing.B) string {
 		fmt.Sprintf(`INSERT INTO followup_outcomes(story_id, published, keys)
 			WITH r AS MATERIALIZED (SELECT s.id, s.published, t.j, (abs(random()) %% 1000000) / 1000000.0 AS x
 				FROM stories s, (SELECT 0 AS j UNION ALL SELECT 1 UNION ALL SELECT 2) t),
-			k AS (SELECT DISTINCT id, published, CASE (id + j) %% 6 WHEN 0 THEN 'speak' WHEN 1 THEN 'meet' WHEN 2 THEN 'vote'
-				WHEN 3 THEN 'announce' WHEN 4 THEN 'rule' ELSE 'launch' END AS class, 'actor'||CAST(%d * x*x*x AS INTEGER) AS key FROM r)
-			SELECT id, published, json_group_array(json_array(class, key)) FROM k GROUP BY id`,
+			k AS (SELECT DISTINCT id, published, 'actor'||CAST(%d * x*x*x AS INTEGER) AS key FROM r
+				UNION SELECT id, published, CASE (id + j) %% 6 WHEN 0 THEN 'talk' WHEN 1 THEN 'trade' WHEN 2 THEN 'vote'
+				WHEN 3 THEN 'secur' WHEN 4 THEN 'court' ELSE 'launch' END FROM r)
+			SELECT id, published, json_group_array(key) FROM k GROUP BY id`,
 			benchActors),
-		fmt.Sprintf(`INSERT INTO followup_events(id, story_id, published, summary, actors, action, class, win_from, win_to, open_until, evidence)
+		fmt.Sprintf(`INSERT INTO followup_events(id, story_id, published, summary, actors, action, class, win_from, win_to, open_until, evidence, terms)
 			WITH a AS MATERIALIZED (SELECT id, published, CAST(%d * x*x*x AS INTEGER) AS x, CAST(%d * y*y AS INTEGER) AS y FROM
 				(SELECT id, published, (abs(random()) %% 1000000) / 1000000.0 AS x, (abs(random()) %% 1000000) / 1000000.0 AS y
 				 FROM stories WHERE id %% 7 = 0))
@@ -80,10 +83,11 @@ func benchDB(b *testing.B) string {
 				json_array(json_object('name', 'Actor'||x, 'key', 'actor'||x), json_object('name', 'Actor'||y, 'key', 'actor'||y)),
 				'meet', CASE id %% 3 WHEN 0 THEN 'speak' WHEN 1 THEN 'meet' ELSE 'vote' END,
 				(published / 86400 + 2) * 86400, (published / 86400 + 2) * 86400, (published / 86400 + 6) * 86400,
-				'Actor'||x||' and Actor'||y||' are expected to hold talks in Geneva on Tuesday about trade and security'
+				'Actor'||x||' and Actor'||y||' are expected to hold talks in Geneva on Tuesday about trade and security',
+				json_array('actor'||x, 'actor'||y, 'hold', 'talk', 'geneva', 'trade', 'secur')
 			FROM a`, benchActors, benchActors),
 		`INSERT OR IGNORE INTO followup_event_keys(class, key, open_until, event_id)
-			SELECT e.class, json_extract(j.value, '$.key'), e.open_until, e.id FROM followup_events e, json_each(e.actors) j`,
+			SELECT '', j.value, e.open_until, e.id FROM followup_events e, json_each(e.terms) j`,
 		`ANALYZE`,
 	}
 	for _, q := range stmts {
@@ -124,8 +128,8 @@ func newBenchStory(rng *rand.Rand, id int64, hot int) *storyline.Story {
 // or the database for stories older than the memory reaches.
 type lookup struct {
 	name          string
-	anticipations func(tx *storage.Tx, classes, keys []string, at time.Time) ([]storyline.Anticipation, error)
-	outcomes      func(tx *storage.Tx, classes, keys []string, from, to time.Time) ([]int64, error)
+	anticipations func(tx *storage.Tx, keys []string, at time.Time) ([]storyline.Anticipation, error)
+	outcomes      func(tx *storage.Tx, keys []string, from, to time.Time) ([]int64, error)
 }
 
 // lookups returns both ways over the benchmark store, the memory loaded as
@@ -146,18 +150,18 @@ func lookups(b *testing.B, db *storage.DB) []lookup {
 	b.Logf("memory loaded in %v", time.Since(start).Round(time.Millisecond))
 	return []lookup{
 		{"memory",
-			func(_ *storage.Tx, c, k []string, at time.Time) ([]storyline.Anticipation, error) {
-				return mem.Anticipations(c, k, at, 200), nil
+			func(_ *storage.Tx, k []string, at time.Time) ([]storyline.Anticipation, error) {
+				return mem.Anticipations(k, at, 200), nil
 			},
-			func(_ *storage.Tx, c, k []string, from, to time.Time) ([]int64, error) {
-				return mem.Outcomes(c, k, from, to, 200), nil
+			func(_ *storage.Tx, k []string, from, to time.Time) ([]int64, error) {
+				return mem.Outcomes(k, from, to, 200), nil
 			}},
 		{"database",
-			func(tx *storage.Tx, c, k []string, at time.Time) ([]storyline.Anticipation, error) {
-				return tx.AnticipationCandidates(ctx, c, k, at, 200)
+			func(tx *storage.Tx, k []string, at time.Time) ([]storyline.Anticipation, error) {
+				return tx.AnticipationCandidates(ctx, k, at, 200)
 			},
-			func(tx *storage.Tx, c, k []string, from, to time.Time) ([]int64, error) {
-				return tx.OutcomeCandidates(ctx, c, k, from, to, 200)
+			func(tx *storage.Tx, k []string, from, to time.Time) ([]int64, error) {
+				return tx.OutcomeCandidates(ctx, k, from, to, 200)
 			}},
 	}
 }
@@ -187,11 +191,7 @@ func BenchmarkCandidateLookup(b *testing.B) {
 				timeEach(b, db, func(tx *storage.Tx, i int) error {
 					s := newBenchStory(rng, int64(benchStories+1+i), hot)
 					an := followup.Analyze(s)
-					var classes []string
-					for _, o := range an.Outcomes {
-						classes = append(classes, o.Class)
-					}
-					cs, err := lk.anticipations(tx, classes, an.Keys, an.Published)
+					cs, err := lk.anticipations(tx, an.Terms, an.Published)
 					if err != nil {
 						return err
 					}
@@ -207,6 +207,52 @@ func BenchmarkCandidateLookup(b *testing.B) {
 				b.ReportMetric(float64(links)/float64(b.N), "links/story")
 			})
 		}
+	}
+}
+
+// BenchmarkLinkerAt1M measures what the pipeline's writer spends in
+// follow-up linking per new story at a million stored stories: the
+// linker's whole Process of a story analysed beforehand (as the fetch
+// workers do), with its memory loaded from the store, look-ups, scoring,
+// merging and the rows it writes (rolled back). It reports percentiles.
+//
+//	go test ./followup -run '^$' -bench 'LinkerAt1M' -benchtime 2000x
+func BenchmarkLinkerAt1M(b *testing.B) {
+	path := benchDB(b)
+	ctx := context.Background()
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for _, hot := range []int{0, 5} {
+		b.Run(map[int]string{0: "any-actor", 5: "top5-actor"}[hot], func(b *testing.B) {
+			l := followup.NewLinker(followup.DefaultOptions(), nil)
+			rng := rand.New(rand.NewPCG(5, 6))
+			links := 0
+			var feed int64
+			timeEach(b, db, func(tx *storage.Tx, i int) error {
+				if feed == 0 {
+					if feed, err = tx.FeedID(ctx, "bench-new", "file:bench-new"); err != nil {
+						return err
+					}
+				}
+				s := newBenchStory(rng, 0, hot)
+				s.FirstSeen = s.Published
+				if i%7 == 0 { // some announce
+					s.Title = strings.Replace(s.Title, "held talks", "to hold talks", 1)
+					s.Summary = "They are expected to meet on Friday for talks about trade and security."
+				}
+				an := followup.Analyze(s)
+				if err := tx.InsertStory(ctx, s, feed, s.URL); err != nil {
+					return err
+				}
+				res, err := l.ProcessAnalyzed(ctx, tx, s, an)
+				links += res.Links
+				return err
+			})
+			b.ReportMetric(float64(links)/float64(b.N), "links/story")
+		})
 	}
 }
 
@@ -232,10 +278,11 @@ func BenchmarkOutcomeLookup(b *testing.B) {
 				a := storyline.Anticipation{
 					Published: pub, Class: "meet", Action: "meet", From: pub.Truncate(24*time.Hour).AddDate(0, 0, 2),
 					Actors: []storyline.Actor{{Name: fmt.Sprintf("Actor%d", x), Key: fmt.Sprintf("actor%d", x)}, {Name: fmt.Sprintf("Actor%d", y), Key: fmt.Sprintf("actor%d", y)}},
+					Terms:  []string{fmt.Sprintf("actor%d", x), fmt.Sprintf("actor%d", y), "hold", "talk", "geneva"},
 				}
 				a.To = a.From
 				from, to := opts.SearchRange(&a)
-				ids, err := lk.outcomes(tx, []string{"meet"}, a.CoreKeys(), from, to)
+				ids, err := lk.outcomes(tx, a.Terms, from, to)
 				if err != nil {
 					return err
 				}

@@ -21,7 +21,7 @@ func DumpAnalysis(a *Analysis) string {
 	for _, o := range a.Outcomes {
 		fmt.Fprintf(&b, "outcome %#v\n", o)
 	}
-	fmt.Fprintf(&b, "outcome keys %q\n", a.OutcomeKeys())
+	fmt.Fprintf(&b, "story terms %q\nsignals %+v\nahead %+v\n", a.Terms, a.sig, a.ahead)
 	fmt.Fprintf(&b, "terms %q\nwords %q\n", a.terms, a.words)
 	stems := make([]string, 0, len(a.stemSet()))
 	for s := range a.stemSet() {
@@ -47,32 +47,10 @@ func LoadLookups(ctx context.Context, st interface {
 	return Lookups{newMemory(cut, snap)}, err
 }
 
-func (l Lookups) Anticipations(classes, keys []string, at time.Time, limit int) []storyline.Anticipation {
-	return l.m.anticipations(classes, keys, at, limit)
+func (l Lookups) Anticipations(keys []string, at time.Time, limit int) []storyline.Anticipation {
+	return l.m.anticipations(keys, at, limit)
 }
 
-func (l Lookups) Outcomes(classes, keys []string, from, to time.Time, limit int) []int64 {
-	return hitIDs(l.m.outcomes(classes, keys, from, to, limit))
+func (l Lookups) Outcomes(keys []string, from, to time.Time, limit int) []int64 {
+	return l.m.outcomes(keys, from, to, limit)
 }
-
-func hitIDs(hits []outcomeHit) []int64 {
-	var ids []int64
-	for _, h := range hits {
-		ids = append(ids, h.storyID)
-	}
-	return ids
-}
-
-// MayMatch and MayHave ask the word filter of an.
-func MayMatch(a *storyline.Anticipation, an *Analysis) bool {
-	f := newWordFilter(an)
-	return f.mayMatch(a)
-}
-
-func MayHave(an *Analysis, key string) bool {
-	f := newWordFilter(an)
-	return f.mayHave(key)
-}
-
-// Words are the analysis's terms.
-func Words(an *Analysis) []string { return an.words }

@@ -74,6 +74,15 @@ type Analysis struct {
 	// the story is about, compared with an event's terms.
 	Terms []string
 	sig   signals
+	// ahead are the actions the lexicon reads as anticipated, wherever
+	// they are (the events keep those of an announcing story).
+	ahead []action
+}
+
+// action is an action word as the lexicon classified it.
+type action struct {
+	class string
+	when  window
 }
 
 // Announces reports whether the story announces an event in its headline
@@ -101,23 +110,6 @@ func (a *Analysis) stemSet() map[string]bool {
 // HasTerm reports whether the story names key (a word or phrase).
 func (a *Analysis) HasTerm(key string) bool {
 	return strings.Contains(a.terms, " "+key+" ")
-}
-
-// OutcomeKeys lists the (class, actor key) pairs under which the story's
-// outcomes are indexed.
-func (a *Analysis) OutcomeKeys() []storyline.OutcomeKey {
-	var out []storyline.OutcomeKey
-	seen := map[storyline.OutcomeKey]bool{}
-	for _, o := range a.Outcomes {
-		for _, k := range a.Keys {
-			ok := storyline.OutcomeKey{Class: o.Class, Key: k}
-			if !seen[ok] {
-				seen[ok] = true
-				out = append(out, ok)
-			}
-		}
-	}
-	return out
 }
 
 // maxSentences bounds the work per story: the lead carries the news.
@@ -268,6 +260,11 @@ func Analyze(s *storyline.Story) *Analysis {
 		}
 	}
 	sc.ms = ms
+	for _, m := range ms {
+		if m.mode == modeAnticipated {
+			a.ahead = append(a.ahead, action{m.class, m.when})
+		}
+	}
 	keys := sc.keys
 	addKeys := func(st *sentence) {
 		for _, e := range st.ents {

@@ -29,6 +29,13 @@ func modeOf(sentence, class string, pub time.Time) (mode string, when string) {
 			return string(o.Relation), o.When.String()
 		}
 	}
+	// A lone sentence may read as anticipated without the story announcing
+	// it (its cue is the lexicon's, not one of the story-level cues).
+	for _, x := range a.ahead {
+		if x.class == class {
+			return "anticipated", x.when.String()
+		}
+	}
 	return "none", ""
 }
 
@@ -131,6 +138,11 @@ func TestHeadlineCue(t *testing.T) {
 			}
 			for _, e := range a.Events {
 				if e.Class == tc.class {
+					got = "anticipated"
+				}
+			}
+			for _, x := range a.ahead {
+				if x.class == tc.class {
 					got = "anticipated"
 				}
 			}

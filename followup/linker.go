@@ -20,15 +20,14 @@ type Store interface {
 	// SaveAnticipation stores a (with a.StoryID set), indexed by class and
 	// core actor keys until openUntil, and sets a.ID.
 	SaveAnticipation(ctx context.Context, a *storyline.Anticipation, openUntil time.Time) error
-	// AnticipationCandidates returns anticipations of one of classes
-	// naming one of keys, published at or before at and open at at.
-	AnticipationCandidates(ctx context.Context, classes, keys []string, at time.Time, limit int) ([]storyline.Anticipation, error)
-	// SaveOutcomeKeys indexes a story reporting outcomes, with a filter of
-	// its words.
-	SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey, words []byte) error
+	// AnticipationCandidates returns anticipations indexed under one of
+	// keys, published at or before at and open at at.
+	AnticipationCandidates(ctx context.Context, keys []string, at time.Time, limit int) ([]storyline.Anticipation, error)
+	// SaveOutcomeKeys indexes a story that may report outcomes under keys.
+	SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []string) error
 	// OutcomeCandidates returns ids of stories published in [from, to]
-	// indexed under one of classes and one of keys.
-	OutcomeCandidates(ctx context.Context, classes, keys []string, from, to time.Time, limit int) ([]int64, error)
+	// indexed under one of keys.
+	OutcomeCandidates(ctx context.Context, keys []string, from, to time.Time, limit int) ([]int64, error)
 	// LoadFollowup reads the anticipations open at or after since and the
 	// outcome keys of the stories published at or after since.
 	LoadFollowup(ctx context.Context, since time.Time) (storyline.FollowupSnapshot, error)
@@ -213,27 +212,19 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		res.Anticipations++
 	}
 	if an.Reports() && len(lookup) > 0 {
-		keys := make([]storyline.OutcomeKey, len(lookup))
-		for i, k := range lookup {
-			keys[i] = storyline.OutcomeKey{Key: k}
-		}
-		if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, keys, nil); err != nil {
+		if err := st.SaveOutcomeKeys(ctx, s.ID, an.Published, lookup); err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
-		l.mem.addOutcomes(s.ID, an.Published, keys, anyWords)
+		l.mem.addOutcomes(s.ID, an.Published, lookup)
 	}
 	// Stories stored before this one but published at or after it (ties,
 	// late feeds) may already report what it anticipates.
 	for i := range an.Events {
 		a := &an.Events[i]
 		from, to := l.opts.SearchRange(a)
-		hits, err := l.outcomes(ctx, st, l.w.lookup(a.IndexKeys()), from, to)
+		ids, err := l.outcomes(ctx, st, l.w.lookup(a.IndexKeys()), from, to)
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
-		}
-		ids := make([]int64, 0, len(hits))
-		for _, h := range hits {
-			ids = append(ids, h.storyID)
 		}
 		ids = without(ids, s.ID, s.DuplicateOf)
 		if len(ids) == 0 {
@@ -394,14 +385,6 @@ func newest(s *storyline.Story, an *Analysis) time.Time {
 	return an.Published
 }
 
-// Edited tells the linker that a stored story's text changed (the store
-// dropped the filter of its words): it is never passed over again.
-func (l *Linker) Edited(storyID int64) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.mem.edited(storyID)
-}
-
 // begin loads the memory if it is not, moves its cut to reach back from t,
 // and at a transaction's first story sets the hook that drops the memory
 // if the transaction rolls back: it then holds rows the database does not.
@@ -437,28 +420,19 @@ func (l *Linker) begin(ctx context.Context, st Store, t time.Time) error {
 // report on, from memory when it reaches that far back.
 func (l *Linker) anticipations(ctx context.Context, st Store, keys []string, at time.Time) ([]storyline.Anticipation, error) {
 	if l.mem.covers(at) {
-		return l.mem.anticipations(anyClass, keys, at, maxAnticipationCandidates), nil
+		return l.mem.anticipations(keys, at, maxAnticipationCandidates), nil
 	}
-	return st.AnticipationCandidates(ctx, anyClass, keys, at, maxAnticipationCandidates)
+	return st.AnticipationCandidates(ctx, keys, at, maxAnticipationCandidates)
 }
 
-// anyClass is the class the candidate indexes are kept under: events and
-// stories are found by their terms, whatever the action.
-var anyClass = []string{""}
-
-// outcomes returns the stored stories published in [from, to] that may
-// report an anticipated event, from memory (with their word filters) when
-// it reaches that far.
-func (l *Linker) outcomes(ctx context.Context, st Store, keys []string, from, to time.Time) ([]outcomeHit, error) {
+// outcomes returns the ids of the stored stories published in [from, to]
+// that may report an event found under keys, from memory when it reaches
+// that far.
+func (l *Linker) outcomes(ctx context.Context, st Store, keys []string, from, to time.Time) ([]int64, error) {
 	if l.mem.covers(from) {
-		return l.mem.outcomes(anyClass, keys, from, to, maxOutcomeCandidates), nil
+		return l.mem.outcomes(keys, from, to, maxOutcomeCandidates), nil
 	}
-	ids, err := st.OutcomeCandidates(ctx, anyClass, keys, from, to, maxOutcomeCandidates)
-	hits := make([]outcomeHit, len(ids))
-	for i, id := range ids {
-		hits[i].storyID = id
-	}
-	return hits, err
+	return st.OutcomeCandidates(ctx, keys, from, to, maxOutcomeCandidates)
 }
 
 // link records that a story reports on the event root.

@@ -67,6 +67,9 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Matc
 	if out.Published.Before(a.Published) {
 		return Match{}, false // causal: an outcome follows its anticipation
 	}
+	if !out.Reports() {
+		return Match{gate: "announces"}, false // "Biden and Xi to meet in Bali" reports nothing
+	}
 	if !personsNamed(a, out) {
 		return Match{gate: "persons"}, false
 	}

@@ -19,31 +19,20 @@ const reach = 3 * 24 * time.Hour
 const repruneEvery = 6 * time.Hour
 
 // memory holds the candidate indexes the linker searches for every story:
-// the anticipations open at or after cut, by class and core actor key, and
-// the stories published at or after cut that report outcomes, by class and
-// actor key. It answers exactly as the database's indexes would for times
-// at or after cut; the database stays the record it is loaded from.
+// the events open at or after cut, by key (term), and the stories
+// published at or after cut that may report outcomes, by key. It answers
+// exactly as the database's indexes would for times at or after cut; the
+// database stays the record it is loaded from.
 type memory struct {
 	cut    int64 // unix seconds
 	pruned int64 // the cut at the last prune
-	events map[storyline.OutcomeKey][]*openEvent
-	// The stories reporting outcomes, and for each actor key the
-	// positions of its stories among them with the classes it is paired
-	// with as bits: 8 bytes a story and key, where a row per class and
-	// key took several times that (a story's keys pair with each of its
-	// classes). Lists by pointer: appending must not assign the map again,
-	// which would replace the key with the caller's string (a slice of a
-	// story).
+	events map[string][]*openEvent
+	// The stories that may report outcomes, and for each key the
+	// positions of its stories among them: 4 bytes a story and key. Lists
+	// by pointer: appending must not assign the map again, which would
+	// replace the key with the caller's string (a slice of a story).
 	reports []outcomeRef
-	byKey   map[string]*[]keyRef
-	classes map[string]uint32 // class -> its bit
-	full    bool              // more classes than bits: look-ups go to the database
-}
-
-// keyRef is a story indexed under a key: its position in reports and the
-// classes (bits) it is indexed under with that key.
-type keyRef struct {
-	report, classes uint32
+	byKey   map[string]*[]uint32
 }
 
 type openEvent struct {
@@ -53,67 +42,22 @@ type openEvent struct {
 
 type outcomeRef struct {
 	published, storyID int64
-	words              wordFilter
-}
-
-// outcomeHit is a story found by outcomes, with its word filter (nil when
-// unknown).
-type outcomeHit struct {
-	storyID int64
-	words   *wordFilter
 }
 
 func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
-	m := &memory{cut: cut.Unix(), pruned: cut.Unix(),
-		events: map[storyline.OutcomeKey][]*openEvent{}, byKey: map[string]*[]keyRef{}, classes: map[string]uint32{}}
+	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byKey: map[string]*[]uint32{}}
 	for i := range snap.Open {
 		m.addEvent(&snap.Open[i].Anticipation, snap.Open[i].OpenUntil)
 	}
 	for _, o := range snap.Outcomes {
-		m.addOutcomes(o.StoryID, o.Published, o.Keys, filterFrom(o.Words))
+		m.addOutcomes(o.StoryID, o.Published, o.Keys)
 	}
 	return m
 }
 
 // covers reports whether look-ups at or after t can be answered from memory
 // (never when there is none).
-func (m *memory) covers(t time.Time) bool { return m != nil && !m.full && t.Unix() >= m.cut }
-
-// edited forgets the word filter of a stored story whose text changed: it
-// is never passed over again.
-func (m *memory) edited(storyID int64) {
-	if m == nil {
-		return
-	}
-	// Reports are in story order (loaded by id, then appended as stories
-	// come); a search that misses falls back to a scan.
-	i, found := slices.BinarySearchFunc(m.reports, storyID, func(r outcomeRef, id int64) int { return cmp.Compare(r.storyID, id) })
-	if !found {
-		i = slices.IndexFunc(m.reports, func(r outcomeRef) bool { return r.storyID == storyID })
-	}
-	if i >= 0 {
-		m.reports[i].words = anyWords
-	}
-}
-
-// classBits returns the bits of classes, adding the unknown ones when add
-// is set (else they have none).
-func (m *memory) classBits(classes []string, add bool) uint32 {
-	var bits uint32
-	for _, c := range classes {
-		b, ok := m.classes[c]
-		if !ok && add {
-			if len(m.classes) == 32 {
-				m.full = true
-				continue
-			}
-			b = 1 << len(m.classes)
-			m.classes[strings.Clone(c)] = b
-		}
-		bits |= b
-	}
-	return bits
-}
+func (m *memory) covers(t time.Time) bool { return m != nil && t.Unix() >= m.cut }
 
 // addEvent indexes a stored anticipation (ID set) while it is open after
 // the cut. It keeps a copy with the times as the database holds them
@@ -134,12 +78,11 @@ func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
 		e.a.Terms[i] = strings.Clone(t)
 	}
 	for _, k := range e.a.IndexKeys() {
-		key := storyline.OutcomeKey{Key: k}
-		list := m.events[key]
+		list := m.events[k]
 		if n := len(list); n > 0 && list[n-1] == e {
 			continue // the same key twice
 		}
-		m.events[key] = append(list, e)
+		m.events[k] = append(list, e)
 	}
 }
 
@@ -149,20 +92,18 @@ func (m *memory) merged(into, from int64) {
 	if m == nil {
 		return
 	}
-	seen := map[*openEvent]bool{}
 	for _, list := range m.events {
 		for _, e := range list {
-			if !seen[e] && (e.a.ID == from || e.a.Root == from) {
-				seen[e] = true
+			if e.a.ID == from || e.a.Root == from {
 				e.a.Root = into
 			}
 		}
 	}
 }
 
-// addOutcomes indexes a story reporting outcomes if it was published after
-// the cut.
-func (m *memory) addOutcomes(storyID int64, published time.Time, keys []storyline.OutcomeKey, words wordFilter) {
+// addOutcomes indexes a story that may report outcomes if it was published
+// after the cut.
+func (m *memory) addOutcomes(storyID int64, published time.Time, keys []string) {
 	pub := published.Unix()
 	if published.IsZero() {
 		pub = 0
@@ -171,38 +112,30 @@ func (m *memory) addOutcomes(storyID int64, published time.Time, keys []storylin
 		return
 	}
 	at := uint32(len(m.reports))
-	m.reports = append(m.reports, outcomeRef{pub, storyID, words})
+	m.reports = append(m.reports, outcomeRef{pub, storyID})
 	for i, k := range keys {
-		if slices.ContainsFunc(keys[:i], func(o storyline.OutcomeKey) bool { return o.Key == k.Key }) {
-			continue // the key's classes were gathered at its first pair
+		if slices.Contains(keys[:i], k) {
+			continue
 		}
-		var classes []string
-		for _, o := range keys[i:] {
-			if o.Key == k.Key {
-				classes = append(classes, o.Class)
-			}
-		}
-		list := m.byKey[k.Key]
+		list := m.byKey[k]
 		if list == nil {
-			list = new([]keyRef)
-			m.byKey[strings.Clone(k.Key)] = list
+			list = new([]uint32)
+			m.byKey[strings.Clone(k)] = list
 		}
-		*list = append(*list, keyRef{at, m.classBits(classes, true)})
+		*list = append(*list, at)
 	}
 }
 
-// anticipations returns up to limit anticipations of one of classes with a
-// core key among keys, published at or before at and open at at, newest
-// first: what AnticipationCandidates returns from the database.
-func (m *memory) anticipations(classes, keys []string, at time.Time, limit int) []storyline.Anticipation {
+// anticipations returns up to limit anticipations indexed under one of
+// keys, published at or before at and open at at, newest first: what
+// AnticipationCandidates returns from the database.
+func (m *memory) anticipations(keys []string, at time.Time, limit int) []storyline.Anticipation {
 	t := at.Unix()
 	var found []*openEvent
-	for _, c := range classes {
-		for _, k := range keys {
-			for _, e := range m.events[storyline.OutcomeKey{Class: c, Key: k}] {
-				if e.openUntil >= t && e.a.Published.Unix() <= t {
-					found = append(found, e)
-				}
+	for _, k := range keys {
+		for _, e := range m.events[k] {
+			if e.openUntil >= t && e.a.Published.Unix() <= t {
+				found = append(found, e)
 			}
 		}
 	}
@@ -225,30 +158,26 @@ func (m *memory) anticipations(classes, keys []string, at time.Time, limit int) 
 	return out
 }
 
-// outcomes returns up to limit stories published in [from, to] indexed
-// under one of classes and one of keys, in id order: what
-// OutcomeCandidates returns from the database, with their word filters.
-func (m *memory) outcomes(classes, keys []string, from, to time.Time, limit int) []outcomeHit {
+// outcomes returns the ids of up to limit stories published in [from, to]
+// indexed under one of keys, in id order: what OutcomeCandidates returns
+// from the database.
+func (m *memory) outcomes(keys []string, from, to time.Time, limit int) []int64 {
 	lo, hi := from.Unix(), to.Unix()
-	bits := m.classBits(classes, false)
-	if bits == 0 {
-		return nil
-	}
-	var hits []outcomeHit
+	var ids []int64
 	for _, k := range keys {
 		list := m.byKey[k]
 		if list == nil {
 			continue
 		}
-		for _, ref := range *list {
-			if r := &m.reports[ref.report]; ref.classes&bits != 0 && r.published >= lo && r.published <= hi {
-				hits = append(hits, outcomeHit{r.storyID, &r.words})
+		for _, at := range *list {
+			if r := &m.reports[at]; r.published >= lo && r.published <= hi {
+				ids = append(ids, r.storyID)
 			}
 		}
 	}
-	slices.SortFunc(hits, func(a, b outcomeHit) int { return cmp.Compare(a.storyID, b.storyID) })
-	hits = slices.CompactFunc(hits, func(a, b outcomeHit) bool { return a.storyID == b.storyID })
-	return hits[:min(len(hits), limit)]
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return ids[:min(len(ids), limit)]
 }
 
 // advance moves the cut to t if it is later, and prunes what fell behind
@@ -282,9 +211,9 @@ func (m *memory) advance(t time.Time) {
 	m.reports = slices.Clone(kept) // let the old array go
 	for k, list := range m.byKey {
 		out := (*list)[:0]
-		for _, ref := range *list {
-			if n := moved[ref.report]; n > 0 {
-				out = append(out, keyRef{n - 1, ref.classes})
+		for _, at := range *list {
+			if n := moved[at]; n > 0 {
+				out = append(out, n-1)
 			}
 		}
 		if len(out) == 0 {

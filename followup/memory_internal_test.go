@@ -13,8 +13,9 @@ import (
 	"github.com/storyline/storyline/storage"
 )
 
-// TestMemoryLookups stores random anticipations and outcome keys drawn from
-// few classes and actors (so that look-ups find more than their limit),
+// TestMemoryLookups stores random anticipations (some indexed by terms,
+// some by their actors as events stored before terms were) and outcome
+// keys drawn from few keys (so that look-ups find more than their limit),
 // keeps them in a memory as the linker does and in another loaded from the
 // database, and asks all three the same random questions, before and after
 // the cut moves: the answers, their order and the limit must agree.
@@ -38,7 +39,6 @@ func TestMemoryLookups(t *testing.T) {
 	t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
 	at := func() time.Time { return t0.Add(time.Duration(rng.Int64N(int64(20 * 24 * time.Hour)))) }
 	kept := newMemory(t0, storyline.FollowupSnapshot{})
-	all := map[int64]wordFilter{} // word filters by story
 	err = db.Update(ctx, func(tx *storage.Tx) error {
 		feed, err := tx.FeedID(ctx, "f", "https://f.example/")
 		if err != nil {
@@ -56,25 +56,20 @@ func TestMemoryLookups(t *testing.T) {
 				for _, k := range pick(keys, 1+rng.IntN(3)) {
 					a.Actors = append(a.Actors, storyline.Actor{Name: k, Key: k, Secondary: rng.IntN(5) == 0})
 				}
+				if rng.IntN(3) > 0 {
+					a.Terms = dedupeKeys(pick(keys, 1+rng.IntN(4)))
+				}
 				open := pub.Add(time.Duration(rng.Int64N(int64(8 * 24 * time.Hour))))
 				if err := tx.SaveAnticipation(ctx, &a, open); err != nil {
 					return err
 				}
 				kept.addEvent(&a, open)
 			}
-			var oks []storyline.OutcomeKey
-			for _, c := range pick(classes, rng.IntN(3)) {
-				for _, k := range pick(keys, 1+rng.IntN(2)) {
-					oks = append(oks, storyline.OutcomeKey{Class: c, Key: k})
-				}
-			}
-			oks = dedupeKeys(oks)
-			words := wordFilter{rng.Uint64(), rng.Uint64()} // stored and loaded as is
-			if err := tx.SaveOutcomeKeys(ctx, s.ID, pub, oks, words.bytes()); err != nil {
+			oks := dedupeKeys(pick(keys, rng.IntN(4)))
+			if err := tx.SaveOutcomeKeys(ctx, s.ID, pub, oks); err != nil {
 				return err
 			}
-			kept.addOutcomes(s.ID, pub, oks, words)
-			all[s.ID] = words
+			kept.addOutcomes(s.ID, pub, oks)
 		}
 		return nil
 	})
@@ -85,31 +80,25 @@ func TestMemoryLookups(t *testing.T) {
 	check := func(name string, m *memory) {
 		err := db.Update(ctx, func(tx *storage.Tx) error {
 			for range 300 {
-				cs, ks, when := pick(classes, 1+rng.IntN(2)), pick(keys, 1+rng.IntN(3)), at()
+				ks, when := pick(keys, 1+rng.IntN(3)), at()
 				if !m.covers(when) {
 					continue
 				}
 				asked++
-				want, err := tx.AnticipationCandidates(ctx, cs, ks, when, 15)
+				want, err := tx.AnticipationCandidates(ctx, ks, when, 15)
 				if err != nil {
 					return err
 				}
-				if diff := cmp.Diff(want, m.anticipations(cs, ks, when, 15)); diff != "" {
-					t.Fatalf("%s: anticipations %v %v at %v (-database +memory):\n%s", name, cs, ks, when, diff)
+				if diff := cmp.Diff(want, m.anticipations(ks, when, 15)); diff != "" {
+					t.Fatalf("%s: anticipations %v at %v (-database +memory):\n%s", name, ks, when, diff)
 				}
 				to := when.Add(time.Duration(rng.Int64N(int64(5 * 24 * time.Hour))))
-				ids, err := tx.OutcomeCandidates(ctx, cs, ks, when, to, 25)
+				ids, err := tx.OutcomeCandidates(ctx, ks, when, to, 25)
 				if err != nil {
 					return err
 				}
-				hits := m.outcomes(cs, ks, when, to, 25)
-				if diff := cmp.Diff(ids, hitIDs(hits)); diff != "" {
-					t.Fatalf("%s: outcomes %v %v in [%v, %v] (-database +memory):\n%s", name, cs, ks, when, to, diff)
-				}
-				for _, h := range hits {
-					if h.words == nil || *h.words != all[h.storyID] {
-						t.Fatalf("%s: story %d has words %v, stored %v", name, h.storyID, h.words, all[h.storyID])
-					}
+				if diff := cmp.Diff(ids, m.outcomes(ks, when, to, 25)); diff != "" {
+					t.Fatalf("%s: outcomes %v in [%v, %v] (-database +memory):\n%s", name, ks, when, to, diff)
 				}
 			}
 			return nil
@@ -138,8 +127,8 @@ func TestMemoryLookups(t *testing.T) {
 	}
 }
 
-func dedupeKeys(ks []storyline.OutcomeKey) []storyline.OutcomeKey {
-	seen := map[storyline.OutcomeKey]bool{}
+func dedupeKeys(ks []string) []string {
+	seen := map[string]bool{}
 	out := ks[:0]
 	for _, k := range ks {
 		if !seen[k] {
@@ -154,18 +143,5 @@ func dedupeKeys(ks []storyline.OutcomeKey) []storyline.OutcomeKey {
 func TestReachWithinRetention(t *testing.T) {
 	if reach+repruneEvery >= storage.FollowupRecent {
 		t.Errorf("the memory reaches %v back (and prunes every %v), retention keeps follow-up rows %v", reach, repruneEvery, storage.FollowupRecent)
-	}
-}
-
-func TestWordFilterBytes(t *testing.T) {
-	f := wordFilter{1, 2, 3, 4, 5, 6, 7, 1 << 63}
-	b := f.bytes()
-	if got := filterFrom(b); got != f {
-		t.Errorf("round trip: %v, want %v", got, f)
-	}
-	for name, stored := range map[string][]byte{"none": nil, "without version": b[1:], "other version": append([]byte{filterVersion + 1}, b[1:]...)} {
-		if got := filterFrom(stored); got != anyWords {
-			t.Errorf("%s: %v, want the filter that lets every story through", name, got)
-		}
 	}
 }

@@ -21,6 +21,9 @@ type signals struct {
 	leadFuture bool // a lead sentence looks ahead
 	leadReport bool // the first lead sentence reports an action done
 	leadTimed  bool // a later lead sentence looks ahead to a time ("set to visit later this month")
+	// The action words of the headline, or of the lead, the lexicon reads
+	// as anticipated ("Macron is to meet Scholz on Monday").
+	headAnticipated, leadAnticipated bool
 	cueSent    int  // the sentence of the first cue looking ahead, -1 if none
 	// relation is Cancelled or Postponed when the headline or the first
 	// lead sentence calls something off or puts it back; "" otherwise.
@@ -89,7 +92,7 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 			sig.headReport = !future && past >= 0
 		} else {
 			sig.leadFuture = sig.leadFuture || future
-			if i == first-1 && past >= 0 && (!strong || past < cue) {
+			if i == first-1 && past >= 0 && (!strong || past < cue) && !nounCue(st) {
 				sig.leadReport = true // "has won ... and will remain"
 			} else if i > first-1 && future && forward {
 				sig.leadTimed = true
@@ -106,10 +109,16 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		}
 	}
 	for _, m := range ms {
-		if m.sent >= first {
+		if m.sent >= lead || m.sent >= first && m.mode != modeAnticipated {
 			continue
 		}
 		switch m.mode {
+		case modeAnticipated:
+			if m.sent == 0 && sents[0].headline {
+				sig.headAnticipated = true
+			} else {
+				sig.leadAnticipated = true
+			}
 		case modeCancelled, modePostponed:
 			if sig.newWhen.zero() {
 				sig.newWhen = m.newWhen
@@ -343,3 +352,16 @@ func offEnds(toks []token, k int) bool {
 // linkingVerbs make the participle after them a state, not an action done.
 var linkingVerbs = set("remain", "remains", "stay", "stays", "seem", "seems", "look", "looks", "appear", "appears",
 	"feel", "feels", "become", "becomes", "sound", "sounds")
+
+// nounCue reports whether a sentence names an event as still to come with
+// an adjective ("the upcoming summit"): whatever was done before it, the
+// sentence looks ahead.
+func nounCue(st *sentence) bool {
+	for _, t := range st.toks {
+		switch t.low {
+		case "upcoming", "forthcoming", "impending", "looming", "scheduled", "planned":
+			return true
+		}
+	}
+	return false
+}

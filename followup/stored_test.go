@@ -51,9 +51,6 @@ type runner func(testing.TB, []*storyline.Story, followup.Options, time.Time) []
 
 func runners() map[string]runner {
 	return map[string]runner{
-		"memory": func(_ testing.TB, s []*storyline.Story, o followup.Options, now time.Time) []followup.ThreadView {
-			return runInMemory(s, o, now)
-		},
 		"sqlite": runStored,
 	}
 }

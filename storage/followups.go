@@ -7,7 +7,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -67,20 +66,19 @@ func (tx *Tx) SaveAnticipation(ctx context.Context, a *storyline.Anticipation, o
 	return nil
 }
 
-// AnticipationCandidates returns up to limit anticipations of one of
-// classes, with a core actor key among keys, published at or before at and
-// still open at at: the events a story published at at may report on.
-func (tx *Tx) AnticipationCandidates(ctx context.Context, classes, keys []string, at time.Time, limit int) ([]storyline.Anticipation, error) {
-	if len(classes) == 0 || len(keys) == 0 {
+// AnticipationCandidates returns up to limit anticipations indexed under
+// one of keys, published at or before at and still open at at (newest
+// first): the events a story published at at may report on.
+func (tx *Tx) AnticipationCandidates(ctx context.Context, keys []string, at time.Time, limit int) ([]storyline.Anticipation, error) {
+	if len(keys) == 0 {
 		return nil, nil
 	}
 	rows, err := tx.queryPrepared(ctx, `SELECT `+anticipationColumns+` FROM followup_events e
 		WHERE e.id IN (SELECT k.event_id FROM followup_event_keys k
-			WHERE k.class IN (SELECT value FROM json_each(?1)) AND k.key IN (SELECT value FROM json_each(?2))
-			AND k.open_until >= ?3)
-		AND e.published <= ?3
+			WHERE k.class = '' AND k.key IN (SELECT value FROM json_each(?1)) AND k.open_until >= ?2)
+		AND e.published <= ?2
 		ORDER BY e.published DESC, e.id DESC LIMIT `+fmt.Sprint(max(limit, 1)),
-		jsonList(classes), jsonList(keys), unix(at))
+		jsonList(keys), unix(at))
 	if err != nil {
 		return nil, fmt.Errorf("storage: anticipation candidates: %w", err)
 	}
@@ -96,14 +94,13 @@ func (tx *Tx) AnticipationCandidates(ctx context.Context, classes, keys []string
 	return out, rows.Err()
 }
 
-// SaveOutcomeKeys records the (class, actor key) pairs under which a story
-// reporting outcomes is indexed, and a filter of its words (opaque here):
-// one row per story, written together with the others of the transaction
-// by the next OutcomeCandidates or before it commits (one statement for
-// many stories costs a fraction of one each).
-func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []storyline.OutcomeKey, words []byte) error {
+// SaveOutcomeKeys records the keys (terms) under which a story that may
+// report outcomes is indexed: one row per story, written together with the
+// others of the transaction by the next OutcomeCandidates or before it
+// commits (one statement for many stories costs a fraction of one each).
+func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time.Time, keys []string) error {
 	if len(keys) > 0 {
-		tx.outcomes = append(tx.outcomes, outcomeRow{storyID, unix(published), keys, words})
+		tx.outcomes = append(tx.outcomes, outcomeRow{storyID, unix(published), keys})
 	}
 	return nil
 }
@@ -111,22 +108,11 @@ func (tx *Tx) SaveOutcomeKeys(ctx context.Context, storyID int64, published time
 // outcomeRow is a row of followup_outcomes.
 type outcomeRow struct {
 	storyID, published int64
-	keys               []storyline.OutcomeKey
-	words              []byte
+	keys               []string
 }
 
 func (r outcomeRow) MarshalJSON() ([]byte, error) {
-	return json.Marshal([]any{r.storyID, r.published, outcomeKeysJSON(r.keys), hex.EncodeToString(r.words)})
-}
-
-// outcomeKeysJSON is the stored form of outcome keys: [[class, key], ...].
-func outcomeKeysJSON(keys []storyline.OutcomeKey) string {
-	pairs := make([][2]string, len(keys))
-	for i, k := range keys {
-		pairs[i] = [2]string{k.Class, k.Key}
-	}
-	b, _ := json.Marshal(pairs) // cannot fail for strings
-	return string(b)
+	return json.Marshal([]any{r.storyID, r.published, jsonList(r.keys)})
 }
 
 // flushOutcomes writes the outcome rows SaveOutcomeKeys gathered.
@@ -138,8 +124,8 @@ func (tx *Tx) flushOutcomes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("storage: index outcomes: %w", err)
 	}
-	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_outcomes(story_id, published, keys, words)
-		SELECT value->>0, value->>1, value->>2, NULLIF(unhex(value->>3), x'') FROM json_each(?)`, string(rows))
+	_, err = tx.execPrepared(ctx, `INSERT OR IGNORE INTO followup_outcomes(story_id, published, keys)
+		SELECT value->>0, value->>1, value->>2 FROM json_each(?)`, string(rows))
 	if err != nil {
 		return fmt.Errorf("storage: index outcomes: %w", err)
 	}
@@ -148,19 +134,18 @@ func (tx *Tx) flushOutcomes(ctx context.Context) error {
 }
 
 // OutcomeCandidates returns up to limit ids of stories published in
-// [from, to] that report an outcome of one of classes naming one of keys.
-// The linker asks the database only for windows its memory does not
-// cover, so this reads the outcome rows of the whole window: a plain
-// search of each row's text for the keys passes over most of them before
-// their JSON is read.
-func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, from, to time.Time, limit int) ([]int64, error) {
-	if len(classes) == 0 || len(keys) == 0 {
+// [from, to] indexed under one of keys. The linker asks the database only
+// for windows its memory does not cover, so this reads the outcome rows
+// of the whole window: a plain search of each row's text for the keys
+// passes over most of them before their JSON is read.
+func (tx *Tx) OutcomeCandidates(ctx context.Context, keys []string, from, to time.Time, limit int) ([]int64, error) {
+	if len(keys) == 0 {
 		return nil, nil
 	}
 	if err := tx.flushOutcomes(ctx); err != nil {
 		return nil, err
 	}
-	args := []any{jsonList(classes), jsonList(keys), unix(from), unix(to)}
+	args := []any{jsonList(keys), unix(from), unix(to)}
 	var quick strings.Builder
 	if !slices.ContainsFunc(keys, func(k string) bool { return !plainKey(k) }) {
 		for i, k := range keys {
@@ -170,14 +155,14 @@ func (tx *Tx) OutcomeCandidates(ctx context.Context, classes, keys []string, fro
 				quick.WriteString(" OR ")
 			}
 			fmt.Fprintf(&quick, "instr(o.keys, ?%d) > 0", len(args)+1)
-			args = append(args, jsonList([]string{k})[1:]) // `"key"]`: a pair's key closes it
+			args = append(args, jsonList([]string{k})[1:len(jsonList([]string{k}))-1]) // `"key"`
 		}
 		quick.WriteString(")")
 	}
 	var ids []int64
 	err := tx.each(ctx, `SELECT DISTINCT o.story_id FROM followup_outcomes o INDEXED BY followup_outcomes_published, json_each(o.keys) k
-		WHERE o.published BETWEEN ?3 AND ?4`+quick.String()+`
-		AND k.value->>0 IN (SELECT value FROM json_each(?1)) AND k.value->>1 IN (SELECT value FROM json_each(?2))
+		WHERE o.published BETWEEN ?2 AND ?3`+quick.String()+`
+		AND k.value IN (SELECT value FROM json_each(?1))
 		ORDER BY o.story_id LIMIT `+fmt.Sprint(max(limit, 1)), args, func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
@@ -222,22 +207,18 @@ func (tx *Tx) LoadFollowup(ctx context.Context, since time.Time) (storyline.Foll
 		return nil
 	})
 	if err == nil {
-		err = tx.each(ctx, `SELECT story_id, published, keys, words FROM followup_outcomes WHERE published >= ? ORDER BY story_id`,
+		err = tx.each(ctx, `SELECT story_id, published, keys FROM followup_outcomes WHERE published >= ? ORDER BY story_id`,
 			[]any{unix(since)}, func(rows *sql.Rows) error {
 				var o storyline.StoryOutcomes
 				var pub int64
 				var keys string
-				if err := rows.Scan(&o.StoryID, &pub, &keys, &o.Words); err != nil {
+				if err := rows.Scan(&o.StoryID, &pub, &keys); err != nil {
 					return err
 				}
-				var pairs [][2]string
-				if err := json.Unmarshal([]byte(keys), &pairs); err != nil {
+				if err := json.Unmarshal([]byte(keys), &o.Keys); err != nil {
 					return fmt.Errorf("outcome keys of story %d: %w", o.StoryID, err)
 				}
-				o.Published, o.Keys = fromUnix(pub), make([]storyline.OutcomeKey, len(pairs))
-				for i, p := range pairs {
-					o.Keys[i] = storyline.OutcomeKey{Class: p[0], Key: p[1]}
-				}
+				o.Published = fromUnix(pub)
 				snap.Outcomes = append(snap.Outcomes, o)
 				return nil
 			})

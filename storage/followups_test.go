@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/storyline/storyline"
 )
 
@@ -52,34 +54,42 @@ func TestAnticipationCandidates(t *testing.T) {
 		Actors: []storyline.Actor{{Name: "Donald Trump", Key: "trump"}, {Name: "Vladimir Putin", Key: "putin"},
 			{Name: "Washington", Key: "washington", Secondary: true}},
 		From: fuDay(2017, 1, 28), To: fuDay(2017, 1, 28), Evidence: "Trump and Putin are expected to speak on Saturday.",
+		Terms: []string{"trump", "putin", "speak", "phone"},
 	}
+	// An event stored before terms is found under its core actors.
+	old := storyline.Anticipation{StoryID: sid, Published: fuDay(2017, 1, 10), Summary: "Trump and Abe speak", Action: "speak", Class: "speak",
+		Actors: []storyline.Actor{{Name: "Donald Trump", Key: "trump"}, {Name: "Shinzo Abe", Key: "abe"}}}
 	open := fuDay(2017, 2, 2)
-	err := db.Update(ctx, func(tx *Tx) error { return tx.SaveAnticipation(ctx, &a, open) })
+	err := db.Update(ctx, func(tx *Tx) error {
+		if err := tx.SaveAnticipation(ctx, &a, open); err != nil {
+			return err
+		}
+		return tx.SaveAnticipation(ctx, &old, fuDay(2017, 1, 20))
+	})
 	if err != nil || a.ID == 0 {
 		t.Fatalf("save: id %d, %v", a.ID, err)
 	}
 	tests := []struct {
-		name    string
-		classes []string
-		keys    []string
-		at      time.Time
-		want    int
+		name string
+		keys []string
+		at   time.Time
+		want int
 	}{
-		{"class and core key", []string{"speak"}, []string{"putin"}, fuDay(2017, 1, 29), 1},
-		{"several keys and classes", []string{"meet", "speak"}, []string{"merkel", "trump"}, fuDay(2017, 1, 29), 1},
-		{"secondary key is not indexed", []string{"speak"}, []string{"washington"}, fuDay(2017, 1, 29), 0},
-		{"other class", []string{"meet"}, []string{"putin"}, fuDay(2017, 1, 29), 0},
-		{"published before the anticipation", []string{"speak"}, []string{"putin"}, fuDay(2017, 1, 26), 0},
-		{"closed", []string{"speak"}, []string{"putin"}, fuDay(2017, 2, 3), 0},
-		{"last open moment", []string{"speak"}, []string{"putin"}, open, 1},
-		{"no keys", []string{"speak"}, nil, fuDay(2017, 1, 29), 0},
+		{"a term", []string{"phone"}, fuDay(2017, 1, 29), 1},
+		{"several keys", []string{"merkel", "trump"}, fuDay(2017, 1, 29), 1},
+		{"not a term", []string{"washington"}, fuDay(2017, 1, 29), 0},
+		{"published before the anticipation", []string{"putin"}, fuDay(2017, 1, 26), 0},
+		{"closed", []string{"putin"}, fuDay(2017, 2, 3), 0},
+		{"last open moment", []string{"putin"}, open, 1},
+		{"no keys", nil, fuDay(2017, 1, 29), 0},
+		{"an event stored before terms, by its actors", []string{"abe"}, fuDay(2017, 1, 19), 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []storyline.Anticipation
 			err := db.Update(ctx, func(tx *Tx) error {
 				var err error
-				got, err = tx.AnticipationCandidates(ctx, tc.classes, tc.keys, tc.at, 10)
+				got, err = tx.AnticipationCandidates(ctx, tc.keys, tc.at, 10)
 				return err
 			})
 			if err != nil {
@@ -88,7 +98,11 @@ func TestAnticipationCandidates(t *testing.T) {
 			if len(got) != tc.want {
 				t.Fatalf("got %d candidates, want %d", len(got), tc.want)
 			}
-			if tc.want == 1 {
+			if tc.want == 1 && got[0].ID == old.ID {
+				if diff := cmp.Diff(old, got[0], cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("round trip (-saved +read):\n%s", diff)
+				}
+			} else if tc.want == 1 {
 				if diff := cmp.Diff(a, got[0]); diff != "" {
 					t.Errorf("round trip (-saved +read):\n%s", diff)
 				}
@@ -107,17 +121,17 @@ func TestOutcomeCandidatesAndStories(t *testing.T) {
 		for _, s := range []struct {
 			id   int64
 			pub  time.Time
-			keys []storyline.OutcomeKey
+			keys []string
 		}{
-			{early, time.Date(2017, 1, 20, 9, 0, 0, 0, time.UTC), []storyline.OutcomeKey{{Class: "speak", Key: "putin"}}},
-			{inside, time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC), []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "trump"}, {Class: "meet", Key: "putin"}}},
-			{other, time.Date(2017, 1, 28, 21, 0, 0, 0, time.UTC), []storyline.OutcomeKey{{Class: "speak", Key: "merkel"}}},
+			{early, time.Date(2017, 1, 20, 9, 0, 0, 0, time.UTC), []string{"putin"}},
+			{inside, time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC), []string{"putin", "trump", "phone"}},
+			{other, time.Date(2017, 1, 28, 21, 0, 0, 0, time.UTC), []string{"merkel"}},
 		} {
-			if err := tx.SaveOutcomeKeys(ctx, s.id, s.pub, s.keys, nil); err != nil {
+			if err := tx.SaveOutcomeKeys(ctx, s.id, s.pub, s.keys); err != nil {
 				return err
 			}
 		}
-		got, err := tx.OutcomeCandidates(ctx, []string{"speak"}, []string{"trump", "putin"}, fuDay(2017, 1, 27), fuDay(2017, 2, 1), 10)
+		got, err := tx.OutcomeCandidates(ctx, []string{"trump", "putin"}, fuDay(2017, 1, 27), fuDay(2017, 2, 1), 10)
 		if err != nil {
 			return err
 		}
@@ -316,14 +330,8 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 	ctx := context.Background()
 	at := time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC)
 	id := addFollowupStory(t, db, "Trump and Putin spoke", at)
-	words := make([]byte, 64)
-	for i := range words {
-		words[i] = byte(i * 7)
-	}
 	save := func(tx *Tx) error {
-		return tx.SaveOutcomeKeys(ctx, id, at, []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""},
-			{Class: "speak", Key: "at&t <x>"}}, // JSON escapes differ between Go and SQLite
-			words)
+		return tx.SaveOutcomeKeys(ctx, id, at, []string{"putin", "o'brien \"x\"", "at&t <x>"}) // JSON escapes differ between Go and SQLite
 	}
 	if err := db.Update(ctx, func(tx *Tx) error {
 		if err := save(tx); err != nil {
@@ -338,7 +346,7 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 	}
 	err := db.Update(ctx, func(tx *Tx) error {
 		for _, key := range []string{"putin", "o'brien \"x\"", "at&t <x>"} {
-			got, err := tx.OutcomeCandidates(ctx, []string{"speak"}, []string{key}, at, at, 10)
+			got, err := tx.OutcomeCandidates(ctx, []string{key}, at, at, 10)
 			if err != nil {
 				return err
 			}
@@ -354,9 +362,7 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		want := []storyline.StoryOutcomes{{StoryID: id, Published: at,
-			Keys:  []storyline.OutcomeKey{{Class: "speak", Key: "putin"}, {Class: "speak", Key: "o'brien \"x\""}, {Class: "speak", Key: "at&t <x>"}},
-			Words: words}}
+		want := []storyline.StoryOutcomes{{StoryID: id, Published: at, Keys: []string{"putin", "o'brien \"x\"", "at&t <x>"}}}
 		if diff := cmp.Diff(want, snap.Outcomes); diff != "" {
 			t.Errorf("loaded outcomes (-want +got):\n%s", diff)
 		}
@@ -379,11 +385,11 @@ func TestOutcomeCandidatesSQLiteEncodedRows(t *testing.T) {
 	id := addFollowupStory(t, db, "AT&T and Verizon met", at)
 	err := db.Update(ctx, func(tx *Tx) error {
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO followup_outcomes(story_id, published, keys)
-			VALUES (?, ?, json_array(json_array('meet', 'at&t <x>'), json_array('meet', 'verizon')))`, id, at.Unix()); err != nil {
+			VALUES (?, ?, json_array('at&t <x>', 'verizon'))`, id, at.Unix()); err != nil {
 			return err
 		}
 		for _, key := range []string{"at&t <x>", "verizon"} {
-			got, err := tx.OutcomeCandidates(ctx, []string{"meet"}, []string{key}, at, at, 10)
+			got, err := tx.OutcomeCandidates(ctx, []string{key}, at, at, 10)
 			if err != nil {
 				return err
 			}
@@ -398,26 +404,98 @@ func TestOutcomeCandidatesSQLiteEncodedRows(t *testing.T) {
 	}
 }
 
-// An edited story loses the filter of its old words.
-func TestUpdateStoryTextDropsWordFilter(t *testing.T) {
+// Stories announcing one event read back as one thread: the first
+// announcement, the others in publication order, the outcomes of all;
+// MergeEvents folds an event (with its own announcements and links) into
+// another; digests see the merged event once.
+func TestThreadAnnouncementsAndMerge(t *testing.T) {
 	db := followupDB(t)
 	ctx := context.Background()
-	at := time.Date(2017, 1, 28, 20, 0, 0, 0, time.UTC)
-	id := addFollowupStory(t, db, "Trump and Putin spoke", at)
+	day := func(d int) time.Time { return time.Date(2023, 3, d, 12, 0, 0, 0, time.UTC) }
+	s1 := addFollowupStory(t, db, "Rover to touch down on Mars on Monday", day(1))
+	s2 := addFollowupStory(t, db, "Rover set for Monday landing", day(2))
+	s3 := addFollowupStory(t, db, "What to expect from the Mars landing", day(3))
+	s4 := addFollowupStory(t, db, "Mars landing: rover countdown", day(4))
+	o1 := addFollowupStory(t, db, "Rover touches down on Mars", day(6))
+	o2 := addFollowupStory(t, db, "Rover lands safely", day(6))
+	ev := func(story int64, pub time.Time, root int64) storyline.Anticipation {
+		return storyline.Anticipation{StoryID: story, Published: pub, Summary: "rover landing", Class: "land",
+			Terms: []string{"rover", "mar", "land"}, Root: root, From: day(6), To: day(6)}
+	}
+	var a1, a2, a3, a4 storyline.Anticipation
 	err := db.Update(ctx, func(tx *Tx) error {
-		if err := tx.SaveOutcomeKeys(ctx, id, at, []storyline.OutcomeKey{{Class: "speak", Key: "putin"}}, make([]byte, 64)); err != nil {
+		a1 = ev(s1, day(1), 0)
+		if err := tx.SaveAnticipation(ctx, &a1, day(10)); err != nil {
 			return err
 		}
-		s := storyline.Story{ID: id, Title: "Trump and Putin spoke for an hour"}
-		if err := tx.UpdateStoryText(ctx, &s, "h2", at); err != nil {
+		a2 = ev(s2, day(2), a1.ID)
+		a3 = ev(s3, day(3), 0)
+		for _, a := range []*storyline.Anticipation{&a2, &a3} {
+			if err := tx.SaveAnticipation(ctx, a, day(10)); err != nil {
+				return err
+			}
+		}
+		a4 = ev(s4, day(4), a3.ID)
+		if err := tx.SaveAnticipation(ctx, &a4, day(10)); err != nil {
 			return err
 		}
-		snap, err := tx.LoadFollowup(ctx, at)
+		for _, l := range []storyline.FollowupLink{
+			{AnticipationID: a1.ID, StoryID: o1, Relation: storyline.Happened, Score: 0.5},
+			{AnticipationID: a3.ID, StoryID: o1, Relation: storyline.Happened, Score: 0.7},
+			{AnticipationID: a3.ID, StoryID: o2, Relation: storyline.Happened, Score: 0.4},
+		} {
+			if err := tx.SaveFollowupLink(ctx, l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	threads := func() []storyline.Thread {
+		t.Helper()
+		ts, err := db.Threads(ctx, ThreadFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
+	}
+	ids := func(rs []storyline.StoryRef) []int64 {
+		var out []int64
+		for _, r := range rs {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	if ts := threads(); len(ts) != 2 || ts[0].Story.ID != s1 || !slices.Equal(ids(ts[0].Announcements), []int64{s2}) ||
+		ts[1].Story.ID != s3 || !slices.Equal(ids(ts[1].Announcements), []int64{s4}) {
+		t.Fatalf("before the merge: %+v", ts)
+	}
+	if err := db.Update(ctx, func(tx *Tx) error { return tx.MergeEvents(ctx, a1.ID, a3.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	ts := threads()
+	if len(ts) != 1 || ts[0].Anticipation.ID != a1.ID || !slices.Equal(ids(ts[0].Announcements), []int64{s2, s3, s4}) {
+		t.Fatalf("after the merge: %+v", ts)
+	}
+	var outs []int64
+	for _, o := range ts[0].Outcomes {
+		outs = append(outs, o.Story.ID)
+		if o.Story.ID == o1 && o.Score != 0.7 {
+			t.Errorf("outcome %d keeps score %v, want the better 0.7", o1, o.Score)
+		}
+	}
+	if !slices.Equal(outs, []int64{o1, o2}) {
+		t.Errorf("outcomes %v, want %v", outs, []int64{o1, o2})
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		evs, err := tx.DigestEvents(ctx, 0, day(1), day(20))
 		if err != nil {
 			return err
 		}
-		if len(snap.Outcomes) != 1 || snap.Outcomes[0].Words != nil || len(snap.Outcomes[0].Keys) != 1 {
-			t.Errorf("after the edit: %+v, want the keys without a word filter", snap.Outcomes)
+		if len(evs) != 1 || evs[0].ID != a1.ID || evs[0].Status != string(storyline.StatusHappened) {
+			t.Errorf("digest events %+v, want the merged event once, happened", evs)
 		}
 		return nil
 	})

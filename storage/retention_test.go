@@ -110,10 +110,10 @@ func TestPruneKeepsRecentFollowupRows(t *testing.T) {
 			return tx.SaveAnticipation(ctx, &a, now.Add(-7*24*time.Hour))
 		}, false},
 		{"outcome published two days ago", func(tx *Tx, id int64) error {
-			return tx.SaveOutcomeKeys(ctx, id, now.Add(-48*time.Hour), []storyline.OutcomeKey{{Class: "meet", Key: "a"}}, nil)
+			return tx.SaveOutcomeKeys(ctx, id, now.Add(-48*time.Hour), []string{"a"})
 		}, true},
 		{"outcome published a week ago", func(tx *Tx, id int64) error {
-			return tx.SaveOutcomeKeys(ctx, id, now.Add(-7*24*time.Hour), []storyline.OutcomeKey{{Class: "meet", Key: "a"}}, nil)
+			return tx.SaveOutcomeKeys(ctx, id, now.Add(-7*24*time.Hour), []string{"a"})
 		}, false},
 	}
 	ids := map[string]int64{}

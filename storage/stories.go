@@ -55,19 +55,11 @@ func (tx *Tx) InsertStory(ctx context.Context, s *storyline.Story, feedID int64,
 	return nil
 }
 
-// UpdateStoryText replaces the text of a story whose feed edited it. The
-// filter of its words that follow-up linking stored goes: it described the
-// old text (the story is then never passed over).
+// UpdateStoryText replaces the text of a story whose feed edited it.
 func (tx *Tx) UpdateStoryText(ctx context.Context, s *storyline.Story, hash string, at time.Time) error {
 	_, err := tx.exec(ctx, `UPDATE stories SET title = ?, summary = ?, content = ?, author = ?,
 		categories = ?, hash = ?, updated = ? WHERE id = ?`,
 		s.Title, s.Summary, s.Content, s.Author, strings.Join(s.Categories, "\n"), hash, unix(at), s.ID)
-	if err == nil {
-		err = tx.flushOutcomes(ctx)
-	}
-	if err == nil {
-		_, err = tx.execPrepared(ctx, `UPDATE followup_outcomes SET words = NULL WHERE story_id = ?`, s.ID)
-	}
 	if err != nil {
 		return fmt.Errorf("storage: update story %d: %w", s.ID, err)
 	}
