@@ -24,7 +24,7 @@ type signals struct {
 	// The action words of the headline, or of the lead, the lexicon reads
 	// as anticipated ("Macron is to meet Scholz on Monday").
 	headAnticipated, leadAnticipated bool
-	cueSent    int  // the sentence of the first cue looking ahead, -1 if none
+	cueSent                          int // the sentence of the first cue looking ahead, -1 if none
 	// relation is Cancelled or Postponed when the headline or the first
 	// lead sentence calls something off or puts it back; "" otherwise.
 	relation storyline.Relation
