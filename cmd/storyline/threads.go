@@ -67,7 +67,11 @@ func printThreads(a *app, views []followup.ThreadView) {
 		if v.Event.Expected != nil {
 			expected = *v.Event.Expected
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Status, expected, clip(v.Event.Summary, 60), clip(v.Anticipation.Title, 70))
+		from := clip(v.Anticipation.Title, 70)
+		if n := len(v.Announcements); n > 0 {
+			from += fmt.Sprintf(" (+%d more announcing it)", n)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Status, expected, clip(v.Event.Summary, 60), from)
 		for _, o := range v.Outcomes {
 			fmt.Fprintf(tw, "\t\t  -> %s (%.2f)\t%s\n", o.Relation, o.Score, clip(o.Title, 70))
 		}
