@@ -44,8 +44,8 @@ type Store interface {
 
 // Candidate limits bound the work per story whatever the store's size.
 const (
-	maxAnticipationCandidates = 200
-	maxOutcomeCandidates      = 200
+	maxAnticipationCandidates = 64
+	maxOutcomeCandidates      = 8 // each is read and analysed again
 )
 
 // Linker links each new story to the anticipations it fulfils, and records
@@ -54,12 +54,14 @@ type Linker struct {
 	opts Options
 	log  *slog.Logger
 
-	mu    sync.Mutex
-	w     weigher // weighs terms by the rarity source (SetRarity)
-	trace func(Candidate)
-	mem   *memory       // nil until loaded, and again after a rollback
-	inTx  bool          // the AfterEnd hook of the open transaction is set
-	reach time.Duration // how far back the memory reaches (tests shorten it)
+	mu     sync.Mutex
+	rarity Rarity      // how rare terms are among stored stories (SetRarity)
+	rare   rarityCache // its counts, kept while one story is linked
+	w      weigher     // weighs terms by rare
+	trace  func(Candidate)
+	mem    *memory       // nil until loaded, and again after a rollback
+	inTx   bool          // the AfterEnd hook of the open transaction is set
+	reach  time.Duration // how far back the memory reaches (tests shorten it)
 }
 
 // NewLinker returns a linker with the given options (see DefaultOptions).
@@ -76,7 +78,7 @@ func NewLinker(opts Options, log *slog.Logger) *Linker {
 func (l *Linker) SetRarity(r Rarity) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.w.r = r
+	l.rarity = r
 }
 
 // Candidate is an event a story was weighed against as its outcome.
@@ -141,6 +143,11 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	if err := l.begin(ctx, st, newest(s, an)); err != nil {
 		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 	}
+	l.w.r = nil
+	if l.rarity != nil {
+		l.rare.reset(l.rarity)
+		l.w.r = &l.rare
+	}
 	lookup := l.w.lookup(an.Terms)
 	var cands []storyline.Anticipation
 	if len(lookup) > 0 {
@@ -166,6 +173,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		}
 	}
 	if an.Reports() {
+		sw := l.w.story(an.Terms)
 		dated := datedRoots(cands)
 		best := map[int64]Match{}
 		var roots []int64
@@ -178,7 +186,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			if a.StoryID == s.ID || a.StoryID == s.DuplicateOf || announced[root] {
 				continue
 			}
-			m, ok := l.opts.Score(a, an, l.w.r)
+			m, ok := l.opts.score(a, an, sw, &l.w)
 			l.traced(a, s.ID, m, ok)
 			if !ok {
 				continue
@@ -243,7 +251,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			if !oan.Reports() || l.announcesSame(oan, a) {
 				continue
 			}
-			m, ok := l.opts.Score(a, oan, l.w.r)
+			m, ok := l.opts.score(a, oan, l.w.story(oan.Terms), &l.w)
 			l.traced(a, o.ID, m, ok)
 			if !ok {
 				continue

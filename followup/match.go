@@ -64,6 +64,12 @@ type Match struct {
 // have had, or shares too little of what identifies the event.
 func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Match, bool) {
 	w := weigher{r: r}
+	return o.score(a, out, w.story(out.Terms), &w)
+}
+
+// score is Score with the story's terms weighed once (sw) for all the
+// events it is weighed against.
+func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights, w *weigher) (Match, bool) {
 	if out.Published.Before(a.Published) {
 		return Match{}, false // causal: an outcome follows its anticipation
 	}
@@ -79,7 +85,7 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Matc
 			terms = append(terms, termsOf(ac.Name)...)
 		}
 	}
-	ov := w.overlap(terms, out.Terms)
+	ov := w.overlapStory(terms, sw)
 	if len(ov.shared) < min(2, len(terms)) {
 		return Match{gate: "shared"}, false
 	}

@@ -127,31 +127,50 @@ func (m *memory) addOutcomes(storyID int64, published time.Time, keys []string) 
 }
 
 // anticipations returns up to limit anticipations indexed under one of
-// keys, published at or before at and open at at, newest first: what
+// keys, published at or before at and open at at, those
+// indexed under most of the keys first, then the newest: what
 // AnticipationCandidates returns from the database.
 func (m *memory) anticipations(keys []string, at time.Time, limit int) []storyline.Anticipation {
 	t := at.Unix()
 	var found []*openEvent
-	for _, k := range keys {
+	for i, k := range keys {
+		if slices.Contains(keys[:i], k) {
+			continue
+		}
 		for _, e := range m.events[k] {
 			if e.openUntil >= t && e.a.Published.Unix() <= t {
 				found = append(found, e)
 			}
 		}
 	}
-	slices.SortFunc(found, func(x, y *openEvent) int {
-		if c := x.a.Published.Compare(y.a.Published); c != 0 {
-			return -c
-		}
-		return -cmp.Compare(x.a.ID, y.a.ID)
-	})
-	found = slices.CompactFunc(found, func(x, y *openEvent) bool { return x == y })
 	if len(found) == 0 {
 		return nil
 	}
-	out := make([]storyline.Anticipation, 0, min(len(found), limit))
-	for _, e := range found[:min(len(found), limit)] {
-		a := e.a
+	slices.SortFunc(found, func(x, y *openEvent) int { return cmp.Compare(x.a.ID, y.a.ID) })
+	type hit struct {
+		e *openEvent
+		n int
+	}
+	hits := make([]hit, 0, len(found))
+	for _, e := range found {
+		if n := len(hits); n > 0 && hits[n-1].e == e {
+			hits[n-1].n++
+		} else {
+			hits = append(hits, hit{e, 1})
+		}
+	}
+	slices.SortFunc(hits, func(x, y hit) int {
+		if x.n != y.n {
+			return y.n - x.n
+		}
+		if c := x.e.a.Published.Compare(y.e.a.Published); c != 0 {
+			return -c
+		}
+		return -cmp.Compare(x.e.a.ID, y.e.a.ID)
+	})
+	out := make([]storyline.Anticipation, 0, min(len(hits), limit))
+	for _, h := range hits[:min(len(hits), limit)] {
+		a := h.e.a
 		a.Actors = slices.Clone(a.Actors) // the caller's to change
 		out = append(out, a)
 	}
@@ -159,12 +178,15 @@ func (m *memory) anticipations(keys []string, at time.Time, limit int) []storyli
 }
 
 // outcomes returns the ids of up to limit stories published in [from, to]
-// indexed under one of keys, in id order: what OutcomeCandidates returns
-// from the database.
+// indexed under one of keys, those under most of the keys first, then in
+// id order: what OutcomeCandidates returns from the database.
 func (m *memory) outcomes(keys []string, from, to time.Time, limit int) []int64 {
 	lo, hi := from.Unix(), to.Unix()
 	var ids []int64
-	for _, k := range keys {
+	for i, k := range keys {
+		if slices.Contains(keys[:i], k) {
+			continue
+		}
 		list := m.byKey[k]
 		if list == nil {
 			continue
@@ -175,9 +197,28 @@ func (m *memory) outcomes(keys []string, from, to time.Time, limit int) []int64 
 			}
 		}
 	}
+	if len(ids) == 0 {
+		return nil
+	}
 	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	return ids[:min(len(ids), limit)]
+	type hit struct {
+		id int64
+		n  int
+	}
+	hits := make([]hit, 0, len(ids))
+	for _, id := range ids {
+		if n := len(hits); n > 0 && hits[n-1].id == id {
+			hits[n-1].n++
+		} else {
+			hits = append(hits, hit{id, 1})
+		}
+	}
+	slices.SortStableFunc(hits, func(x, y hit) int { return y.n - x.n })
+	out := make([]int64, 0, min(len(hits), limit))
+	for _, h := range hits[:min(len(hits), limit)] {
+		out = append(out, h.id)
+	}
+	return out
 }
 
 // advance moves the cut to t if it is later, and prunes what fell behind

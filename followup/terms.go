@@ -21,6 +21,44 @@ type Rarity interface {
 	DocFreqs(words []string, df []int64) int64
 }
 
+// rarityCache remembers the counts asked of a Rarity while one story is
+// linked: its terms and its candidates' are asked about again and again.
+type rarityCache struct {
+	r    Rarity
+	df   map[string]int64
+	docs int64
+	miss []string
+	buf  []int64
+}
+
+func (c *rarityCache) reset(r Rarity) {
+	c.r = r
+	if c.df == nil {
+		c.df = map[string]int64{}
+	}
+	clear(c.df)
+}
+
+func (c *rarityCache) DocFreqs(words []string, df []int64) int64 {
+	c.miss = c.miss[:0]
+	for _, w := range words {
+		if _, ok := c.df[w]; !ok && !slices.Contains(c.miss, w) {
+			c.miss = append(c.miss, w)
+		}
+	}
+	if len(c.miss) > 0 {
+		c.buf = slices.Grow(c.buf[:0], len(c.miss))[:len(c.miss)]
+		c.docs = c.r.DocFreqs(c.miss, c.buf)
+		for i, w := range c.miss {
+			c.df[w] = c.buf[i]
+		}
+	}
+	for i, w := range words {
+		df[i] = c.df[w]
+	}
+	return c.docs
+}
+
 // maxLeadText bounds the lead read for terms, as dedupe bounds what it
 // counts: the lead says what the story is about.
 const maxLeadText = 320
@@ -153,6 +191,43 @@ func (w *weigher) rarest(terms []string, n int) []string {
 		out[i] = terms[idx[i]]
 	}
 	return out
+}
+
+// storyWeights are a story's terms and their weights, worked out once.
+type storyWeights struct {
+	w   map[string]float64
+	sum float64
+}
+
+func (w *weigher) story(terms []string) storyWeights {
+	ws := w.weights(terms, nil)
+	sw := storyWeights{w: make(map[string]float64, len(terms))}
+	for i, t := range terms {
+		sw.w[t] = ws[i]
+		sw.sum += ws[i]
+	}
+	return sw
+}
+
+// overlapStory is overlap with the story's side weighed beforehand.
+func (w *weigher) overlapStory(event []string, sw storyWeights) overlap {
+	ws := w.weights(event, nil)
+	var o overlap
+	var ev, both float64
+	for i, t := range event {
+		ev += ws[i]
+		if _, ok := sw.w[t]; ok {
+			both += ws[i]
+			o.shared = append(o.shared, t)
+		}
+	}
+	if ev > 0 {
+		o.cover = both / ev
+	}
+	if ev+sw.sum > 0 {
+		o.dice = 2 * both / (ev + sw.sum)
+	}
+	return o
 }
 
 // overlap compares an event's terms with a story's: the weight they share

@@ -67,17 +67,19 @@ func (tx *Tx) SaveAnticipation(ctx context.Context, a *storyline.Anticipation, o
 }
 
 // AnticipationCandidates returns up to limit anticipations indexed under
-// one of keys, published at or before at and still open at at (newest
-// first): the events a story published at at may report on.
+// one of keys, published at or before at and still open at at:
+// the events a story published at at may report on, those indexed under
+// most of the keys first, then the newest.
 func (tx *Tx) AnticipationCandidates(ctx context.Context, keys []string, at time.Time, limit int) ([]storyline.Anticipation, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
 	rows, err := tx.queryPrepared(ctx, `SELECT `+anticipationColumns+` FROM followup_events e
-		WHERE e.id IN (SELECT k.event_id FROM followup_event_keys k
-			WHERE k.class = '' AND k.key IN (SELECT value FROM json_each(?1)) AND k.open_until >= ?2)
-		AND e.published <= ?2
-		ORDER BY e.published DESC, e.id DESC LIMIT `+fmt.Sprint(max(limit, 1)),
+		JOIN (SELECT k.event_id, count(*) AS n FROM followup_event_keys k
+			WHERE k.class = '' AND k.key IN (SELECT DISTINCT value FROM json_each(?1)) AND k.open_until >= ?2
+			GROUP BY k.event_id) m ON m.event_id = e.id
+		WHERE e.published <= ?2
+		ORDER BY m.n DESC, e.published DESC, e.id DESC LIMIT `+fmt.Sprint(max(limit, 1)),
 		jsonList(keys), unix(at))
 	if err != nil {
 		return nil, fmt.Errorf("storage: anticipation candidates: %w", err)
@@ -134,7 +136,8 @@ func (tx *Tx) flushOutcomes(ctx context.Context) error {
 }
 
 // OutcomeCandidates returns up to limit ids of stories published in
-// [from, to] indexed under one of keys. The linker asks the database only
+// [from, to] indexed under one of keys, those under most of the keys
+// first, then in id order. The linker asks the database only
 // for windows its memory does not cover, so this reads the outcome rows
 // of the whole window: a plain search of each row's text for the keys
 // passes over most of them before their JSON is read.
@@ -160,10 +163,10 @@ func (tx *Tx) OutcomeCandidates(ctx context.Context, keys []string, from, to tim
 		quick.WriteString(")")
 	}
 	var ids []int64
-	err := tx.each(ctx, `SELECT DISTINCT o.story_id FROM followup_outcomes o INDEXED BY followup_outcomes_published, json_each(o.keys) k
+	err := tx.each(ctx, `SELECT o.story_id FROM followup_outcomes o INDEXED BY followup_outcomes_published, json_each(o.keys) k
 		WHERE o.published BETWEEN ?2 AND ?3`+quick.String()+`
-		AND k.value IN (SELECT value FROM json_each(?1))
-		ORDER BY o.story_id LIMIT `+fmt.Sprint(max(limit, 1)), args, func(rows *sql.Rows) error {
+		AND k.value IN (SELECT DISTINCT value FROM json_each(?1))
+		GROUP BY o.story_id ORDER BY count(DISTINCT k.value) DESC, o.story_id LIMIT `+fmt.Sprint(max(limit, 1)), args, func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return err
@@ -274,7 +277,11 @@ func (tx *Tx) SaveFollowupLink(ctx context.Context, l storyline.FollowupLink) er
 // of event into: their links move to into (a link into already has keeps
 // the higher score).
 func (tx *Tx) MergeEvents(ctx context.Context, into, from int64) error {
-	if _, err := tx.execPrepared(ctx, `UPDATE followup_events SET root = ?1 WHERE id = ?2 OR root = ?2`, into, from); err != nil {
+	// Two statements, each on its index (root's is partial: root > 0).
+	if _, err := tx.execPrepared(ctx, `UPDATE followup_events SET root = ?1 WHERE id = ?2`, into, from); err != nil {
+		return fmt.Errorf("storage: merge events: %w", err)
+	}
+	if _, err := tx.execPrepared(ctx, `UPDATE followup_events SET root = ?1 WHERE root = ?2 AND root > 0`, into, from); err != nil {
 		return fmt.Errorf("storage: merge events: %w", err)
 	}
 	_, err := tx.execPrepared(ctx, `INSERT INTO followup_links(event_id, story_id, relation, score, explanation)
@@ -342,7 +349,7 @@ func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, 
 	}
 	arows, err := db.r.QueryContext(ctx, `SELECT e.root, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
 		s.title, s.published FROM followup_events e JOIN stories s ON s.id = e.story_id
-		WHERE e.root IN (SELECT value FROM json_each(?)) ORDER BY s.published, s.id`, jsonList(ids))
+		WHERE e.root IN (SELECT value FROM json_each(?)) AND e.root > 0 ORDER BY s.published, s.id`, jsonList(ids))
 	if err != nil {
 		return nil, fmt.Errorf("storage: thread announcements: %w", err)
 	}
