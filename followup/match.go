@@ -136,6 +136,12 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 		why += " vs expected " + win.String()
 	}
 	score := ov.dice + 0.1*classW
+	switch {
+	case rel != storyline.Happened && !pubDay.After(addDays(win.to, 1)):
+		score += cueBonus // called off before it was due: news about this event, rarely another's
+	case rel == storyline.Happened && a.HasTime() && !pubDay.After(win.to) && !pubDay.Before(win.from):
+		score += cueBonus // reported on the day it was expected
+	}
 	if !actorNamed(a, out) {
 		score *= noActor
 	}
@@ -149,6 +155,10 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 	}
 	return m, true
 }
+
+// cueBonus is what a time consistent with the expected date adds to a
+// score: a story reporting on the expected day, or calling it off before.
+const cueBonus = 0.05
 
 // noActor discounts a story that names none of an event's actors: most
 // are another actor's doings ("House passes chips bill" for "Senate to vote
