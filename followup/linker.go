@@ -162,7 +162,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		e := &an.Events[i]
 		for j := range cands {
 			c := &cands[j]
-			if c.StoryID != s.ID && c.StoryID != s.DuplicateOf && l.sameEvent(e, c, an) {
+			if c.StoryID != s.ID && c.StoryID != s.DuplicateOf && !l.mem.settledBefore(c.RootID(), an.Published) && l.sameEvent(e, c, an) {
 				e.Root = c.RootID()
 				announced[e.Root] = true
 				if !e.HasTime() && c.HasTime() {
@@ -203,7 +203,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
 		for _, root := range roots {
-			if err := l.link(ctx, st, root, s.ID, best[root]); err != nil {
+			if err := l.link(ctx, st, root, s.ID, an.Published, best[root]); err != nil {
 				return res, err
 			}
 			res.Links++
@@ -256,7 +256,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			if !ok {
 				continue
 			}
-			if err := l.link(ctx, st, a.RootID(), o.ID, m); err != nil {
+			if err := l.link(ctx, st, a.RootID(), o.ID, oan.Published, m); err != nil {
 				return res, err
 			}
 			res.Links++
@@ -284,7 +284,7 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 	for _, r := range roots {
 		into := int64(0)
 		for _, k := range kept {
-			if a, b := first[k], first[r]; a != nil && b != nil && l.compatible(b, a) {
+			if a, b := first[k], first[r]; a != nil && b != nil && l.compatible(b, a) && !l.mem.settledBefore(k, b.Published) {
 				into = k
 				break
 			}
@@ -444,13 +444,14 @@ func (l *Linker) outcomes(ctx context.Context, st Store, keys []string, from, to
 }
 
 // link records that a story reports on the event root.
-func (l *Linker) link(ctx context.Context, st Store, root, storyID int64, m Match) error {
+func (l *Linker) link(ctx context.Context, st Store, root, storyID int64, published time.Time, m Match) error {
 	err := st.SaveFollowupLink(ctx, storyline.FollowupLink{
 		AnticipationID: root, StoryID: storyID, Relation: m.Relation, Score: m.Score, Explanation: m.Explanation,
 	})
 	if err != nil {
 		return fmt.Errorf("followup: link %d -> %d: %w", root, storyID, err)
 	}
+	l.mem.settle(root, published)
 	l.log.Debug("follow-up linked", "event", root, "story", storyID,
 		"relation", m.Relation, "score", m.Score, "why", m.Explanation)
 	return nil

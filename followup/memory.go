@@ -15,6 +15,10 @@ import (
 // that publish late without holding every outcome of the past in memory.
 const reach = 3 * 24 * time.Hour
 
+// settledFor is how long the memory remembers that an event had an
+// outcome: longer than any event stays open after its outcome.
+const settledFor = 30 * 24 * time.Hour
+
 // repruneEvery is how far the cut moves before the memory is pruned.
 const repruneEvery = 6 * time.Hour
 
@@ -33,6 +37,10 @@ type memory struct {
 	// replace the key with the caller's string (a slice of a story).
 	reports []outcomeRef
 	byKey   map[string]*[]uint32
+	// settled holds, for events linked to an outcome since the memory was
+	// loaded, the publication of their first outcome (unix seconds): a
+	// story announcing the same happening after it is news of another.
+	settled map[int64]int64
 }
 
 type openEvent struct {
@@ -45,7 +53,8 @@ type outcomeRef struct {
 }
 
 func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
-	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byKey: map[string]*[]uint32{}}
+	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byKey: map[string]*[]uint32{},
+		settled: map[int64]int64{}}
 	for i := range snap.Open {
 		m.addEvent(&snap.Open[i].Anticipation, snap.Open[i].OpenUntil)
 	}
@@ -86,6 +95,26 @@ func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
 	}
 }
 
+// settle records that event root has an outcome published at t.
+func (m *memory) settle(root int64, t time.Time) {
+	if m == nil {
+		return
+	}
+	if at, ok := m.settled[root]; !ok || t.Unix() < at {
+		m.settled[root] = t.Unix()
+	}
+}
+
+// settledBefore reports whether event root had an outcome published
+// before t, as far as the memory knows.
+func (m *memory) settledBefore(root int64, t time.Time) bool {
+	if m == nil {
+		return false
+	}
+	at, ok := m.settled[root]
+	return ok && at < t.Unix()
+}
+
 // merged records that event from, and the events announcing it again,
 // now announce event into.
 func (m *memory) merged(into, from int64) {
@@ -98,6 +127,10 @@ func (m *memory) merged(into, from int64) {
 				e.a.Root = into
 			}
 		}
+	}
+	if at, ok := m.settled[from]; ok {
+		m.settle(into, time.Unix(at, 0))
+		delete(m.settled, from)
 	}
 }
 
@@ -233,6 +266,11 @@ func (m *memory) advance(t time.Time) {
 		return
 	}
 	m.pruned = cut
+	for root, at := range m.settled {
+		if at < cut-int64(settledFor/time.Second) {
+			delete(m.settled, root)
+		}
+	}
 	for k, list := range m.events {
 		list = slices.DeleteFunc(list, func(e *openEvent) bool { return e.openUntil < cut })
 		if len(list) == 0 {

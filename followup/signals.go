@@ -1,6 +1,7 @@
 package followup
 
 import (
+	"strings"
 	"time"
 
 	"github.com/storyline/storyline"
@@ -239,6 +240,9 @@ func callOff(st *sentence) storyline.Relation {
 		if k > 0 && (toks[k-1].lx.is(lxNegation) || k > 1 && toks[k-2].lx.is(lxNegation) && toks[k-1].lx.is(lxModal|lxCopula)) {
 			continue
 		}
+		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || cancelling[w] || stayCue(toks, k)) || hedged(toks, k) {
+			continue
+		}
 		two := ""
 		if k+1 < len(toks) {
 			two = w + " " + toks[k+1].low
@@ -251,13 +255,44 @@ func callOff(st *sentence) storyline.Relation {
 			if w == "off" && k > 0 && (toks[k-1].lx.lemma == "call" || st.headline && offEnds(toks, k)) {
 				return storyline.Cancelled // "called off", "Joshua-Miller fight off"
 			}
-		case lx.is(lxCancel) || two != "" && cancelCues[two] || w == "averting" || w == "scrapping" || w == "scrubbing" || w == "aborting" || w == "halting" || w == "shelving":
+		case lx.is(lxCancel) || two != "" && cancelCues[two] || cancelling[w]:
 			return storyline.Cancelled
 		case stayCue(toks, k):
 			return storyline.Postponed
 		}
 	}
 	return ""
+}
+
+// cancelling are the -ing forms of calling off that the cue sets lack.
+var cancelling = set("averting", "scrapping", "scrubbing", "aborting", "halting", "shelving")
+
+// hedged reports whether the cue at k is a possibility, an aim or
+// background rather than news: "could delay or even cancel", "to keep the
+// government open and avert a shutdown", "two weeks after his death was
+// delayed". A cancellation itself expected ("expected to postpone") is
+// news.
+func hedged(toks []token, k int) bool {
+	for q := k - 1; q >= max(0, k-6); q-- {
+		w := toks[q].low
+		switch {
+		case toks[q].lx.is(lxModal|lxConditional) && w != "will":
+			return q >= k-3
+		case w == "after" || w == "since" || w == "risk" || w == "threat" || w == "fears":
+			return true
+		case w == "to":
+			if q > 0 {
+				switch toks[q-1].low {
+				case "expected", "likely", "set", "poised", "due", "going", "about":
+					return false
+				}
+			}
+			return true
+		case !toks[q].word && w != "-":
+			return false // the clause ends
+		}
+	}
+	return false
 }
 
 // stayCue: a stay or reprieve of something due ("grants stay of
@@ -268,7 +303,17 @@ func stayCue(toks []token, k int) bool {
 	case "reprieve", "reprieves", "reprieved":
 		return true
 	case "stay":
-		return k > 0 && (toks[k-1].lx.is(lxDeterminer) || toks[k-1].low == "grants" || toks[k-1].low == "granted" || toks[k-1].low == "issues" || toks[k-1].low == "issued" || toks[k-1].low == "-day")
+		if k+1 < len(toks) && toks[k+1].low == "of" {
+			return true // "stay of execution"
+		}
+		if k == 0 {
+			return false
+		}
+		switch p := toks[k-1].low; {
+		case toks[k-1].lx.is(lxDeterminer), strings.HasSuffix(p, "-day"), strings.HasPrefix(p, "grant"), strings.HasPrefix(p, "issu"):
+			return true
+		}
+		return false
 	case "stays", "stayed":
 		if k+1 >= len(toks) || !toks[k+1].word {
 			return false
