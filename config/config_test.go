@@ -896,3 +896,37 @@ func TestAlertAfter(t *testing.T) {
 		t.Errorf("Validate with a negative alert_after: %v", err)
 	}
 }
+
+// The follow-up settings are numbers between 0 and 1; an error names the
+// file, the line and the setting.
+func TestFollowupSettings(t *testing.T) {
+	tests := []struct {
+		yaml string
+		want string // "" for valid
+	}{
+		{"followup: {threshold: 0.35, merge: 0.4}\n", ""},
+		{"followup: {threshold: 1.5}\n", "followup.threshold must be between 0 and 1, got 1.5"},
+		{"followup: {merge: -0.1}\n", "followup.merge must be between 0 and 1, got -0.1"},
+		{"followup: {threshold: high}\n", `followup.threshold: expected a number, got "high"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.yaml, func(t *testing.T) {
+			body := "storage: {path: /tmp/x.db}\nfeeds:\n  - {name: a, url: \"https://example.org/a\"}\n" + tc.yaml
+			path := writeFile(t, t.TempDir(), "c.yaml", body)
+			if tc.want == "" {
+				cfg, err := Load(path, env(nil))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cfg.Followup.Threshold != 0.35 || cfg.Followup.Merge != 0.4 {
+					t.Errorf("got %+v", cfg.Followup)
+				}
+				return
+			}
+			errs := loadErrors(t, path, env(nil))
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), tc.want) || !strings.Contains(errs[0].Error(), "c.yaml:4") {
+				t.Errorf("errors %v, want one at c.yaml:4 saying %q", errs, tc.want)
+			}
+		})
+	}
+}
