@@ -89,7 +89,9 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 			// looks ahead too: "LIGO announcement on Thursday".
 			future = future || forward && when.from.After(day(pub)) && past < 0
 			sig.headFuture = future
-			sig.headTo = byTo && !weak && future
+			// Only a bare "X to V" may be a purpose: "Rover to touch down
+			// tonight" names its time.
+			sig.headTo = byTo && !weak && future && !forward
 			sig.headReport = !future && past >= 0
 		} else {
 			sig.leadFuture = sig.leadFuture || future
@@ -277,7 +279,7 @@ func hedged(toks []token, k int) bool {
 		w := toks[q].low
 		switch {
 		case toks[q].lx.is(lxModal|lxConditional) && w != "will":
-			return q >= k-3
+			return true
 		case w == "after" || w == "since" || w == "risk" || w == "threat" || w == "fears":
 			return true
 		case w == "to":
@@ -375,6 +377,11 @@ func verbBefore(toks []token, k int) bool {
 		}
 		if t.lx.is(lxPast) && !t.lx.is(lxCopula|lxPreNoun) || t.lx.is(lxLemmaClass) && t.lx.lemma != t.low {
 			return true
+		}
+		if base, ok := strings.CutSuffix(t.low, "s"); ok && len(base) > 2 && !t.cap {
+			if _, irr := irregular[base]; irr || lemmaClass[base] != "" {
+				return true // "beats", "makes", "wins"
+			}
 		}
 	}
 	return false

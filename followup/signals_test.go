@@ -1,0 +1,81 @@
+package followup
+
+import (
+	"testing"
+
+	"github.com/storyline/storyline"
+)
+
+// TestSignals: the story-level cues hold across kinds of event, people or
+// not: whether a story announces an event, reports one, or calls one off.
+// friday is Friday 3 March 2023.
+func TestSignals(t *testing.T) {
+	tests := []struct {
+		name, title, body string
+		announces         bool
+		reports           bool
+		relation          storyline.Relation
+	}{
+		{"regulator set to rule", "Regulator set to rule on the merger Wednesday", "The competition authority will publish its decision on the deal next week.", true, false, ""},
+		{"rover to touch down", "Rover to touch down on Mars tonight", "The rover is 300 million miles from Earth.", true, false, ""},
+		{"what to expect", "What to expect from Thursday's rate decision", "Economists see a quarter-point rise.", true, false, ""},
+		{"strike to go ahead", "Union says strike to go ahead on Monday", "Talks broke down late on Thursday.", true, true, ""}, // and reports the talks
+		{"ahead of the final", "Ahead of the final, fans gather in Madrid", "Thousands of supporters gathered on Friday.", true, true, ""},
+		{"report released", "Report to be released Thursday", "The inquiry's findings will be published at noon.", true, false, ""},
+		{"a headline naming a day ahead", "LIGO announcement on Thursday", "Physicists have scheduled a news conference.", true, false, ""},
+		{"lead looks ahead", "Senate and the chips bill", "The Senate is poised to vote on the bill on Tuesday.", true, false, ""},
+		{"rates raised", "Interest rates raised for first time in ten years", "The central bank has increased rates to 0.5%.", false, true, ""},
+		{"reported, then looking ahead", "May safe as leader", "Theresa May has won a confidence vote and will remain as leader.", false, true, ""},
+		{"purpose, not future", "France beat Croatia 4-2 to win the World Cup", "France won their second title on Sunday.", false, true, ""},
+		{"agree to hold, after a call", "Abe, Trump agree to hold summit on Feb. 10", "Abe and Trump agreed during a telephone conversation on Saturday to hold talks.", true, true, ""},
+		{"called off", "Joshua-Miller fight off after failed test", "The June 1 bout will not go ahead.", false, true, storyline.Cancelled},
+		{"scrubbed", "Launch scrubbed because of weather", "The rocket will not fly today.", false, true, storyline.Cancelled},
+		{"averted", "Rail strike averted with tentative deal", "Unions and railroads reached an agreement.", false, true, storyline.Cancelled},
+		{"postponed", "Election postponed by a week", "The commission announced the delay hours before polls opened.", false, true, storyline.Postponed},
+		{"stay of execution", "Court grants stay of execution", "The inmate was due to die on Wednesday.", false, true, storyline.Postponed},
+		{"could delay is no cue", "Games will go ahead, committee says", "Officials fear the virus could delay or even cancel the event.", true, false, ""},
+		{"background delay is no cue", "Execution set for Wednesday", "The inmate is scheduled to die, two weeks after his death was delayed by a court.", true, false, ""},
+		{"stays in power is no cue", "Leader stays in power after vote", "The leader survived the challenge.", false, true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			an := Analyze(story(tc.title, tc.body, friday))
+			if an.Announces() != tc.announces || an.Reports() != tc.reports || an.sig.relation != tc.relation {
+				t.Errorf("announces %v reports %v relation %q, want %v %v %q; signals %+v",
+					an.Announces(), an.Reports(), an.sig.relation, tc.announces, tc.reports, tc.relation, an.sig)
+			}
+			if tc.announces && len(an.Events) == 0 {
+				t.Errorf("announces but no event")
+			}
+		})
+	}
+}
+
+// TestOverlapWeighsRarity: a shared rare term counts for more than a
+// shared common one, and an event shares nothing with an unrelated story.
+func TestOverlapWeighsRarity(t *testing.T) {
+	r := fakeRarity{"nasa": 900, "rover": 20, "land": 300, "mar": 150, "insight": 5, "elect": 800}
+	w := weigher{r: r}
+	event := []string{"nasa", "insight", "land", "mar"}
+	rare := w.overlap(event, []string{"insight", "touch", "down"})
+	common := w.overlap(event, []string{"nasa", "touch", "down"})
+	if rare.dice <= common.dice {
+		t.Errorf("sharing the rare term: %.3f, the common one: %.3f", rare.dice, common.dice)
+	}
+	if o := w.overlap(event, []string{"elect", "vote"}); o.dice != 0 || len(o.shared) != 0 {
+		t.Errorf("unrelated story: %+v", o)
+	}
+	// The story side weighed beforehand gives the same figures.
+	if a, b := w.overlap(event, []string{"insight", "land"}), w.overlapStory(event, w.story([]string{"insight", "land"})); a.dice != b.dice || a.cover != b.cover {
+		t.Errorf("overlap %+v, overlapStory %+v", a, b)
+	}
+}
+
+type fakeRarity map[string]int64
+
+func (f fakeRarity) DocFreqs(words []string, df []int64) int64 {
+	for i, w := range words {
+		df[i] = f[w]
+	}
+	return 1000
+}
