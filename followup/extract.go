@@ -735,6 +735,21 @@ func actionSense(toks []token, lem string, i int) bool {
 // newDatePreps bring in the new date of something put back.
 var newDatePreps = set("to", "until", "till", "for")
 
+// newDate reports whether the time at token at follows the cue at cue as
+// its new date: close by, and not the old date that a participle brings in
+// ("put off his visit set for next week", "testimony scheduled for Feb. 7").
+func newDate(toks []token, cue, at int) bool {
+	if at-cue > 5 {
+		return false
+	}
+	for _, t := range toks[cue+1 : at] {
+		if t.lx.is(lxToCue|lxPostNoun|lxPreNoun) || t.low == "originally" {
+			return false
+		}
+	}
+	return true
+}
+
 // isPast reports whether a word is a past tense or participle form.
 func isPast(w string) bool {
 	if l, ok := irregular[w]; ok {
@@ -818,7 +833,7 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 		if postponed && postponeAt >= 0 {
 			// Only a time brought in as the new one: "pushed back to
 			// Saturday", not "postponed his Feb. 7 testimony".
-			if e, ok := nearestTime(st, postponeAt, postponeAt, to); ok && e.start > postponeAt && e.start > 0 && newDatePreps[toks[e.start-1].low] {
+			if e, ok := nearestTime(st, postponeAt, postponeAt, to); ok && e.start > postponeAt && e.start > 0 && newDatePreps[toks[e.start-1].low] && newDate(toks, postponeAt, e.start) {
 				if w, ok := e.resolve(pub, true); ok && !w.from.Before(day(pub)) {
 					m.newWhen = w
 					newExpr = e

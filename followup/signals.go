@@ -379,7 +379,7 @@ func verbBefore(toks []token, k int) bool {
 			return true
 		}
 		if base, ok := strings.CutSuffix(t.low, "s"); ok && len(base) > 2 && !t.cap {
-			if _, irr := irregular[base]; irr || lemmaClass[base] != "" {
+			if irregularLemmas[base] || lemmaClass[base] != "" {
 				return true // "beats", "makes", "wins"
 			}
 		}
@@ -417,3 +417,13 @@ func nounCue(st *sentence) bool {
 	}
 	return false
 }
+
+// irregularLemmas are the verbs of the irregular-verb table ("make",
+// "beat", "become"), whose -s forms are verbs.
+var irregularLemmas = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range irregular {
+		m[l] = true
+	}
+	return m
+}()
