@@ -76,7 +76,7 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		if i >= lead {
 			break
 		}
-		if n := len(st.toks); n > 0 && st.toks[n-1].low == "?" {
+		if question(st) {
 			continue
 		}
 		cue, weak, byTo := futureCues(st)
@@ -135,6 +135,38 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		}
 	}
 	return sig
+}
+
+// headingFor: a motion toward something still ahead.
+func headingFor(toks []token, k int) bool {
+	switch toks[k].low {
+	case "headed", "heading", "heads", "bound":
+		if k+1 < len(toks) {
+			switch toks[k+1].low {
+			case "for", "to", "toward", "towards":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// question reports whether a sentence asks rather than says: "Will the
+// summit go ahead?" asserts nothing; "Rover headed for Mars landing. Are
+// you ready?" (one headline) does before its question.
+func question(st *sentence) bool {
+	n := len(st.toks)
+	if n == 0 || st.toks[n-1].low != "?" {
+		return false
+	}
+	start := 0
+	for k := n - 2; k >= 0; k-- {
+		if w := st.toks[k].low; w == "." || w == "!" || w == ":" {
+			start = k + 1
+			break
+		}
+	}
+	return start == 0 // the whole sentence is the question
 }
 
 // futureCues finds the cues of a sentence that look ahead: strong ones
@@ -204,6 +236,8 @@ func futureCues(st *sentence) (first int, weak, byTo bool) {
 		case w == "countdown" || w == "deadline":
 			weak = true
 		case w == "prepares" || w == "preparing" || w == "braces" || w == "bracing" || w == "gears" || w == "gearing":
+			mark(k)
+		case headingFor(toks, k): // "storm headed for Florida", "bill heads to the Senate"
 			mark(k)
 		case st.headline && w == "to" && headlineFuture(toks, k):
 			mark(k)
@@ -336,14 +370,15 @@ func stayCue(toks []token, k int) bool {
 func pastReport(st *sentence) int {
 	toks := st.toks
 	for k, t := range toks {
-		if !t.word || !t.lx.is(lxPast) || t.lx.is(lxPastPlan|lxPostNoun|lxPreNoun|lxTitle|lxSay|lxCopula) || t.low == "had" || t.low == "did" {
+		if !t.word || !t.lx.is(lxPast) || t.lx.is(lxPastPlan|lxPostNoun|lxPreNoun|lxTitle|lxSay|lxCopula) || t.low == "had" || t.low == "did" ||
+			strings.Contains(t.low, "-") { // "nuclear-powered", "long-awaited"
 			continue
 		}
 		if k > 0 && (toks[k-1].low == "be" || toks[k-1].low == "to" || toks[k-1].lx.is(lxDeterminer) || linkingVerbs[toks[k-1].low]) {
 			continue // "to be held", "the expected vote", "remains focused"
 		}
-		if k+1 < len(toks) && (toks[k+1].low == "to" || toks[k+1].low == "that") {
-			continue // "slated to", "announced that": what follows says more
+		if k+1 < len(toks) && (toks[k+1].low == "to" || toks[k+1].low == "that") || headingFor(toks, k) {
+			continue // "slated to", "announced that", "headed for": what follows says more
 		}
 		return k
 	}
