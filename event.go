@@ -112,6 +112,9 @@ type StoryOutcomes struct {
 type FollowupSnapshot struct {
 	Open     []OpenAnticipation // open at or after the load's cut, by id
 	Outcomes []StoryOutcomes    // published at or after the cut, by story id
+	// Settled holds, for the open events linked to an outcome, the
+	// publication of their first outcome.
+	Settled map[int64]time.Time
 }
 
 // FollowupLink ties an anticipation to a later story reporting its outcome.

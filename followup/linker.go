@@ -44,7 +44,7 @@ type Store interface {
 
 // Candidate limits bound the work per story whatever the store's size.
 const (
-	maxAnticipationCandidates = 64
+	maxAnticipationCandidates = 32
 	maxOutcomeCandidates      = 8 // each is read and analysed again
 )
 
@@ -156,10 +156,13 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
 	}
+	// The story's events as stored: a copy, so that a poll retried after
+	// a rollback starts again from the analysis as it was made.
+	events := slices.Clone(an.Events)
 	// An announcement of an open event joins it.
 	announced := map[int64]bool{}
-	for i := range an.Events {
-		e := &an.Events[i]
+	for i := range events {
+		e := &events[i]
 		for j := range cands {
 			c := &cands[j]
 			if c.StoryID != s.ID && c.StoryID != s.DuplicateOf && !l.mem.settledBefore(c.RootID(), an.Published) && l.sameEvent(e, c, an) {
@@ -198,7 +201,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 				best[root] = m
 			}
 		}
-		roots, err := l.mergeRoots(ctx, st, roots, cands)
+		roots, err := l.mergeRoots(ctx, st, roots, cands, best)
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
@@ -209,14 +212,17 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			res.Links++
 		}
 	}
-	for i := range an.Events {
-		a := &an.Events[i]
+	for i := range events {
+		a := &events[i]
 		a.StoryID = s.ID
 		_, openUntil := l.opts.SearchRange(a)
 		if err := st.SaveAnticipation(ctx, a, openUntil); err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
 		l.mem.addEvent(a, openUntil)
+		if a.Root != 0 {
+			l.mem.extend(a.Root, openUntil, a.From, a.To) // as SaveAnticipation did
+		}
 		res.Anticipations++
 	}
 	if an.Reports() && len(lookup) > 0 {
@@ -227,8 +233,8 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	}
 	// Stories stored before this one but published at or after it (ties,
 	// late feeds) may already report what it anticipates.
-	for i := range an.Events {
-		a := &an.Events[i]
+	for i := range events {
+		a := &events[i]
 		from, to := l.opts.SearchRange(a)
 		ids, err := l.outcomes(ctx, st, l.w.lookup(a.IndexKeys()), from, to)
 		if err != nil {
@@ -268,8 +274,8 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 // mergeRoots merges the events one story reports on when they are one
 // happening announced by stories that did not recognise each other (the
 // same kind of action, agreeing times, the same people): the oldest stays.
-// It returns the roots left.
-func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands []storyline.Anticipation) ([]int64, error) {
+// It returns the roots left; best keeps each one's best match.
+func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands []storyline.Anticipation, best map[int64]Match) ([]int64, error) {
 	if len(roots) < 2 {
 		return roots, nil
 	}
@@ -295,6 +301,9 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 		}
 		if err := st.MergeEvents(ctx, into, r); err != nil {
 			return nil, err
+		}
+		if best[r].Score > best[into].Score {
+			best[into] = best[r] // the story's link to the merged event is its best
 		}
 		l.mem.merged(into, r)
 		l.log.Debug("follow-up events merged", "into", into, "event", r)

@@ -3,6 +3,7 @@ package followup_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -145,5 +146,60 @@ func TestThreadsJSONShape(t *testing.T) {
 	raw, _ = json.Marshal(followup.Thread(&th, followup.DefaultOptions(), pub))
 	if !strings.Contains(string(raw), `"expected":null`) || !strings.Contains(string(raw), `"outcomes":[]`) || !strings.Contains(string(raw), `"status":"pending"`) {
 		t.Errorf("undated thread JSON: %s", raw)
+	}
+}
+
+// A poll retried alone after its batch rolled back reuses the analysis
+// prepared for it: the first attempt must not have changed it (a story
+// that joined another's event would be stored pointing at an event the
+// rollback removed).
+func TestRetryReusesAnalysis(t *testing.T) {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l := followup.NewLinker(followup.DefaultOptions(), nil)
+	fri := time.Date(2023, 3, 3, 12, 0, 0, 0, time.UTC)
+	a := &storyline.Story{URL: "https://wire.example/1", Title: "Macron and Scholz to meet in Berlin on Friday",
+		Summary: "French President Emmanuel Macron will meet German Chancellor Olaf Scholz in Berlin on Friday evening.", Published: fri.Add(-48 * time.Hour)}
+	b := &storyline.Story{URL: "https://wire.example/2", Title: "Macron and Scholz to meet in Berlin",
+		Summary: "French President Emmanuel Macron is expected to meet German Chancellor Olaf Scholz in Berlin.", Published: fri.Add(-24 * time.Hour)}
+	anB := followup.Analyze(b)
+	store := func(tx *storage.Tx, s *storyline.Story, an *followup.Analysis) error {
+		feed, err := tx.FeedID(ctx, "wire", "https://wire.example/feed")
+		if err != nil {
+			return err
+		}
+		s.FirstSeen, s.ID = s.Published, 0
+		if err := tx.InsertStory(ctx, s, feed, s.URL); err != nil {
+			return err
+		}
+		_, err = l.ProcessAnalyzed(ctx, tx, s, an)
+		return err
+	}
+	boom := errors.New("boom")
+	err = db.Update(ctx, func(tx *storage.Tx) error {
+		if err := store(tx, a, followup.Analyze(a)); err != nil {
+			return err
+		}
+		if err := store(tx, b, anB); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if err := db.Update(ctx, func(tx *storage.Tx) error { return store(tx, b, anB) }); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := db.Threads(ctx, storage.ThreadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != 1 || ts[0].Story.URL != b.URL {
+		t.Fatalf("threads %+v, want the retried story's event", ts)
 	}
 }

@@ -71,7 +71,7 @@ func (o Options) Score(a *storyline.Anticipation, out *Analysis, r Rarity) (Matc
 // events it is weighed against.
 func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights, w *weigher) (Match, bool) {
 	if out.Published.Before(a.Published) {
-		return Match{}, false // causal: an outcome follows its anticipation
+		return Match{gate: "published before the announcement"}, false // causal
 	}
 	if !out.Reports() {
 		return Match{gate: "announces"}, false // "Biden and Xi to meet in Bali" reports nothing
@@ -86,7 +86,7 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 		}
 	}
 	ov := w.overlapStory(terms, sw)
-	if len(ov.shared) < min(2, len(terms)) {
+	if len(ov.shared) < max(1, min(2, len(terms))) {
 		return Match{gate: "shared"}, false
 	}
 	// The story's own action of the event's kind, if it reports one.

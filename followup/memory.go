@@ -31,15 +31,16 @@ type memory struct {
 	cut    int64 // unix seconds
 	pruned int64 // the cut at the last prune
 	events map[string][]*openEvent
+	byID   map[int64]*openEvent
 	// The stories that may report outcomes, and for each key the
 	// positions of its stories among them: 4 bytes a story and key. Lists
 	// by pointer: appending must not assign the map again, which would
 	// replace the key with the caller's string (a slice of a story).
 	reports []outcomeRef
 	byKey   map[string]*[]uint32
-	// settled holds, for events linked to an outcome since the memory was
-	// loaded, the publication of their first outcome (unix seconds): a
-	// story announcing the same happening after it is news of another.
+	// settled holds, for events linked to an outcome, the publication of
+	// their first outcome (unix seconds): a story announcing the same
+	// happening after it is news of another.
 	settled map[int64]int64
 }
 
@@ -53,13 +54,16 @@ type outcomeRef struct {
 }
 
 func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
-	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byKey: map[string]*[]uint32{},
-		settled: map[int64]int64{}}
+	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byID: map[int64]*openEvent{},
+		byKey: map[string]*[]uint32{}, settled: map[int64]int64{}}
 	for i := range snap.Open {
 		m.addEvent(&snap.Open[i].Anticipation, snap.Open[i].OpenUntil)
 	}
 	for _, o := range snap.Outcomes {
 		m.addOutcomes(o.StoryID, o.Published, o.Keys)
+	}
+	for id, t := range snap.Settled {
+		m.settle(id, t)
 	}
 	return m
 }
@@ -86,6 +90,7 @@ func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
 	for i, t := range a.Terms {
 		e.a.Terms[i] = strings.Clone(t)
 	}
+	m.byID[e.a.ID] = e
 	for _, k := range e.a.IndexKeys() {
 		list := m.events[k]
 		if n := len(list); n > 0 && list[n-1] == e {
@@ -115,11 +120,32 @@ func (m *memory) settledBefore(root int64, t time.Time) bool {
 	return ok && at < t.Unix()
 }
 
+// extend keeps event id open until at least openUntil and gives it the
+// window from..to if it has none, as the store does (Tx.extendEvent).
+func (m *memory) extend(id int64, openUntil, from, to time.Time) {
+	if m == nil {
+		return
+	}
+	e := m.byID[id]
+	if e == nil {
+		return
+	}
+	if t := openUntil.Unix(); t > e.openUntil {
+		e.openUntil = t
+	}
+	if !e.a.HasTime() && !to.IsZero() {
+		e.a.From, e.a.To = storyline.StoredTime(from), storyline.StoredTime(to)
+	}
+}
+
 // merged records that event from, and the events announcing it again,
-// now announce event into.
+// now announce event into, which stays open as long as from would have.
 func (m *memory) merged(into, from int64) {
 	if m == nil {
 		return
+	}
+	if f := m.byID[from]; f != nil {
+		m.extend(into, time.Unix(f.openUntil, 0), f.a.From, f.a.To)
 	}
 	for _, list := range m.events {
 		for _, e := range list {
@@ -179,18 +205,20 @@ func (m *memory) anticipations(keys []string, at time.Time, limit int) []storyli
 	if len(found) == 0 {
 		return nil
 	}
-	slices.SortFunc(found, func(x, y *openEvent) int { return cmp.Compare(x.a.ID, y.a.ID) })
+	// Count each event's keys in one pass (a common key finds thousands).
 	type hit struct {
 		e *openEvent
 		n int
 	}
+	index := make(map[*openEvent]int, len(found))
 	hits := make([]hit, 0, len(found))
 	for _, e := range found {
-		if n := len(hits); n > 0 && hits[n-1].e == e {
-			hits[n-1].n++
-		} else {
-			hits = append(hits, hit{e, 1})
+		if i, ok := index[e]; ok {
+			hits[i].n++
+			continue
 		}
+		index[e] = len(hits)
+		hits = append(hits, hit{e, 1})
 	}
 	slices.SortFunc(hits, func(x, y hit) int {
 		if x.n != y.n {
@@ -269,6 +297,11 @@ func (m *memory) advance(t time.Time) {
 	for root, at := range m.settled {
 		if at < cut-int64(settledFor/time.Second) {
 			delete(m.settled, root)
+		}
+	}
+	for id, e := range m.byID {
+		if e.openUntil < cut {
+			delete(m.byID, id)
 		}
 	}
 	for k, list := range m.events {

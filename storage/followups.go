@@ -63,6 +63,28 @@ func (tx *Tx) SaveAnticipation(ctx context.Context, a *storyline.Anticipation, o
 	if err != nil {
 		return fmt.Errorf("storage: index anticipation: %w", err)
 	}
+	if a.Root != 0 {
+		return tx.extendEvent(ctx, a.Root, openUntil, a.From, a.To)
+	}
+	return nil
+}
+
+// extendEvent keeps event id open until at least openUntil (retention
+// keeps it, and with it its links, while an announcement of it is open),
+// and gives it the window from..to if it has none (its status and the
+// digests' upcoming section go by it).
+func (tx *Tx) extendEvent(ctx context.Context, id int64, openUntil, from, to time.Time) error {
+	_, err := tx.execPrepared(ctx, `UPDATE followup_events SET open_until = max(open_until, ?2),
+		win_from = CASE WHEN win_to = 0 AND ?4 > 0 THEN ?3 ELSE win_from END,
+		win_to = CASE WHEN win_to = 0 AND ?4 > 0 THEN ?4 ELSE win_to END WHERE id = ?1`,
+		id, unix(openUntil), unix(from), unix(to))
+	if err == nil {
+		_, err = tx.execPrepared(ctx, `UPDATE OR IGNORE followup_event_keys SET open_until = ?2 WHERE event_id = ?1 AND open_until < ?2`,
+			id, unix(openUntil))
+	}
+	if err != nil {
+		return fmt.Errorf("storage: extend event %d: %w", id, err)
+	}
 	return nil
 }
 
@@ -158,7 +180,8 @@ func (tx *Tx) OutcomeCandidates(ctx context.Context, keys []string, from, to tim
 				quick.WriteString(" OR ")
 			}
 			fmt.Fprintf(&quick, "instr(o.keys, ?%d) > 0", len(args)+1)
-			args = append(args, jsonList([]string{k})[1:len(jsonList([]string{k}))-1]) // `"key"`
+			quoted := jsonList([]string{k})
+			args = append(args, quoted[1:len(quoted)-1]) // `"key"`
 		}
 		quick.WriteString(")")
 	}
@@ -226,6 +249,19 @@ func (tx *Tx) LoadFollowup(ctx context.Context, since time.Time) (storyline.Foll
 				return nil
 			})
 	}
+	if err == nil {
+		snap.Settled = map[int64]time.Time{}
+		err = tx.each(ctx, `SELECT l.event_id, min(s.published) FROM followup_links l
+			JOIN followup_events e ON e.id = l.event_id JOIN stories s ON s.id = l.story_id
+			WHERE e.open_until >= ? AND e.root = 0 GROUP BY l.event_id`, []any{unix(since)}, func(rows *sql.Rows) error {
+			var id, pub int64
+			if err := rows.Scan(&id, &pub); err != nil {
+				return err
+			}
+			snap.Settled[id] = fromUnix(pub)
+			return nil
+		})
+	}
 	if err != nil {
 		return snap, fmt.Errorf("storage: load follow-up index: %w", err)
 	}
@@ -275,8 +311,15 @@ func (tx *Tx) SaveFollowupLink(ctx context.Context, l storyline.FollowupLink) er
 
 // MergeEvents makes event from, and the events announcing it again, part
 // of event into: their links move to into (a link into already has keeps
-// the higher score).
+// the higher score), and into stays open as long as from would have.
 func (tx *Tx) MergeEvents(ctx context.Context, into, from int64) error {
+	var open, wfrom, wto int64
+	if err := tx.queryRow(ctx, `SELECT open_until, win_from, win_to FROM followup_events WHERE id = ?`, from).Scan(&open, &wfrom, &wto); err != nil {
+		return fmt.Errorf("storage: merge events: %w", err)
+	}
+	if err := tx.extendEvent(ctx, into, fromUnix(open), fromUnix(wfrom), fromUnix(wto)); err != nil {
+		return err
+	}
 	// Two statements, each on its index (root's is partial: root > 0).
 	if _, err := tx.execPrepared(ctx, `UPDATE followup_events SET root = ?1 WHERE id = ?2`, into, from); err != nil {
 		return fmt.Errorf("storage: merge events: %w", err)
@@ -285,7 +328,7 @@ func (tx *Tx) MergeEvents(ctx context.Context, into, from int64) error {
 		return fmt.Errorf("storage: merge events: %w", err)
 	}
 	_, err := tx.execPrepared(ctx, `INSERT INTO followup_links(event_id, story_id, relation, score, explanation)
-		SELECT ?1, story_id, relation, score, explanation FROM followup_links WHERE event_id = ?2 AND true
+		SELECT ?1, story_id, relation, score, explanation FROM followup_links WHERE event_id = ?2 AND true -- (WHERE before ON CONFLICT: SQLite's upsert from a SELECT)
 		ON CONFLICT(event_id, story_id) DO UPDATE SET relation = excluded.relation,
 		score = excluded.score, explanation = excluded.explanation WHERE excluded.score > followup_links.score`, into, from)
 	if err == nil {

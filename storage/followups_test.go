@@ -503,3 +503,45 @@ func TestThreadAnnouncementsAndMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A later announcement keeps its event open as long as itself (retention
+// keeps the event's story and links while any announcement is open) and
+// dates an event that had no date.
+func TestAnnouncementExtendsEvent(t *testing.T) {
+	db := followupDB(t)
+	ctx := context.Background()
+	day := func(d int) time.Time { return time.Date(2023, 3, d, 0, 0, 0, 0, time.UTC) }
+	s1 := addFollowupStory(t, db, "Summit planned", day(1))
+	s2 := addFollowupStory(t, db, "Summit set for March 12", day(2))
+	root := storyline.Anticipation{StoryID: s1, Published: day(1), Summary: "summit", Terms: []string{"summit"}}
+	err := db.Update(ctx, func(tx *Tx) error {
+		if err := tx.SaveAnticipation(ctx, &root, day(10)); err != nil {
+			return err
+		}
+		again := storyline.Anticipation{StoryID: s2, Published: day(2), Summary: "summit", Terms: []string{"summit"},
+			Root: root.ID, From: day(12), To: day(12)}
+		return tx.SaveAnticipation(ctx, &again, day(16))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		got, err := tx.AnticipationCandidates(ctx, []string{"summit"}, day(14), 10)
+		if err != nil {
+			return err
+		}
+		var r *storyline.Anticipation
+		for i := range got {
+			if got[i].ID == root.ID {
+				r = &got[i]
+			}
+		}
+		if r == nil || !r.From.Equal(day(12)) || !r.To.Equal(day(12)) {
+			t.Errorf("the event on day 14: %+v, want it open and dated March 12", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
