@@ -56,13 +56,13 @@ type scratch struct {
 	ms, found []mention
 	known     knownNames
 	// Maps Analyze works in, empty between uses.
-	keys, alone map[string]bool
-	fullest     map[string]string
+	alone   map[string]bool
+	fullest map[string]string
 }
 
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{toks: make([]token, 0, 1024), bools: make([]bool, 0, 1024), ents: make([]entity, 0, 256),
-		keys: map[string]bool{}, alone: map[string]bool{}, fullest: map[string]string{}}
+		alone: map[string]bool{}, fullest: map[string]string{}}
 }}
 
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
@@ -122,7 +122,6 @@ func (sc *scratch) release() {
 	clear(sc.ms)
 	clear(sc.found)
 	sc.known.reset()
-	clear(sc.keys)
 	clear(sc.alone)
 	clear(sc.fullest)
 	if cap(sc.toks) > 1<<14 || cap(sc.bools) > 1<<16 || cap(sc.ents) > 1<<12 || cap(sc.known.names) > 1<<10 || len(sc.known.heads) > 1<<11 {

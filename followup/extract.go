@@ -1,7 +1,6 @@
 package followup
 
 import (
-	"sort"
 	"strings"
 	"time"
 
@@ -54,7 +53,6 @@ type Outcome struct {
 	When     window // when it happened, if the story says; zero otherwise
 	NewWhen  window // the new date of a postponed event
 	Sentence int
-	terms    string // the sentence's words (padded), to find the actors next to the action
 }
 
 // Analysis is what follow-up linking needs to know about one story.
@@ -63,13 +61,9 @@ type Analysis struct {
 	Title     string
 	Events    []storyline.Anticipation // events the story anticipates, without IDs
 	Outcomes  []Outcome
-	// Keys are the actor keys the story's outcomes are indexed under.
-	Keys []string
 	// terms is the story's folded text with country keys added, padded
 	// with spaces, for whole-word look-ups of actor keys.
 	terms string
-	words []string        // the story's folded words
-	stems map[string]bool // their stems, made on first use by similarity
 	// Terms are the stems of the headline and lead (see termsOf): what
 	// the story is about, compared with an event's terms.
 	Terms []string
@@ -92,20 +86,6 @@ func (a *Analysis) Announces() bool { return a.sig.announces() }
 // Reports reports whether the story may report an event's outcome: its
 // headline does not only look ahead.
 func (a *Analysis) Reports() bool { return a.sig.reports() }
-
-// stemSet returns the stems of the story's content words, computing them
-// once (an Analysis belongs to one goroutine).
-func (a *Analysis) stemSet() map[string]bool {
-	if a.stems == nil {
-		a.stems = make(map[string]bool, len(a.words))
-		for _, w := range a.words {
-			if !common[w] && len(w) > 2 {
-				a.stems[stem(w)] = true
-			}
-		}
-	}
-	return a.stems
-}
 
 // HasTerm reports whether the story names key (a word or phrase).
 func (a *Analysis) HasTerm(key string) bool {
@@ -226,29 +206,11 @@ func Analyze(s *storyline.Story) *Analysis {
 		}
 		sentWords[i] = [2]int{n, len(all)}
 	}
-	a.terms, a.words = joinTerms(all), all
-	// Each sentence's terms, padded, are a slice of the story's: from the
-	// space before its first word to the space after its last.
-	sentTerms := make([]string, len(sents))
-	off, k := 0, 0 // off is where all[k]'s leading space is
-	for i, r := range sentWords {
-		for ; k < r[0]; k++ {
-			off += 1 + len(all[k])
-		}
-		if r[0] == r[1] {
-			sentTerms[i] = "  "
-			continue
-		}
-		end := off
-		for q := r[0]; q < r[1]; q++ {
-			end += 1 + len(all[q])
-		}
-		sentTerms[i] = a.terms[off : end+1]
-	}
+	a.terms = joinTerms(all)
 
 	ms := sc.ms[:0]
 	for i, st := range sents {
-		if n := len(st.toks); n > 0 && st.toks[n-1].low == "?" {
+		if question(st) {
 			continue // a question asserts nothing
 		}
 		sc.found = appendMentions(sc.found[:0], st, i)
@@ -265,17 +227,6 @@ func Analyze(s *storyline.Story) *Analysis {
 			a.ahead = append(a.ahead, action{m.class, m.when})
 		}
 	}
-	keys := sc.keys
-	addKeys := func(st *sentence) {
-		for _, e := range st.ents {
-			if !e.attrib && e.key != "" {
-				keys[e.key] = true
-			}
-		}
-	}
-	if len(sents) > 0 && sents[0].headline {
-		addKeys(sents[0])
-	}
 	for _, m := range ms {
 		rel := storyline.Relation("")
 		switch m.mode {
@@ -288,8 +239,7 @@ func Analyze(s *storyline.Story) *Analysis {
 		}
 		if rel != "" {
 			a.Outcomes = append(a.Outcomes, Outcome{Class: m.class, Lemma: m.lemma, Relation: rel, When: m.when,
-				NewWhen: m.newWhen, Sentence: m.sent, terms: sentTerms[m.sent]})
-			addKeys(sents[m.sent])
+				NewWhen: m.newWhen, Sentence: m.sent})
 		}
 	}
 	// A headline's undated "X and Y spoke" is the body's dated one.
@@ -305,11 +255,6 @@ func Analyze(s *storyline.Story) *Analysis {
 			o.When = w
 		}
 	}
-	a.Keys = make([]string, 0, len(keys))
-	for k := range keys {
-		a.Keys = append(a.Keys, k)
-	}
-	sort.Strings(a.Keys)
 	events, sentOf := buildEvents(sents, ms, pub, sc.fullest)
 	a.sig = readSignals(sents, ms, pub)
 	a.Terms = leadTerms(s.Title, s.Source, body)

@@ -17,8 +17,9 @@ import (
 // memory), loaded from the store; the store's look-ups serve the stories
 // published before what the memory reaches.
 type Store interface {
-	// SaveAnticipation stores a (with a.StoryID set), indexed by class and
-	// core actor keys until openUntil, and sets a.ID.
+	// SaveAnticipation stores a (with a.StoryID set), indexed under
+	// a.IndexKeys until openUntil, and sets a.ID; an event announcing
+	// another again (a.Root) keeps that one open as long and dates it.
 	SaveAnticipation(ctx context.Context, a *storyline.Anticipation, openUntil time.Time) error
 	// AnticipationCandidates returns anticipations indexed under one of
 	// keys, published at or before at and open at at.

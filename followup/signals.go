@@ -22,10 +22,7 @@ type signals struct {
 	leadFuture bool // a lead sentence looks ahead
 	leadReport bool // the first lead sentence reports an action done
 	leadTimed  bool // a later lead sentence looks ahead to a time ("set to visit later this month")
-	// The action words of the headline, or of the lead, the lexicon reads
-	// as anticipated ("Macron is to meet Scholz on Monday").
-	headAnticipated, leadAnticipated bool
-	cueSent                          int // the sentence of the first cue looking ahead, -1 if none
+	cueSent    int  // the sentence of the first cue looking ahead, -1 if none
 	// relation is Cancelled or Postponed when the headline or the first
 	// lead sentence calls something off or puts it back; "" otherwise.
 	relation storyline.Relation
@@ -112,16 +109,10 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		}
 	}
 	for _, m := range ms {
-		if m.sent >= lead || m.sent >= first && m.mode != modeAnticipated {
+		if m.sent >= first {
 			continue
 		}
 		switch m.mode {
-		case modeAnticipated:
-			if m.sent == 0 && sents[0].headline {
-				sig.headAnticipated = true
-			} else {
-				sig.leadAnticipated = true
-			}
 		case modeCancelled, modePostponed:
 			if sig.newWhen.zero() {
 				sig.newWhen = m.newWhen

@@ -569,17 +569,3 @@ func isDigits(s string) bool {
 	}
 	return true
 }
-
-// words returns the lower-case folded word tokens of text, for similarity
-// and actor look-ups.
-func words(text string) []string {
-	var out []string
-	for _, s := range sentences(text) {
-		for _, t := range tokenize(s) {
-			if t.word {
-				out = append(out, t.low)
-			}
-		}
-	}
-	return out
-}

@@ -26,25 +26,35 @@ func cmdIngest(ctx context.Context, a *app, args []string) error {
 	if len(args) == 0 {
 		return usageError{fmt.Errorf("usage: storyline ingest [--trace FILE] FILE... (- reads standard input)")}
 	}
-	if *trace != "" {
-		f, err := os.Create(*trace)
-		if err != nil {
-			return fmt.Errorf("ingest: %w", err)
-		}
-		defer f.Close()
-		enc := json.NewEncoder(f)
-		var werr error
-		a.trace = func(c followup.Candidate) {
-			if werr == nil {
-				werr = enc.Encode(c)
-			}
-		}
-		defer func() {
-			if werr != nil {
-				fmt.Fprintf(a.stderr, "storyline ingest: --trace: %v\n", werr)
-			}
-		}()
+	if *trace == "" {
+		return ingest(ctx, a, args)
 	}
+	f, err := os.Create(*trace)
+	if err != nil {
+		return fmt.Errorf("ingest: --trace: %w", err)
+	}
+	enc := json.NewEncoder(f)
+	var werr error // the trace's first write error
+	a.trace = func(c followup.Candidate) {
+		if werr == nil {
+			werr = enc.Encode(c)
+		}
+	}
+	err = ingest(ctx, a, args)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if werr != nil {
+		return fmt.Errorf("ingest: --trace: %w", werr)
+	}
+	return nil
+}
+
+// ingest processes the feed files args.
+func ingest(ctx context.Context, a *app, args []string) error {
 	var items []pipeline.Archived
 	var failed int
 	for _, file := range args {
