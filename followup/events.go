@@ -318,3 +318,111 @@ func joinTokens(ts []token) string {
 	}
 	return b.String()
 }
+
+// storyEvents selects and completes the events a story announces: those
+// the lexicon framed in the headline and lead take the lead's terms and
+// time when the story announces (or puts back) something; those of the
+// body keep their own sentence's terms unless they restate the story's
+// report; a story calling something off keeps only the new date it gives;
+// an announcing story the lexicon framed nothing for gets one event from
+// its cues.
+func storyEvents(a *Analysis, sents []*sentence, ms []mention, fullest map[string]string) []storyline.Anticipation {
+	events, sentOf := buildEvents(sents, ms, a.Published, fullest)
+	lead := leadSentences
+	if len(sents) > 0 && sents[0].headline {
+		lead++
+	}
+	inLead := false
+	kept := events[:0]
+	for i := range events {
+		e := events[i]
+		if sentOf[i] < lead {
+			// A story reporting its news does not announce it again in
+			// its lead ("X won; she will remain leader").
+			if !a.sig.announces() && !a.sig.puts(e) {
+				continue
+			}
+			e.Terms, inLead = a.Terms, true
+			if !e.HasTime() && !a.sig.when.zero() {
+				e.From, e.To = a.sig.when.from, a.sig.when.to // the lead's time bounds it
+			}
+			kept = append(kept, e)
+			continue
+		}
+		if !a.sig.announces() && (e.Class == "" || reportsClass(ms, lead, e.Class)) {
+			continue
+		}
+		texts := []string{e.Evidence}
+		for _, ac := range e.Actors {
+			texts = append(texts, ac.Name)
+		}
+		e.Terms = termsOf(texts...)
+		kept = append(kept, e)
+	}
+	events = kept
+	if a.sig.relation != "" {
+		kept := events[:0]
+		for _, e := range events {
+			if a.sig.puts(e) {
+				kept = append(kept, e)
+			}
+		}
+		events = kept
+	}
+	if !inLead && a.sig.announces() {
+		events = append(events, announcement(sents, ms, a, fullest))
+	}
+	return events
+}
+
+// reportsClass reports whether the first lead sentences report an action
+// of class done, called off or put back.
+func reportsClass(ms []mention, lead int, class string) bool {
+	for _, m := range ms {
+		if m.sent < lead && m.class == class && m.mode != modeAnticipated {
+			return true
+		}
+	}
+	return false
+}
+
+// announcement is the event a story announces with cues of any domain
+// when no action word of the lexicon framed it: the headline names it, the
+// lead's terms identify it, the first time ahead bounds it.
+func announcement(sents []*sentence, ms []mention, an *Analysis, fullest map[string]string) storyline.Anticipation {
+	cue := max(an.sig.cueSent, 0)
+	ev := storyline.Anticipation{
+		Published: an.Published.UTC(),
+		Evidence:  joinTokens(sents[cue].toks),
+		From:      an.sig.when.from,
+		To:        an.sig.when.to,
+		Terms:     an.Terms,
+	}
+	for _, m := range ms {
+		if m.sent == cue || m.sent == 0 {
+			ev.Class, ev.Action = m.class, m.lemma
+			break
+		}
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, si := range []int{0, cue} {
+		for _, e := range sents[si].ents {
+			if e.attrib || e.secondary || e.key == "" || seen[e.key] || len(names) == 4 {
+				continue
+			}
+			seen[e.key] = true
+			name := e.name
+			if f := fullest[e.key]; f != "" && !e.country {
+				name = f
+			}
+			ev.Actors = append(ev.Actors, storyline.Actor{Name: name, Key: e.key})
+			names = append(names, name)
+		}
+	}
+	ev.Summary = clipText(strings.Join(strings.Fields(an.Title), " "), 100)
+	if ev.Summary == "" {
+		ev.Summary = clipText(ev.Evidence, 100)
+	}
+	return ev
+}
