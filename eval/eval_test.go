@@ -93,14 +93,21 @@ func feeds(t *testing.T, dir string) []string {
 	return files
 }
 
-// TestFollowups: issue targets precision >= 0.90, recall >= 0.85 on the dev
-// set, no hard negative linked, every cancellation marked as such.
-func TestFollowups(t *testing.T) {
-	set := filepath.Join(shared, "followups-dev")
+// scoreFollowups ingests a labelled follow-up set into a fresh database
+// and returns the shared scorer's output for its threads.
+func scoreFollowups(t *testing.T, name string) string {
+	t.Helper()
+	set := filepath.Join(shared, name)
 	need(t, set)
 	dir := t.TempDir()
 	storyline(t, dir, append([]string{"ingest"}, feeds(t, filepath.Join(set, "feeds"))...)...)
-	res := score(t, "score_followups.py", filepath.Join(set, "labels.json"), storyline(t, dir, "threads", "--json"))
+	return score(t, "score_followups.py", filepath.Join(set, "labels.json"), storyline(t, dir, "threads", "--json"))
+}
+
+// TestFollowups: issue targets precision >= 0.90, recall >= 0.85 on the dev
+// set, no hard negative linked, every cancellation marked as such.
+func TestFollowups(t *testing.T) {
+	res := scoreFollowups(t, "followups-dev")
 	p, r := figure(t, res, "precision"), figure(t, res, "recall")
 	if p < 0.90 || r < 0.85 {
 		t.Errorf("follow-ups precision %.3f recall %.3f, want >= 0.90 and >= 0.85", p, r)
@@ -119,11 +126,7 @@ func TestFollowups(t *testing.T) {
 // targets (precision >= 0.90, recall >= 0.85, 80% of cancellations marked,
 // <= 1.2 threads an event) next to the figures.
 func TestFollowupsDev2(t *testing.T) {
-	set := filepath.Join(shared, "followups-dev2")
-	need(t, set)
-	dir := t.TempDir()
-	storyline(t, dir, append([]string{"ingest"}, feeds(t, filepath.Join(set, "feeds"))...)...)
-	res := score(t, "score_followups.py", filepath.Join(set, "labels.json"), storyline(t, dir, "threads", "--json"))
+	res := scoreFollowups(t, "followups-dev2")
 	p, r := figure(t, res, "precision"), figure(t, res, "recall")
 	if p < 0.88 || r < 0.72 {
 		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.88, 0.72)", p, r)
