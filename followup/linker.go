@@ -222,7 +222,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		}
 		l.mem.addEvent(a, openUntil)
 		if a.Root != 0 {
-			l.mem.extend(a.Root, openUntil, a.From, a.To) // as SaveAnticipation did
+			l.mem.dated(a.Root, a.From, a.To) // as SaveAnticipation did
 		}
 		res.Anticipations++
 	}

@@ -120,9 +120,9 @@ func (m *memory) settledBefore(root int64, t time.Time) bool {
 	return ok && at < t.Unix()
 }
 
-// extend keeps event id open until at least openUntil and gives it the
-// window from..to if it has none, as the store does (Tx.extendEvent).
-func (m *memory) extend(id int64, openUntil, from, to time.Time) {
+// dated gives event id the window from..to if it has none, as the store
+// does (its index rows, and so the memory's, keep their time).
+func (m *memory) dated(id int64, from, to time.Time) {
 	if m == nil {
 		return
 	}
@@ -130,22 +130,19 @@ func (m *memory) extend(id int64, openUntil, from, to time.Time) {
 	if e == nil {
 		return
 	}
-	if t := openUntil.Unix(); t > e.openUntil {
-		e.openUntil = t
-	}
 	if !e.a.HasTime() && !to.IsZero() {
 		e.a.From, e.a.To = storyline.StoredTime(from), storyline.StoredTime(to)
 	}
 }
 
 // merged records that event from, and the events announcing it again,
-// now announce event into, which stays open as long as from would have.
+// now announce event into.
 func (m *memory) merged(into, from int64) {
 	if m == nil {
 		return
 	}
 	if f := m.byID[from]; f != nil {
-		m.extend(into, time.Unix(f.openUntil, 0), f.a.From, f.a.To)
+		m.dated(into, f.a.From, f.a.To)
 	}
 	for _, list := range m.events {
 		for _, e := range list {

@@ -72,16 +72,13 @@ func (tx *Tx) SaveAnticipation(ctx context.Context, a *storyline.Anticipation, o
 // extendEvent keeps event id open until at least openUntil (retention
 // keeps it, and with it its links, while an announcement of it is open),
 // and gives it the window from..to if it has none (its status and the
-// digests' upcoming section go by it).
+// digests' upcoming section go by it). Its index rows stay as they are:
+// the announcement's own rows find it.
 func (tx *Tx) extendEvent(ctx context.Context, id int64, openUntil, from, to time.Time) error {
 	_, err := tx.execPrepared(ctx, `UPDATE followup_events SET open_until = max(open_until, ?2),
 		win_from = CASE WHEN win_to = 0 AND ?4 > 0 THEN ?3 ELSE win_from END,
 		win_to = CASE WHEN win_to = 0 AND ?4 > 0 THEN ?4 ELSE win_to END WHERE id = ?1`,
 		id, unix(openUntil), unix(from), unix(to))
-	if err == nil {
-		_, err = tx.execPrepared(ctx, `UPDATE OR IGNORE followup_event_keys SET open_until = ?2 WHERE event_id = ?1 AND open_until < ?2`,
-			id, unix(openUntil))
-	}
 	if err != nil {
 		return fmt.Errorf("storage: extend event %d: %w", id, err)
 	}

@@ -506,7 +506,8 @@ func TestThreadAnnouncementsAndMerge(t *testing.T) {
 
 // A later announcement keeps its event open as long as itself (retention
 // keeps the event's story and links while any announcement is open) and
-// dates an event that had no date.
+// dates an event that had no date; the announcement's own index rows find
+// the event then.
 func TestAnnouncementExtendsEvent(t *testing.T) {
 	db := followupDB(t)
 	ctx := context.Background()
@@ -514,11 +515,12 @@ func TestAnnouncementExtendsEvent(t *testing.T) {
 	s1 := addFollowupStory(t, db, "Summit planned", day(1))
 	s2 := addFollowupStory(t, db, "Summit set for March 12", day(2))
 	root := storyline.Anticipation{StoryID: s1, Published: day(1), Summary: "summit", Terms: []string{"summit"}}
+	var again storyline.Anticipation
 	err := db.Update(ctx, func(tx *Tx) error {
 		if err := tx.SaveAnticipation(ctx, &root, day(10)); err != nil {
 			return err
 		}
-		again := storyline.Anticipation{StoryID: s2, Published: day(2), Summary: "summit", Terms: []string{"summit"},
+		again = storyline.Anticipation{StoryID: s2, Published: day(2), Summary: "summit", Terms: []string{"summit"},
 			Root: root.ID, From: day(12), To: day(12)}
 		return tx.SaveAnticipation(ctx, &again, day(16))
 	})
@@ -530,18 +532,26 @@ func TestAnnouncementExtendsEvent(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		var r *storyline.Anticipation
-		for i := range got {
-			if got[i].ID == root.ID {
-				r = &got[i]
-			}
+		if len(got) != 1 || got[0].ID != again.ID || got[0].RootID() != root.ID {
+			t.Errorf("candidates on day 14: %+v, want the announcement, of the event", got)
 		}
-		if r == nil || !r.From.Equal(day(12)) || !r.To.Equal(day(12)) {
-			t.Errorf("the event on day 14: %+v, want it open and dated March 12", got)
+		var open int64
+		if err := tx.queryRow(ctx, `SELECT open_until FROM followup_events WHERE id = ?`, root.ID).Scan(&open); err != nil {
+			return err
+		}
+		if !fromUnix(open).Equal(day(16)) {
+			t.Errorf("the event is open until %v, want %v", fromUnix(open), day(16))
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	ts, err := db.Threads(ctx, ThreadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != 1 || !ts[0].Anticipation.From.Equal(day(12)) {
+		t.Errorf("threads %+v, want the event dated March 12", ts)
 	}
 }
