@@ -128,8 +128,8 @@ func TestFollowups(t *testing.T) {
 func TestFollowupsDev2(t *testing.T) {
 	res := scoreFollowups(t, "followups-dev2")
 	p, r := figure(t, res, "precision"), figure(t, res, "recall")
-	if p < 0.88 || r < 0.72 {
-		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.88, 0.72)", p, r)
+	if p < 0.89 || r < 0.73 {
+		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.89, 0.73)", p, r)
 	}
 	if hn := figure(t, res, "hard_negatives_linked"); hn > 4 {
 		t.Errorf("%v hard negatives linked, more than the 4 reached", hn)
@@ -141,8 +141,8 @@ func TestFollowupsDev2(t *testing.T) {
 	if m == nil {
 		t.Fatal("no threads-an-event figure")
 	}
-	if x, _ := strconv.ParseFloat(m[1], 64); x > 1.3 {
-		t.Errorf("%.2f threads an event, more than the 1.3 reached", x)
+	if x, _ := strconv.ParseFloat(m[1], 64); x > 1.2 {
+		t.Errorf("%.2f threads an event, more than the 1.2 reached", x)
 	}
 	t.Logf("issue targets: precision >= 0.90, recall >= 0.85, 80%% of cancellations marked, <= 1.2 threads an event")
 }

@@ -339,12 +339,17 @@ func (l *Linker) sameEvent(e, c *storyline.Anticipation, an *Analysis) bool {
 	return l.w.overlap(c.IndexKeys(), e.IndexKeys()).dice >= l.opts.Merge
 }
 
+// sameTerms is the term overlap at which two events are one whatever the
+// lexicon calls their actions.
+const sameTerms = 0.6
+
 // compatible reports whether e, announced at or after c, can be the same
 // happening: the same kind of action, times that agree, the same people.
 func (l *Linker) compatible(e, c *storyline.Anticipation) bool {
 	if e.Class != "" && c.Class != "" && e.Class != c.Class &&
-		relatedClasses[e.Class][c.Class] == 0 && relatedClasses[c.Class][e.Class] == 0 {
-		return false
+		relatedClasses[e.Class][c.Class] == 0 && relatedClasses[c.Class][e.Class] == 0 &&
+		l.w.overlap(c.IndexKeys(), e.IndexKeys()).dice < sameTerms {
+		return false // other actions, unless told in much the same words ("to announce its decision" and "to rule")
 	}
 	if e.HasTime() && c.HasTime() && !(window{e.From, e.To}).overlaps(window{c.From, c.To}, 1) {
 		return false

@@ -110,14 +110,16 @@ func (m *memory) settle(root int64, t time.Time) {
 	}
 }
 
-// settledBefore reports whether event root had an outcome published
-// before t, as far as the memory knows.
+// settledBefore reports whether event root had an outcome published a
+// day or more before t, as far as the memory knows (feeds that date their
+// stories by the day put a report and an announcement of the day in
+// either order).
 func (m *memory) settledBefore(root int64, t time.Time) bool {
 	if m == nil {
 		return false
 	}
 	at, ok := m.settled[root]
-	return ok && at < t.Unix()
+	return ok && at <= t.Add(-24*time.Hour).Unix()
 }
 
 // dated gives event id the window from..to if it has none, as the store
