@@ -79,8 +79,10 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		cue, weak, byTo := futureCues(st)
 		when, forward := forwardTime(st, pub)
 		strong := cue >= 0
-		future := strong || weak && forward
 		past := pastReport(st)
+		// A time in a sentence reporting something done is its past
+		// ("On Thursday they met and agreed to ...").
+		future := strong || weak && forward && past < 0
 		if st.headline {
 			// A headline that names a time ahead and reports nothing done
 			// looks ahead too: "LIGO announcement on Thursday".
@@ -213,7 +215,7 @@ func futureCues(st *sentence) (first int, weak, byTo bool) {
 			if w == "set" && at(k+1) != "to" && at(k+1) != "for" {
 				continue
 			}
-			if w == "likely" || w == "about" || w == "going" || w == "try" || w == "tries" || w == "continue" || w == "coming" {
+			if w == "likely" || w == "about" || w == "going" || w == "coming" || commitments[w] {
 				weak = true
 				continue
 			}
@@ -290,6 +292,12 @@ func callOff(st *sentence) storyline.Relation {
 	}
 	return ""
 }
+
+// commitments look ahead to an action, not to a scheduled event: "agree to
+// split the costs" announces something only with a time ahead.
+var commitments = set("agree", "agrees", "agreed", "vow", "vows", "vowed", "pledge", "pledges", "pledged",
+	"promise", "promises", "promised", "want", "wants", "seek", "seeks", "aim", "aims", "hope", "hopes",
+	"threaten", "threatens", "try", "tries", "continue", "continues", "intend", "intends")
 
 // cancelling are the -ing forms of calling off that the cue sets lack.
 var cancelling = set("averting", "scrapping", "scrubbing", "aborting", "halting", "shelving")

@@ -30,6 +30,7 @@ func TestSignals(t *testing.T) {
 		{"reported, then looking ahead", "May safe as leader", "Theresa May has won a confidence vote and will remain as leader.", false, true, ""},
 		{"purpose, not future", "France beat Croatia 4-2 to win the World Cup", "France won their second title on Sunday.", false, true, ""},
 		{"agree to hold, after a call", "Abe, Trump agree to hold summit on Feb. 10", "Abe and Trump agreed during a telephone conversation on Saturday to hold talks.", true, true, ""},
+		{"a commitment after a report", "Mayor and governor met, agree to split tunnel costs", "On Thursday, the mayor and the governor met and agreed to split the cost.", false, true, ""},
 		{"called off", "Joshua-Miller fight off after failed test", "The June 1 bout will not go ahead.", false, true, storyline.Cancelled},
 		{"scrubbed", "Launch scrubbed because of weather", "The rocket will not fly today.", false, true, storyline.Cancelled},
 		{"averted", "Rail strike averted with tentative deal", "Unions and railroads reached an agreement.", false, true, storyline.Cancelled},
