@@ -56,9 +56,8 @@ type Linker struct {
 	log  *slog.Logger
 
 	mu     sync.Mutex
-	rarity Rarity      // how rare terms are among stored stories (SetRarity)
-	rare   rarityCache // its counts, kept while one story is linked
-	w      weigher     // weighs terms by rare
+	rarity Rarity  // how rare terms are among stored stories (SetRarity)
+	w      weigher // weighs terms by rarity, remembering them while a story is linked
 	trace  func(Candidate)
 	mem    *memory       // nil until loaded, and again after a rollback
 	inTx   bool          // the AfterEnd hook of the open transaction is set
@@ -144,11 +143,8 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	if err := l.begin(ctx, st, newest(s, an)); err != nil {
 		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 	}
-	l.w.r = nil
-	if l.rarity != nil {
-		l.rare.reset(l.rarity)
-		l.w.r = &l.rare
-	}
+	l.w.r = l.rarity
+	l.w.remember()
 	lookup := l.w.lookup(an.Terms)
 	var cands []storyline.Anticipation
 	if len(lookup) > 0 {
@@ -231,6 +227,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
 		l.mem.addOutcomes(s.ID, an.Published, lookup)
+		l.mem.remember(s.ID, an, s.DuplicateOf)
 	}
 	// Stories stored before this one but published at or after it (ties,
 	// late feeds) may already report what it anticipates.
@@ -245,25 +242,21 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		if len(ids) == 0 {
 			continue
 		}
-		stories, err := st.FollowupStories(ctx, ids)
+		stored, err := l.storedAnalyses(ctx, st, ids)
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
-		for j := range stories {
-			o := &stories[j]
-			if o.DuplicateOf == s.ID {
-				continue
-			}
-			oan := Analyze(o)
-			if !oan.Reports() || l.announcesSame(oan, a) {
+		for _, o := range stored {
+			oan := o.an
+			if o.duplicateOf == s.ID || !oan.Reports() || l.announcesSame(oan, a) {
 				continue
 			}
 			m, ok := l.opts.score(a, oan, l.w.story(oan.Terms), &l.w)
-			l.traced(a, o.ID, m, ok)
+			l.traced(a, o.id, m, ok)
 			if !ok {
 				continue
 			}
-			if err := l.link(ctx, st, a.RootID(), o.ID, oan.Published, m); err != nil {
+			if err := l.link(ctx, st, a.RootID(), o.id, oan.Published, m); err != nil {
 				return res, err
 			}
 			res.Links++
@@ -291,7 +284,9 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 	for _, r := range roots {
 		into := int64(0)
 		for _, k := range kept {
-			if a, b := first[k], first[r]; a != nil && b != nil && l.compatible(b, a) && !l.mem.settledBefore(k, b.Published) {
+			a, b := first[k], first[r]
+			if a != nil && b != nil && l.compatible(b, a, -1) && !l.mem.settledBefore(k, b.Published) &&
+				l.compatible(b, a, l.w.overlap(a.IndexKeys(), b.IndexKeys()).dice) {
 				into = k
 				break
 			}
@@ -308,6 +303,52 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 		}
 		l.mem.merged(into, r)
 		l.log.Debug("follow-up events merged", "into", into, "event", r)
+	}
+	return kept, nil
+}
+
+// storedStory is a stored story as the reverse pass weighs it.
+type storedStory struct {
+	id          int64
+	an          *Analysis
+	duplicateOf int64
+}
+
+// storedAnalyses returns the analyses of stored stories, in the order of
+// ids: those the memory keeps, the others read and analysed again.
+func (l *Linker) storedAnalyses(ctx context.Context, st Store, ids []int64) ([]storedStory, error) {
+	out := make([]storedStory, len(ids))
+	var missing []int64
+	for i, id := range ids {
+		if r, ok := l.mem.recalled(id); ok {
+			out[i] = storedStory{id, r.an, r.duplicateOf}
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		stories, err := st.FollowupStories(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[int64]*storyline.Story, len(stories))
+		for j := range stories {
+			byID[stories[j].ID] = &stories[j]
+		}
+		for i, id := range ids {
+			if out[i].an != nil {
+				continue
+			}
+			if s := byID[id]; s != nil {
+				out[i] = storedStory{id, Analyze(s), s.DuplicateOf}
+			}
+		}
+	}
+	kept := out[:0]
+	for _, o := range out {
+		if o.an != nil { // a story deleted meanwhile is gone
+			kept = append(kept, o)
+		}
 	}
 	return kept, nil
 }
@@ -333,10 +374,11 @@ func datedRoots(cands []storyline.Anticipation) map[int64]window {
 // announces the open event c again: the same kind of action, times that
 // agree, the same people for an interaction, and much the same terms.
 func (l *Linker) sameEvent(e, c *storyline.Anticipation, an *Analysis) bool {
-	if !personsNamed(c, an) || !l.compatible(e, c) {
+	if !personsNamed(c, an) || !l.compatible(e, c, -1) {
 		return false
 	}
-	return l.w.overlap(c.IndexKeys(), e.IndexKeys()).dice >= l.opts.Merge
+	dice := l.w.overlap(c.IndexKeys(), e.IndexKeys()).dice
+	return dice >= l.opts.Merge && l.compatible(e, c, dice)
 }
 
 // sameTerms is the term overlap at which two events are one whatever the
@@ -344,20 +386,25 @@ func (l *Linker) sameEvent(e, c *storyline.Anticipation, an *Analysis) bool {
 const sameTerms = 0.6
 
 // compatible reports whether e, announced at or after c, can be the same
-// happening: the same kind of action, times that agree, the same people.
-func (l *Linker) compatible(e, c *storyline.Anticipation) bool {
-	if e.Class != "" && c.Class != "" && e.Class != c.Class &&
-		relatedClasses[e.Class][c.Class] == 0 && relatedClasses[c.Class][e.Class] == 0 &&
-		l.w.overlap(c.IndexKeys(), e.IndexKeys()).dice < sameTerms {
-		return false // other actions, unless told in much the same words ("to announce its decision" and "to rule")
-	}
+// happening: times that agree, the same people, the same kind of action
+// (or much the same words: "to announce its decision" and "to rule"). dice
+// is their terms' overlap if known, else -1; with -1 the actions are not
+// compared (a first, cheap pass).
+func (l *Linker) compatible(e, c *storyline.Anticipation, dice float64) bool {
 	if e.HasTime() && c.HasTime() && !(window{e.From, e.To}).overlaps(window{c.From, c.To}, 1) {
 		return false
 	}
 	if c.HasTime() && day(e.Published).After(addDays(c.To, 1)) {
 		return false // announced after the date: another happening
 	}
-	return samePersons(e, c)
+	if !samePersons(e, c) {
+		return false
+	}
+	if dice < 0 || e.Class == "" || c.Class == "" || e.Class == c.Class ||
+		relatedClasses[e.Class][c.Class] != 0 || relatedClasses[c.Class][e.Class] != 0 {
+		return true
+	}
+	return dice >= sameTerms
 }
 
 // announcesSame reports whether a story (analysed) announces event a
@@ -406,6 +453,14 @@ func newest(s *storyline.Story, an *Analysis) time.Time {
 		return s.FirstSeen
 	}
 	return an.Published
+}
+
+// Edited tells the linker that a stored story's text changed: the
+// analysis it kept of it is dropped.
+func (l *Linker) Edited(storyID int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.mem.forget(storyID)
 }
 
 // begin loads the memory if it is not, moves its cut to reach back from t,

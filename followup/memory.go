@@ -42,6 +42,20 @@ type memory struct {
 	// their first outcome (unix seconds): a story announcing the same
 	// happening after it is news of another.
 	settled map[int64]int64
+	// recent keeps the analyses of the latest stories that may report
+	// outcomes (a ring of recentStories): an announcement weighs the
+	// stories published after it, most of them just stored.
+	recent     map[int64]recentStory
+	recentRing []int64
+	recentNext int
+}
+
+// recentStories bounds the analyses kept (a few kilobytes each).
+const recentStories = 4096
+
+type recentStory struct {
+	an          *Analysis
+	duplicateOf int64
 }
 
 type openEvent struct {
@@ -55,7 +69,7 @@ type outcomeRef struct {
 
 func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
 	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byID: map[int64]*openEvent{},
-		byKey: map[string]*[]uint32{}, settled: map[int64]int64{}}
+		byKey: map[string]*[]uint32{}, settled: map[int64]int64{}, recent: map[int64]recentStory{}}
 	for i := range snap.Open {
 		m.addEvent(&snap.Open[i].Anticipation, snap.Open[i].OpenUntil)
 	}
@@ -98,6 +112,37 @@ func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
 		}
 		m.events[k] = append(list, e)
 	}
+}
+
+// remember keeps a stored story's analysis for the announcements to come.
+func (m *memory) remember(id int64, an *Analysis, duplicateOf int64) {
+	if m == nil {
+		return
+	}
+	if len(m.recentRing) < recentStories {
+		m.recentRing = append(m.recentRing, id)
+	} else {
+		delete(m.recent, m.recentRing[m.recentNext])
+		m.recentRing[m.recentNext] = id
+		m.recentNext = (m.recentNext + 1) % recentStories
+	}
+	m.recent[id] = recentStory{an, duplicateOf}
+}
+
+// forget drops the analysis kept of a story whose text changed.
+func (m *memory) forget(id int64) {
+	if m != nil {
+		delete(m.recent, id)
+	}
+}
+
+// recalled returns a stored story's analysis if it is kept.
+func (m *memory) recalled(id int64) (recentStory, bool) {
+	if m == nil {
+		return recentStory{}, false
+	}
+	r, ok := m.recent[id]
+	return r, ok
 }
 
 // settle records that event root has an outcome published at t.
@@ -219,15 +264,28 @@ func (m *memory) anticipations(keys []string, at time.Time, limit int) []storyli
 		index[e] = len(hits)
 		hits = append(hits, hit{e, 1})
 	}
-	slices.SortFunc(hits, func(x, y hit) int {
-		if x.n != y.n {
-			return y.n - x.n
+	// The most shared keys first, then the newest: only the hits that can
+	// make the limit are sorted (most share one key).
+	most := 0
+	for _, h := range hits {
+		most = max(most, h.n)
+	}
+	var top []hit
+	for n := most; n > 0 && len(top) < limit; n-- {
+		from := len(top)
+		for _, h := range hits {
+			if h.n == n {
+				top = append(top, h)
+			}
 		}
-		if c := x.e.a.Published.Compare(y.e.a.Published); c != 0 {
-			return -c
-		}
-		return -cmp.Compare(x.e.a.ID, y.e.a.ID)
-	})
+		slices.SortFunc(top[from:], func(x, y hit) int {
+			if c := x.e.a.Published.Compare(y.e.a.Published); c != 0 {
+				return -c
+			}
+			return -cmp.Compare(x.e.a.ID, y.e.a.ID)
+		})
+	}
+	hits = top
 	out := make([]storyline.Anticipation, 0, min(len(hits), limit))
 	for _, h := range hits[:min(len(hits), limit)] {
 		a := h.e.a

@@ -21,44 +21,6 @@ type Rarity interface {
 	DocFreqs(words []string, df []int64) int64
 }
 
-// rarityCache remembers the counts asked of a Rarity while one story is
-// linked: its terms and its candidates' are asked about again and again.
-type rarityCache struct {
-	r    Rarity
-	df   map[string]int64
-	docs int64
-	miss []string
-	buf  []int64
-}
-
-func (c *rarityCache) reset(r Rarity) {
-	c.r = r
-	if c.df == nil {
-		c.df = map[string]int64{}
-	}
-	clear(c.df)
-}
-
-func (c *rarityCache) DocFreqs(words []string, df []int64) int64 {
-	c.miss = c.miss[:0]
-	for _, w := range words {
-		if _, ok := c.df[w]; !ok && !slices.Contains(c.miss, w) {
-			c.miss = append(c.miss, w)
-		}
-	}
-	if len(c.miss) > 0 {
-		c.buf = slices.Grow(c.buf[:0], len(c.miss))[:len(c.miss)]
-		c.docs = c.r.DocFreqs(c.miss, c.buf)
-		for i, w := range c.miss {
-			c.df[w] = c.buf[i]
-		}
-	}
-	for i, w := range words {
-		df[i] = c.df[w]
-	}
-	return c.docs
-}
-
 // maxLeadText bounds the lead read for terms, as dedupe bounds what it
 // counts: the lead says what the story is about.
 const maxLeadText = 320
@@ -105,9 +67,11 @@ func termsOf(texts ...string) []string {
 	return out
 }
 
-// leadTerms returns the terms of a story's headline and lead.
+// leadTerms returns the terms of a story's headline and lead. The body is
+// cut before it is cleaned (cleaning a whole article to keep its start
+// cost as much as the rest of the analysis).
 func leadTerms(title, source, body string) []string {
-	return termsOf(dedupe.CleanTitle(title, source), clipText(dedupe.CleanSummary(body), maxLeadText))
+	return termsOf(dedupe.CleanTitle(title, source), clipText(dedupe.CleanSummary(clipText(body, 2*maxLeadText)), maxLeadText))
 }
 
 func clipText(s string, n int) string {
@@ -127,10 +91,47 @@ func clipText(s string, n int) string {
 type weigher struct {
 	r  Rarity
 	df []int64
+	// memo keeps the weights worked out while one story is linked (its
+	// terms and its candidates' are weighed again and again); nil keeps
+	// none.
+	memo map[string]float64
+	miss []string
+}
+
+// remember starts keeping weights afresh (counts change as stories come).
+func (w *weigher) remember() {
+	if w.memo == nil {
+		w.memo = map[string]float64{}
+	}
+	clear(w.memo)
 }
 
 func (w *weigher) weights(terms []string, out []float64) []float64 {
 	out = slices.Grow(out[:0], len(terms))[:len(terms)]
+	if w.memo == nil {
+		w.compute(terms, out)
+		return out
+	}
+	w.miss = w.miss[:0]
+	for _, t := range terms {
+		if _, ok := w.memo[t]; !ok && !slices.Contains(w.miss, t) {
+			w.miss = append(w.miss, t)
+		}
+	}
+	if len(w.miss) > 0 {
+		ws := w.compute(w.miss, make([]float64, len(w.miss)))
+		for i, t := range w.miss {
+			w.memo[t] = ws[i]
+		}
+	}
+	for i, t := range terms {
+		out[i] = w.memo[t]
+	}
+	return out
+}
+
+// compute weighs terms by the counts the rarity source gives.
+func (w *weigher) compute(terms []string, out []float64) []float64 {
 	var docs int64
 	if w.r != nil {
 		w.df = slices.Grow(w.df[:0], len(terms))[:len(terms)]

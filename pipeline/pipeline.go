@@ -337,6 +337,9 @@ func (p *Pipeline) apply(ctx context.Context, tx Tx, feedID int64, feed string, 
 		if err := tx.UpdateStoryText(ctx, &s, hash, now); err != nil {
 			return stats, err
 		}
+		if p.stages.Followup != nil {
+			p.stages.Followup.Edited(id)
+		}
 		return stats, nil
 	}
 	if id, err = tx.StoryByCanonical(ctx, it.Canonical); err != nil {
