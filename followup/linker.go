@@ -46,7 +46,7 @@ type Store interface {
 // Candidate limits bound the work per story whatever the store's size.
 const (
 	maxAnticipationCandidates = 32
-	maxOutcomeCandidates      = 8 // each is read and analysed again
+	maxOutcomeCandidates      = 4 // each is read and analysed again
 )
 
 // Linker links each new story to the anticipations it fulfils, and records

@@ -318,25 +318,27 @@ func (m *memory) outcomes(keys []string, from, to time.Time, limit int) []int64 
 	if len(ids) == 0 {
 		return nil
 	}
-	slices.Sort(ids)
-	type hit struct {
-		id int64
-		n  int
-	}
-	hits := make([]hit, 0, len(ids))
+	// Count each story's keys in one pass, then sort only the stories that
+	// can make the limit: the most shared keys first, then by id.
+	count := make(map[int64]int, len(ids))
 	for _, id := range ids {
-		if n := len(hits); n > 0 && hits[n-1].id == id {
-			hits[n-1].n++
-		} else {
-			hits = append(hits, hit{id, 1})
+		count[id]++
+	}
+	most := 0
+	for _, n := range count {
+		most = max(most, n)
+	}
+	var out []int64
+	for n := most; n > 0 && len(out) < limit; n-- {
+		from := len(out)
+		for id, c := range count {
+			if c == n {
+				out = append(out, id)
+			}
 		}
+		slices.Sort(out[from:])
 	}
-	slices.SortStableFunc(hits, func(x, y hit) int { return y.n - x.n })
-	out := make([]int64, 0, min(len(hits), limit))
-	for _, h := range hits[:min(len(hits), limit)] {
-		out = append(out, h.id)
-	}
-	return out
+	return out[:min(len(out), limit)]
 }
 
 // advance moves the cut to t if it is later, and prunes what fell behind

@@ -30,7 +30,7 @@ const maxLeadText = 320
 // finds none (once the store knows minStories): it would find too many.
 const (
 	lookupTerms = 32
-	commonShare = 0.05
+	commonShare = 0.02
 	minStories  = 1000
 )
 
