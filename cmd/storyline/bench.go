@@ -87,7 +87,6 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 	workers := fs.Int("workers", 32, "concurrent polls (fetch.workers); all farm feeds share one host, so per_host is set to the same")
 	dir := fs.String("dir", "", "keep the database here (default: a temporary directory)")
 	heap := fs.String("memprofile", "", "write a heap profile to this file after the cold round (for go tool pprof)")
-	cpu := fs.String("cpuprofile", "", "write a CPU profile of the pipeline rounds to this file (for go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -148,22 +147,6 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 			a.log.Error("bench poll: storing failed", "err", err)
 		}
 		return stored, items, failed
-	}
-	if *cpu != "" {
-		f, err := os.Create(*cpu)
-		if err != nil {
-			return fmt.Errorf("bench: %w", err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			return fmt.Errorf("bench: %w", err)
-		}
-		defer func() {
-			pprof.StopCPUProfile()
-			if err := f.Close(); err != nil {
-				a.log.Error("bench: cpu profile", "err", err)
-			}
-		}()
 	}
 	cold := measure("pipeline cold", *n, poll)
 	if *heap != "" {
