@@ -61,11 +61,15 @@ type Anticipation struct {
 	Root int64
 }
 
-// IndexKeys are the keys the event is found under: its terms, or the core
-// actor keys of an event stored before terms existed.
+// indexedTerms bounds the terms an event is found under: the first ones,
+// those of the headline and the lead's start, say what it is.
+const indexedTerms = 16
+
+// IndexKeys are the keys the event is found under: its first terms, or the
+// core actor keys of an event stored before terms existed.
 func (a *Anticipation) IndexKeys() []string {
 	if len(a.Terms) > 0 {
-		return a.Terms
+		return a.Terms[:min(len(a.Terms), indexedTerms)]
 	}
 	return a.CoreKeys()
 }

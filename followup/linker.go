@@ -234,7 +234,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	for i := range events {
 		a := &events[i]
 		from, to := l.opts.SearchRange(a)
-		ids, err := l.outcomes(ctx, st, l.w.lookup(a.IndexKeys()), from, to)
+		ids, err := l.outcomes(ctx, st, l.w.lookup(identity(a)), from, to)
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
@@ -286,7 +286,7 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 		for _, k := range kept {
 			a, b := first[k], first[r]
 			if a != nil && b != nil && l.compatible(b, a, -1) && !l.mem.settledBefore(k, b.Published) &&
-				l.compatible(b, a, l.w.overlap(a.IndexKeys(), b.IndexKeys()).dice) {
+				l.compatible(b, a, l.w.overlap(identity(a), identity(b)).dice) {
 				into = k
 				break
 			}
@@ -353,6 +353,15 @@ func (l *Linker) storedAnalyses(ctx context.Context, st Store, ids []int64) ([]s
 	return kept, nil
 }
 
+// identity is what identifies an event: its terms, or the actors of one
+// stored before terms.
+func identity(a *storyline.Anticipation) []string {
+	if len(a.Terms) > 0 {
+		return a.Terms
+	}
+	return a.CoreKeys()
+}
+
 // datedRoots returns, for the roots of candidate events, the narrowest
 // expected window any of their announcements gives.
 func datedRoots(cands []storyline.Anticipation) map[int64]window {
@@ -377,7 +386,7 @@ func (l *Linker) sameEvent(e, c *storyline.Anticipation, an *Analysis) bool {
 	if !personsNamed(c, an) || !l.compatible(e, c, -1) {
 		return false
 	}
-	dice := l.w.overlap(c.IndexKeys(), e.IndexKeys()).dice
+	dice := l.w.overlap(identity(c), identity(e)).dice
 	return dice >= l.opts.Merge && l.compatible(e, c, dice)
 }
 
