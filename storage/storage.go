@@ -202,6 +202,7 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	}()
 	if err := t.finish(ctx, fn); err != nil {
 		tx.Rollback()
+		db.prepareWanted(ctx) // its statements are good for the next try
 		return db.explain(err)
 	}
 	if err := tx.Commit(); err != nil {
