@@ -156,57 +156,12 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 	// The story's events as stored: a copy, so that a poll retried after
 	// a rollback starts again from the analysis as it was made.
 	events := slices.Clone(an.Events)
-	// An announcement of an open event joins it.
-	announced := map[int64]bool{}
-	for i := range events {
-		e := &events[i]
-		for j := range cands {
-			c := &cands[j]
-			if c.StoryID != s.ID && c.StoryID != s.DuplicateOf && !l.mem.settledBefore(c.RootID(), an.Published) && l.sameEvent(e, c, an) {
-				e.Root = c.RootID()
-				announced[e.Root] = true
-				if !e.HasTime() && c.HasTime() {
-					e.From, e.To = c.From, c.To // the event's date, as another story gave it
-				}
-				break
-			}
-		}
-	}
+	announced := l.joinOpen(s, an, events, cands)
 	if an.Reports() {
-		sw := l.w.story(an.Terms)
-		dated := datedRoots(cands)
-		best := map[int64]Match{}
-		var roots []int64
-		for i := range cands {
-			a := &cands[i]
-			root := a.RootID()
-			if w, ok := dated[root]; ok && !a.HasTime() {
-				a.From, a.To = w.from, w.to // one announcement's date holds for all
-			}
-			if a.StoryID == s.ID || a.StoryID == s.DuplicateOf || announced[root] {
-				continue
-			}
-			m, ok := l.opts.score(a, an, sw, &l.w)
-			l.traced(a, s.ID, m, ok)
-			if !ok {
-				continue
-			}
-			if b, seen := best[root]; !seen || m.Score > b.Score {
-				if !seen {
-					roots = append(roots, root)
-				}
-				best[root] = m
-			}
-		}
-		roots, err := l.mergeRoots(ctx, st, roots, cands, best)
+		n, err := l.linkOutcome(ctx, st, s, an, cands, announced)
+		res.Links += n
 		if err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
-		}
-		for _, root := range roots {
-			if err := l.link(ctx, st, root, s.ID, an.Published, best[root]); err != nil {
-				return res, err
-			}
-			res.Links++
 		}
 	}
 	for i := range events {
@@ -229,14 +184,88 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		l.mem.addOutcomes(s.ID, an.Published, lookup)
 		l.mem.remember(s.ID, an, s.DuplicateOf)
 	}
-	// Stories stored before this one but published at or after it (ties,
-	// late feeds) may already report what it anticipates.
+	n, err := l.linkStored(ctx, st, s, events)
+	res.Links += n
+	if err != nil {
+		return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+	}
+	return res, nil
+}
+
+// joinOpen makes each of a story's events announce again the open event
+// it restates (Root), taking its date when it gives none, and returns the
+// events so announced.
+func (l *Linker) joinOpen(s *storyline.Story, an *Analysis, events, cands []storyline.Anticipation) map[int64]bool {
+	announced := map[int64]bool{}
+	for i := range events {
+		e := &events[i]
+		for j := range cands {
+			c := &cands[j]
+			if c.StoryID != s.ID && c.StoryID != s.DuplicateOf && !l.mem.settledBefore(c.RootID(), an.Published) && l.sameEvent(e, c, an) {
+				e.Root = c.RootID()
+				announced[e.Root] = true
+				if !e.HasTime() && c.HasTime() {
+					e.From, e.To = c.From, c.To // the event's date, as another story gave it
+				}
+				break
+			}
+		}
+	}
+	return announced
+}
+
+// linkOutcome links a story to the open events it reports on (not those
+// it announces again), merging those it shows to be one, and returns the
+// links made.
+func (l *Linker) linkOutcome(ctx context.Context, st Store, s *storyline.Story, an *Analysis, cands []storyline.Anticipation, announced map[int64]bool) (int, error) {
+	sw := l.w.story(an.Terms)
+	dated := datedRoots(cands)
+	best := map[int64]Match{}
+	var roots []int64
+	for i := range cands {
+		a := &cands[i]
+		root := a.RootID()
+		if w, ok := dated[root]; ok && !a.HasTime() {
+			a.From, a.To = w.from, w.to // one announcement's date holds for all
+		}
+		if a.StoryID == s.ID || a.StoryID == s.DuplicateOf || announced[root] {
+			continue
+		}
+		m, ok := l.opts.score(a, an, sw, &l.w)
+		l.traced(a, s.ID, m, ok)
+		if !ok {
+			continue
+		}
+		if b, seen := best[root]; !seen || m.Score > b.Score {
+			if !seen {
+				roots = append(roots, root)
+			}
+			best[root] = m
+		}
+	}
+	roots, err := l.mergeRoots(ctx, st, roots, cands, best)
+	if err != nil {
+		return 0, err
+	}
+	for _, root := range roots {
+		if err := l.link(ctx, st, root, s.ID, an.Published, best[root]); err != nil {
+			return 0, err
+		}
+	}
+	return len(roots), nil
+}
+
+// linkStored links a story's events (stored, IDs set) to the stories
+// stored before it but published at or after it (ties, late feeds) that
+// report them, and returns the links made.
+func (l *Linker) linkStored(ctx context.Context, st Store, s *storyline.Story, events []storyline.Anticipation) (int, error) {
+	n := 0
 	for i := range events {
 		a := &events[i]
 		from, to := l.opts.SearchRange(a)
 		ids, err := l.outcomes(ctx, st, l.w.lookup(identity(a)), from, to)
 		if err != nil {
-			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+			return n, err
 		}
 		ids = without(ids, s.ID, s.DuplicateOf)
 		if len(ids) == 0 {
@@ -244,7 +273,7 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		}
 		stored, err := l.storedAnalyses(ctx, st, ids)
 		if err != nil {
-			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
+			return n, err
 		}
 		for _, o := range stored {
 			oan := o.an
@@ -257,12 +286,12 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 				continue
 			}
 			if err := l.link(ctx, st, a.RootID(), o.id, oan.Published, m); err != nil {
-				return res, err
+				return n, err
 			}
-			res.Links++
+			n++
 		}
 	}
-	return res, nil
+	return n, nil
 }
 
 // mergeRoots merges the events one story reports on when they are one
@@ -528,7 +557,7 @@ func (l *Linker) link(ctx context.Context, st Store, root, storyID int64, publis
 		AnticipationID: root, StoryID: storyID, Relation: m.Relation, Score: m.Score, Explanation: m.Explanation,
 	})
 	if err != nil {
-		return fmt.Errorf("followup: link %d -> %d: %w", root, storyID, err)
+		return fmt.Errorf("link %d -> %d: %w", root, storyID, err)
 	}
 	l.mem.settle(root, published)
 	l.log.Debug("follow-up linked", "event", root, "story", storyID,
