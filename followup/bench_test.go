@@ -104,6 +104,19 @@ func benchDB(b *testing.B) string {
 	return path
 }
 
+// openBenchDB opens the benchmark store (built on first use), closed when
+// the benchmark ends.
+func openBenchDB(b *testing.B) (string, *storage.DB) {
+	b.Helper()
+	path := benchDB(b)
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return path, db
+}
+
 var errRollback = errors.New("rollback")
 
 // newBenchStory is a new story at the end of the stored range naming two
@@ -174,13 +187,7 @@ func lookups(b *testing.B, db *storage.DB) []lookup {
 //
 //	go test ./followup -run '^$' -bench 'Lookup' -benchtime 2000x
 func BenchmarkCandidateLookup(b *testing.B) {
-	path := benchDB(b)
-	ctx := context.Background()
-	db, err := storage.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	_, db := openBenchDB(b)
 	opts := followup.DefaultOptions()
 	for _, lk := range lookups(b, db) {
 		for _, hot := range []int{0, 5, 1} {
@@ -218,13 +225,8 @@ func BenchmarkCandidateLookup(b *testing.B) {
 //
 //	go test ./followup -run '^$' -bench 'LinkerAt1M' -benchtime 2000x
 func BenchmarkLinkerAt1M(b *testing.B) {
-	path := benchDB(b)
+	path, db := openBenchDB(b)
 	ctx := context.Background()
-	db, err := storage.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	rare := loadStoreRarity(b, path)
 	// Every 7th story announces (and was published two hours before the
 	// newest stored story, so the stories after it are weighed as its
@@ -347,13 +349,8 @@ func loadStoreRarity(b *testing.B, path string) *storeRarity {
 // anticipation published in the last days of the store: the look-up of
 // stored stories in its window, their loading and analysis, and scoring.
 func BenchmarkOutcomeLookup(b *testing.B) {
-	path := benchDB(b)
+	_, db := openBenchDB(b)
 	ctx := context.Background()
-	db, err := storage.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	opts := followup.DefaultOptions()
 	for _, lk := range lookups(b, db) {
 		b.Run(lk.name, func(b *testing.B) {
