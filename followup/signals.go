@@ -18,7 +18,7 @@ const leadSentences = 2
 type signals struct {
 	headFuture bool // the headline looks ahead ("X to V", "expected", "ahead of", "what to expect")
 	headTo     bool // ... only by "X to V", which may be a purpose ("beat Spurs to win")
-	headReport bool // the headline reports something done ("raised", "blocks" as an action word)
+	headReport bool // the headline reports something done: a past form ("rates raised")
 	leadFuture bool // a lead sentence looks ahead
 	leadReport bool // the first lead sentence reports an action done
 	leadTimed  bool // a later lead sentence looks ahead to a time ("set to visit later this month")
@@ -33,7 +33,7 @@ type signals struct {
 // announces reports whether the story announces an event rather than
 // reporting one: its headline looks ahead, or its lead does under a
 // headline and lead that report nothing done; a story calling something
-// off announces nothing (unless it gives a new date, see buildEvents).
+// off announces nothing (but the new date it gives, see storyEvents).
 func (s *signals) announces() bool {
 	switch {
 	case s.relation != "":
