@@ -57,6 +57,20 @@ type setLabels struct {
 	} `json:"events"`
 }
 
+// readLabels reads a set's labels file.
+func readLabels(t *testing.T, set string) setLabels {
+	t.Helper()
+	var l setLabels
+	raw, err := os.ReadFile(filepath.Join(shared, set, "labels.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &l); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
 func normURL(u string) string {
 	return strings.ToLower(strings.Replace(strings.TrimRight(strings.TrimSpace(u), "/"), "http://", "https://", 1))
 }
@@ -70,14 +84,7 @@ func normURL(u string) string {
 // one event uncounted.
 func byEvent(t *testing.T, r run) map[string]eventScore {
 	t.Helper()
-	var l setLabels
-	raw, err := os.ReadFile(filepath.Join(shared, r.set, "labels.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &l); err != nil {
-		t.Fatal(err)
-	}
+	l := readLabels(t, r.set)
 	label := map[string]string{}
 	for id, u := range l.URLs {
 		label[normURL(u)] = id
@@ -255,18 +262,7 @@ func TestFollowupStages(t *testing.T) {
 		t.Run(set, func(t *testing.T) {
 			need(t, filepath.Join(shared, set))
 			r := ingestSet(t, set, "")
-			var labels struct {
-				Followups     [][2]string       `json:"followups"`
-				Cancellations [][2]string       `json:"cancellations"`
-				URLs          map[string]string `json:"urls"`
-			}
-			raw, err := os.ReadFile(filepath.Join(shared, set, "labels.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(raw, &labels); err != nil {
-				t.Fatal(err)
-			}
+			labels := readLabels(t, set)
 			var stories []struct {
 				ID  int64  `json:"id"`
 				URL string `json:"url"`
@@ -274,16 +270,13 @@ func TestFollowupStages(t *testing.T) {
 			if err := json.Unmarshal(storyline(t, r.dir, "stories", "--json", "--limit", "0"), &stories); err != nil {
 				t.Fatal(err)
 			}
-			norm := func(u string) string {
-				return strings.ToLower(strings.Replace(strings.TrimRight(strings.TrimSpace(u), "/"), "http://", "https://", 1))
-			}
 			labelOf := map[string]string{}
 			for id, u := range labels.URLs {
-				labelOf[norm(u)] = id
+				labelOf[normURL(u)] = id
 			}
 			idOf := map[string]int64{}
 			for _, s := range stories {
-				if l, ok := labelOf[norm(s.URL)]; ok {
+				if l, ok := labelOf[normURL(s.URL)]; ok {
 					idOf[l] = s.ID
 				}
 			}

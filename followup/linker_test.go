@@ -38,14 +38,20 @@ func ingest(t *testing.T, db *storage.DB, l *followup.Linker, stories ...*storyl
 	}
 }
 
-func TestLinkerOrderAndCausality(t *testing.T) {
-	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+// linkerStore opens a fresh store, closed with the test, and a linker.
+func linkerStore(t *testing.T) (*storage.DB, *followup.Linker) {
+	t.Helper()
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	l := followup.NewLinker(followup.DefaultOptions(), nil)
+	t.Cleanup(func() { db.Close() })
+	return db, followup.NewLinker(followup.DefaultOptions(), nil)
+}
+
+func TestLinkerOrderAndCausality(t *testing.T) {
+	ctx := context.Background()
+	db, l := linkerStore(t)
 	fri := time.Date(2023, 3, 3, 12, 0, 0, 0, time.UTC)
 	ant := &storyline.Story{URL: "https://wire.example/1", Title: "Macron and Scholz to meet in Berlin on Friday",
 		Summary: "French President Emmanuel Macron will meet German Chancellor Olaf Scholz in Berlin on Friday evening.", Published: fri}
@@ -155,12 +161,7 @@ func TestThreadsJSONShape(t *testing.T) {
 // rollback removed).
 func TestRetryReusesAnalysis(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	l := followup.NewLinker(followup.DefaultOptions(), nil)
+	db, l := linkerStore(t)
 	fri := time.Date(2023, 3, 3, 12, 0, 0, 0, time.UTC)
 	a := &storyline.Story{URL: "https://wire.example/1", Title: "Macron and Scholz to meet in Berlin on Friday",
 		Summary: "French President Emmanuel Macron will meet German Chancellor Olaf Scholz in Berlin on Friday evening.", Published: fri.Add(-48 * time.Hour)}
@@ -180,7 +181,7 @@ func TestRetryReusesAnalysis(t *testing.T) {
 		return err
 	}
 	boom := errors.New("boom")
-	err = db.Update(ctx, func(tx *storage.Tx) error {
+	err := db.Update(ctx, func(tx *storage.Tx) error {
 		if err := store(tx, a, followup.Analyze(a)); err != nil {
 			return err
 		}
