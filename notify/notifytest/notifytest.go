@@ -83,7 +83,9 @@ func NewSMTPServer(t testing.TB, opts SMTPOptions) *SMTPServer {
 	s.Host, s.Port = "127.0.0.1", addr.Port
 	done := make(chan struct{})
 	go func() { defer close(done); srv.Serve(l) }()
-	t.Cleanup(func() { srv.Close(); <-done })
+	// Close only closes the listeners Serve has registered: one closed
+	// before Serve began would leave it accepting forever, so close ours too.
+	t.Cleanup(func() { srv.Close(); l.Close(); <-done })
 	return s
 }
 
