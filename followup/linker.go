@@ -90,6 +90,7 @@ type Candidate struct {
 	Score       float64
 	Passed      bool   // the story passed as an outcome (it is linked unless another row of the root scored higher)
 	Why         string // the explanation, or the gate that failed
+	Signals     Signals
 }
 
 // SetTrace sets a function called with every candidate the linker weighs,
@@ -111,7 +112,7 @@ func (l *Linker) traced(a *storyline.Anticipation, story int64, m Match, ok bool
 		why = "below threshold: " + why
 	}
 	l.trace(Candidate{Event: a.ID, Root: a.RootID(), EventStory: a.StoryID, Story: story,
-		Relation: m.Relation, Score: m.Score, Passed: ok, Why: why})
+		Relation: m.Relation, Score: m.Score, Passed: ok, Why: why, Signals: m.signals})
 }
 
 // Options returns the linker's options (for Threads and status).

@@ -56,6 +56,15 @@ type Match struct {
 	Score       float64
 	Explanation string
 	gate        string // the gate that failed, for tracing
+	signals     Signals
+}
+
+// Signals are what a score is made of, for tracing.
+type Signals struct {
+	Dice, Cover, StoryCover float64 // shared term weight over both, the event's, the story's
+	Class                   float64 // the story's action agrees with the event's (1, or less for a related one)
+	Timed                   bool    // reported on the expected day, or called off before it
+	Actor                   bool    // the story names one of the event's actors (or it has none)
 }
 
 // Score rates a story (analysed) as the outcome of event a, with terms
@@ -116,6 +125,9 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 	pubDay := day(out.Published)
 	why := "reported " + pubDay.Format(time.DateOnly)
 	if rel == storyline.Happened {
+		if out.looksAheadTo(win) {
+			return Match{gate: "looks ahead to it"}, false
+		}
 		if pubDay.Before(addDays(win.from, -1)) || pubDay.After(win.to.Add(o.Lag)) {
 			return Match{gate: "reported off window " + win.String()}, false
 		}
@@ -135,17 +147,21 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 	if a.HasTime() {
 		why += " vs expected " + win.String()
 	}
+	sig := Signals{Dice: ov.dice, Cover: ov.cover, StoryCover: ov.near, Class: classW, Actor: actorNamed(a, out)}
 	score := ov.dice + 0.1*classW
 	switch {
 	case rel != storyline.Happened && !pubDay.After(addDays(win.to, 1)):
-		score += cueBonus // called off before it was due: news about this event, rarely another's
+		sig.Timed = true // called off before it was due: news about this event, rarely another's
 	case rel == storyline.Happened && a.HasTime() && !pubDay.After(win.to) && !pubDay.Before(win.from):
-		score += cueBonus // reported on the day it was expected
+		sig.Timed = true // reported on the day it was expected
 	}
-	if !actorNamed(a, out) {
+	if sig.Timed {
+		score += cueBonus
+	}
+	if !sig.Actor {
 		score *= noActor
 	}
-	m := Match{Relation: rel, Score: float64(int(score*1000+0.5)) / 1000}
+	m := Match{Relation: rel, Score: float64(int(score*1000+0.5)) / 1000, signals: sig}
 	if score < o.Threshold {
 		return m, false
 	}
@@ -251,4 +267,24 @@ func (o Options) Status(a *storyline.Anticipation, outcomes []storyline.ThreadOu
 func isPerson(ac storyline.Actor) bool {
 	ws := strings.Fields(fold(ac.Name))
 	return len(ws) >= 2 && (ws[len(ws)-1] == ac.Key || ws[0] == ac.Key) // "Xi Jinping" is keyed "xi"
+}
+
+// looksAheadTo reports whether a story whose headline only looks ahead
+// looks ahead to a time in win, or to no time: "Harvey expected to strike
+// Texas: Harvey has strengthened ..." reports what leads up to the event it
+// announces, no outcome of it. "Abe, Trump agree to hold summit on Feb. 10"
+// may still report the call of the day before.
+func (a *Analysis) looksAheadTo(win window) bool {
+	if !a.sig.headFuture || a.sig.headReport || !a.Announces() {
+		return false
+	}
+	if len(a.Events) == 0 {
+		return a.sig.when.zero() || a.sig.when.overlaps(win, 0)
+	}
+	for _, e := range a.Events {
+		if !e.HasTime() || (window{e.From, e.To}).overlaps(win, 0) {
+			return true
+		}
+	}
+	return false
 }

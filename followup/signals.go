@@ -96,6 +96,9 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 			sig.leadFuture = sig.leadFuture || future
 			if i == first-1 && past >= 0 && (!strong || past < cue) && !nounCue(st) {
 				sig.leadReport = true // "has won ... and will remain"
+				// "conceded defeat ahead of a vote on Friday": a report
+				// that looks ahead to a time announces that too.
+				sig.leadTimed = strong && forward
 			} else if i > first-1 && future && forward {
 				sig.leadTimed = true
 			}
@@ -373,6 +376,9 @@ func pastReport(st *sentence) int {
 			strings.Contains(t.low, "-") { // "nuclear-powered", "long-awaited"
 			continue
 		}
+		if firstWord(toks, k) {
+			continue // "Undefeated Joshua will defend": a sentence opens with its subject, not its verb
+		}
 		if k > 0 && (toks[k-1].low == "be" || toks[k-1].low == "to" || toks[k-1].lx.is(lxDeterminer) || linkingVerbs[toks[k-1].low]) {
 			continue // "to be held", "the expected vote", "remains focused"
 		}
@@ -461,3 +467,13 @@ var irregularLemmas = func() map[string]bool {
 	}
 	return m
 }()
+
+// firstWord reports whether token k is the first word of its sentence.
+func firstWord(toks []token, k int) bool {
+	for _, t := range toks[:k] {
+		if t.word {
+			return false
+		}
+	}
+	return true
+}

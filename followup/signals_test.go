@@ -38,6 +38,8 @@ func TestSignals(t *testing.T) {
 		{"stay of execution", "Court grants stay of execution", "The inmate was due to die on Wednesday.", false, true, storyline.Postponed},
 		{"could delay is no cue", "Games will go ahead, committee says", "Officials fear the virus could delay or even cancel the event.", true, false, ""},
 		{"background delay is no cue", "Execution set for Wednesday", "The inmate is scheduled to die, two weeks after his death was delayed by a court.", true, false, ""},
+		{"a modifier opens the lead", "Champion takes on challenger in US debut", "Undefeated champion Joshua will defend his titles against Miller on Saturday.", true, false, ""},
+		{"a report looking ahead to a time", "Leader and the confidence vote", "The prime minister conceded defeat ahead of a no-confidence vote on Saturday in parliament.", true, true, ""},
 		{"stays in power is no cue", "Leader stays in power after vote", "The leader survived the challenge.", false, true, ""},
 	}
 	for _, tc := range tests {
@@ -51,6 +53,27 @@ func TestSignals(t *testing.T) {
 				t.Errorf("announces but no event")
 			}
 		})
+	}
+}
+
+// TestLooksAheadTo: a story whose headline looks ahead to an event reports
+// no outcome of it, whatever its lead reports, but may report an earlier one.
+func TestLooksAheadTo(t *testing.T) {
+	saturday := window{addDays(day(friday), 1), addDays(day(friday), 1)}
+	tests := []struct {
+		title, body string
+		win         window
+		want        bool
+	}{
+		{"Storm expected to strike the coast as a major hurricane", "The storm has strengthened to a category 3 hurricane.", saturday, true},
+		{"Two countries to hold talks on Saturday", "The two sides agreed on Thursday to meet.", saturday, true},
+		{"Leaders agree to hold summit on March 20", "The leaders agreed during a telephone call on Friday to meet.", window{day(friday), day(friday)}, false},
+		{"Storm strikes the coast", "The storm made landfall on Saturday.", saturday, false},
+	}
+	for _, tc := range tests {
+		if got := Analyze(story(tc.title, tc.body, friday)).looksAheadTo(tc.win); got != tc.want {
+			t.Errorf("%q looks ahead to %s: %v, want %v", tc.title, tc.win, got, tc.want)
+		}
 	}
 }
 

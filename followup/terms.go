@@ -228,6 +228,9 @@ func (w *weigher) overlapStory(event []string, sw storyWeights) overlap {
 	if ev+sw.sum > 0 {
 		o.dice = 2 * both / (ev + sw.sum)
 	}
+	if sw.sum > 0 {
+		o.near = both / sw.sum
+	}
 	return o
 }
 
@@ -235,8 +238,8 @@ func (w *weigher) overlapStory(event []string, sw storyWeights) overlap {
 // over the event's (how much of what identifies the event the story
 // names), and over both (Dice), with the shared terms.
 type overlap struct {
-	cover, dice float64
-	shared      []string
+	cover, near, dice float64 // shared weight over the event's, the story's, both
+	shared            []string
 }
 
 func (w *weigher) overlap(event, story []string) overlap {
@@ -268,6 +271,9 @@ func (w *weigher) overlap(event, story []string) overlap {
 	}
 	if ev+st > 0 {
 		o.dice = 2 * both / (ev + st)
+	}
+	if st > 0 {
+		o.near = both / st
 	}
 	return o
 }
