@@ -119,6 +119,9 @@ type FollowupSnapshot struct {
 	// Settled holds, for the open events linked to an outcome, the
 	// publication of their first outcome.
 	Settled map[int64]time.Time
+	// CalledOff holds, for the open events called off (not put back), the
+	// publication of the first story that called them off.
+	CalledOff map[int64]time.Time
 }
 
 // FollowupLink ties an anticipation to a later story reporting its outcome.

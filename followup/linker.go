@@ -165,9 +165,16 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
 		}
 	}
+	// A story's events that can be one happening are one event: "2 Koreas
+	// agree to hold high-level talks Wednesday" announces the talks once,
+	// whether the lexicon reads a meeting or a speaking in it.
+	ref := slices.IndexFunc(events, func(e storyline.Anticipation) bool { return e.Root != 0 })
 	for i := range events {
 		a := &events[i]
 		a.StoryID = s.ID
+		if ref >= 0 && ref != i && a.Root == 0 && l.compatible(a, &events[ref], -1) {
+			a.Root = events[ref].RootID()
+		}
 		_, openUntil := l.opts.SearchRange(a)
 		if err := st.SaveAnticipation(ctx, a, openUntil); err != nil {
 			return res, fmt.Errorf("followup: story %d: %w", s.ID, err)
@@ -175,6 +182,9 @@ func (l *Linker) ProcessAnalyzed(ctx context.Context, st Store, s *storyline.Sto
 		l.mem.addEvent(a, openUntil)
 		if a.Root != 0 {
 			l.mem.dated(a.Root, a.From, a.To) // as SaveAnticipation did
+		}
+		if ref < 0 {
+			ref = i
 		}
 		res.Anticipations++
 	}
@@ -233,6 +243,11 @@ func (l *Linker) linkOutcome(ctx context.Context, st Store, s *storyline.Story, 
 			continue
 		}
 		m, ok := l.opts.score(a, an, sw, &l.w)
+		if ok && m.Relation == storyline.Happened && l.mem.calledOffBefore(root, an.Published) {
+			// "Joshua-Miller fight off" in April: "Ruiz stuns Joshua" on the
+			// date in June is another fight.
+			m, ok = Match{gate: "called off before"}, false
+		}
 		l.traced(a, s.ID, m, ok)
 		if !ok {
 			continue
@@ -561,6 +576,9 @@ func (l *Linker) link(ctx context.Context, st Store, root, storyID int64, publis
 		return fmt.Errorf("link %d -> %d: %w", root, storyID, err)
 	}
 	l.mem.settle(root, published)
+	if m.Relation == storyline.Cancelled {
+		l.mem.callOff(root, published)
+	}
 	l.log.Debug("follow-up linked", "event", root, "story", storyID,
 		"relation", m.Relation, "score", m.Score, "why", m.Explanation)
 	return nil

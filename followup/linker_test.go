@@ -204,3 +204,37 @@ func TestRetryReusesAnalysis(t *testing.T) {
 		t.Fatalf("threads %+v, want the retried story's event", ts)
 	}
 }
+
+// TestCalledOffTakesNoLaterOutcome: once a story calls an event off, a
+// later report of the same people on the same date is another happening
+// (a replacement bout), also after a restart, when the store tells it.
+func TestCalledOffTakesNoLaterOutcome(t *testing.T) {
+	ctx := context.Background()
+	db, l := linkerStore(t)
+	feb := time.Date(2019, 2, 13, 12, 0, 0, 0, time.UTC)
+	ant := &storyline.Story{URL: "https://wire.example/fight", Title: "Joshua to fight Miller in New York on June 1",
+		Summary: "Anthony Joshua will defend his heavyweight titles against Jarrell Miller at Madison Square Garden on June 1.", Published: feb}
+	off := &storyline.Story{URL: "https://wire.example/off", Title: "Joshua-Miller fight off after New York denies licence",
+		Summary:   "The heavyweight fight between Anthony Joshua and Jarrell Miller at Madison Square Garden has been called off.",
+		Published: time.Date(2019, 4, 18, 12, 0, 0, 0, time.UTC)}
+	ruiz := &storyline.Story{URL: "https://wire.example/ruiz", Title: "Ruiz stuns Joshua at Madison Square Garden",
+		Summary:   "Andy Ruiz knocked out Anthony Joshua in New York on Saturday to take his heavyweight titles.",
+		Published: time.Date(2019, 6, 2, 6, 0, 0, 0, time.UTC)}
+	ingest(t, db, l, ant, off)
+	// A restarted daemon: the linker learns what was called off from the store.
+	ingest(t, db, followup.NewLinker(followup.DefaultOptions(), nil), ruiz)
+
+	threads, err := db.Threads(ctx, storage.ThreadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range followup.Threads(threads, l.Options(), ruiz.Published) {
+		for _, o := range v.Outcomes {
+			got = append(got, o.URL+" "+o.Relation)
+		}
+	}
+	if want := off.URL + " cancelled"; strings.Join(got, ",") != want {
+		t.Errorf("outcomes %v, want %s", got, want)
+	}
+}

@@ -266,7 +266,10 @@ func (o Options) Status(a *storyline.Anticipation, outcomes []storyline.ThreadOu
 // Trump" by "trump"), not a country or an organisation matched whole.
 func isPerson(ac storyline.Actor) bool {
 	ws := strings.Fields(fold(ac.Name))
-	return len(ws) >= 2 && (ws[len(ws)-1] == ac.Key || ws[0] == ac.Key) // "Xi Jinping" is keyed "xi"
+	if len(ws) < 2 || lex(ac.Key).is(lxCountry) {
+		return false // "Undefeated British": a people, not a person
+	}
+	return ws[len(ws)-1] == ac.Key || ws[0] == ac.Key // "Xi Jinping" is keyed "xi"
 }
 
 // looksAheadTo reports whether a story whose headline only looks ahead

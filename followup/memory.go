@@ -42,6 +42,9 @@ type memory struct {
 	// their first outcome (unix seconds): a story announcing the same
 	// happening after it is news of another.
 	settled map[int64]int64
+	// calledOff holds, for events a story called off (not put back), the
+	// publication of the first such story, as settled does.
+	calledOff map[int64]int64
 	// recent keeps the analyses of the latest stories that may report
 	// outcomes (a ring of recentStories): an announcement weighs the
 	// stories published after it, most of them just stored.
@@ -69,7 +72,7 @@ type outcomeRef struct {
 
 func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
 	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byID: map[int64]*openEvent{},
-		byKey: map[string]*[]uint32{}, settled: map[int64]int64{}, recent: map[int64]recentStory{}}
+		byKey: map[string]*[]uint32{}, settled: map[int64]int64{}, calledOff: map[int64]int64{}, recent: map[int64]recentStory{}}
 	for i := range snap.Open {
 		m.addEvent(&snap.Open[i].Anticipation, snap.Open[i].OpenUntil)
 	}
@@ -78,6 +81,9 @@ func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
 	}
 	for id, t := range snap.Settled {
 		m.settle(id, t)
+	}
+	for id, t := range snap.CalledOff {
+		m.callOff(id, t)
 	}
 	return m
 }
@@ -155,6 +161,26 @@ func (m *memory) settle(root int64, t time.Time) {
 	}
 }
 
+// callOff records that a story published at t called event root off.
+func (m *memory) callOff(root int64, t time.Time) {
+	if m == nil {
+		return
+	}
+	if at, ok := m.calledOff[root]; !ok || t.Unix() < at {
+		m.calledOff[root] = t.Unix()
+	}
+}
+
+// calledOffBefore reports whether event root was called off a day or more
+// before t (the margin as in settledBefore).
+func (m *memory) calledOffBefore(root int64, t time.Time) bool {
+	if m == nil {
+		return false
+	}
+	at, ok := m.calledOff[root]
+	return ok && at <= t.Add(-24*time.Hour).Unix()
+}
+
 // settledBefore reports whether event root had an outcome published a
 // day or more before t, as far as the memory knows (feeds that date their
 // stories by the day put a report and an announcement of the day in
@@ -201,6 +227,10 @@ func (m *memory) merged(into, from int64) {
 	if at, ok := m.settled[from]; ok {
 		m.settle(into, time.Unix(at, 0))
 		delete(m.settled, from)
+	}
+	if at, ok := m.calledOff[from]; ok {
+		m.callOff(into, time.Unix(at, 0))
+		delete(m.calledOff, from)
 	}
 }
 
@@ -361,6 +391,11 @@ func (m *memory) advance(t time.Time) {
 	for id, e := range m.byID {
 		if e.openUntil < cut {
 			delete(m.byID, id)
+		}
+	}
+	for root := range m.calledOff {
+		if m.byID[root] == nil { // kept while the event is open, as the store does
+			delete(m.calledOff, root)
 		}
 	}
 	for k, list := range m.events {

@@ -105,3 +105,23 @@ func (f fakeRarity) DocFreqs(words []string, df []int64) int64 {
 	}
 	return 1000
 }
+
+// TestIsPerson: an actor of two words keyed by one of them is a person,
+// unless the key names a people ("Undefeated British superstar ...").
+func TestIsPerson(t *testing.T) {
+	tests := []struct {
+		name, key string
+		want      bool
+	}{
+		{"Xi Jinping", "xi", true},
+		{"Anthony Joshua", "joshua", true},
+		{"Undefeated British", "british", false},
+		{"Trump", "trump", false},
+		{"European Union", "european union", false},
+	}
+	for _, tc := range tests {
+		if got := isPerson(storyline.Actor{Name: tc.name, Key: tc.key}); got != tc.want {
+			t.Errorf("isPerson(%s/%s) = %v, want %v", tc.name, tc.key, got, tc.want)
+		}
+	}
+}

@@ -259,6 +259,19 @@ func (tx *Tx) LoadFollowup(ctx context.Context, since time.Time) (storyline.Foll
 			return nil
 		})
 	}
+	if err == nil {
+		snap.CalledOff = map[int64]time.Time{}
+		err = tx.each(ctx, `SELECT l.event_id, min(s.published) FROM followup_links l
+			JOIN followup_events e ON e.id = l.event_id JOIN stories s ON s.id = l.story_id
+			WHERE e.open_until >= ? AND e.root = 0 AND l.relation = 'cancelled' GROUP BY l.event_id`, []any{unix(since)}, func(rows *sql.Rows) error {
+			var id, pub int64
+			if err := rows.Scan(&id, &pub); err != nil {
+				return err
+			}
+			snap.CalledOff[id] = fromUnix(pub)
+			return nil
+		})
+	}
 	if err != nil {
 		return snap, fmt.Errorf("storage: load follow-up index: %w", err)
 	}
