@@ -9,7 +9,7 @@ import (
 
 // leadSentences is how many sentences after the headline say what a story
 // is about: an announcement or a report is in them, background after.
-const leadSentences = 2
+const leadSentences = 3
 
 // signals is what a story's headline and lead say about time, read from cue
 // words that serve any kind of event (a rate decision, a launch, a fight, a
