@@ -30,6 +30,16 @@ type app struct {
 	pipe    *pipeline.Pipeline
 	metrics *status.Metrics          // set by run's service; nil otherwise
 	trace   func(followup.Candidate) // follow-up candidates, for ingest --trace
+	coord   *config.Coordinator      // the running config of run's loops (coordinator)
+}
+
+// coordinator returns the coordinator that hands the daemon's loops the
+// running config, starting from the loaded one.
+func (a *app) coordinator() *config.Coordinator {
+	if a.coord == nil {
+		a.coord = config.NewCoordinator(a.cfg)
+	}
+	return a.coord
 }
 
 // openDB opens the configured database once; main closes it on exit.

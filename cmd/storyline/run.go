@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/topic"
 	"github.com/storyline/storyline/watcher"
 )
 
@@ -26,7 +27,8 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	feeds, err := watchedFeeds(a.cfg)
+	coord := a.coordinator()
+	feeds, err := watchedFeeds(coord.Current())
 	if err != nil {
 		return err
 	}
@@ -44,7 +46,7 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer svc.wait()
-	digests, err := a.startDigests(pollCtx, a.cfg)
+	digests, err := a.startDigests(pollCtx, coord.Current())
 	if err != nil {
 		sched.Stop()
 		return err
@@ -70,9 +72,9 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("storyline running", "config", a.cfgPath, "feeds", len(feeds), "due_now", len(due), "database", a.cfg.Storage.Path)
+	a.log.Info("storyline running", "config", a.cfgPath, "feeds", len(feeds), "due_now", len(due), "database", coord.Current().Storage.Path)
 	pollNow(due, false)
-	wg.Go(func() { a.pruneLoop(ctx) }) // stops at SIGTERM; a batch cut short rolls back
+	wg.Go(func() { a.pruneLoop(ctx, coord, pruneEvery) }) // stops at SIGTERM; a batch cut short rolls back
 	svc.ready()
 
 	hup := make(chan os.Signal, 1)
@@ -91,7 +93,7 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 			return nil
 		case <-hup:
 			svc.reloading()
-			added, err := a.reload(sched)
+			added, err := a.reload(sched, coord)
 			svc.ready()
 			if err != nil {
 				a.log.Error("reload rejected; keeping the running config", "config", a.cfgPath, "err", err)
@@ -100,7 +102,7 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 			pollNow(added, true)
 			// Digests restart with the new config; the outbox carries over.
 			digests.Stop()
-			if digests, err = a.startDigests(pollCtx, a.cfg); err != nil {
+			if digests, err = a.startDigests(pollCtx, coord.Current()); err != nil {
 				a.log.Error("digests not restarted after reload", "err", err)
 				return err
 			}
@@ -128,11 +130,13 @@ func (a *app) dueFeeds(ctx context.Context, w *watcher.Watcher, feeds []watcher.
 	return due, nil
 }
 
-// reload re-reads the config; an invalid one leaves everything as it was.
-func (a *app) reload(sched *watcher.Scheduler) ([]watcher.Feed, error) {
+// reload re-reads the config and pushes it to the running loops; an
+// invalid one leaves everything as it was.
+func (a *app) reload(sched *watcher.Scheduler, coord *config.Coordinator) ([]watcher.Feed, error) {
 	cfg, err := config.Load(a.cfgPath, a.getenv)
+	var topics *topic.Set
 	if err == nil {
-		_, err = compileTopicSet(a.cfgPath, cfg)
+		topics, err = compileTopicSet(a.cfgPath, cfg)
 	}
 	if err != nil {
 		var errs config.Errors
@@ -147,11 +151,7 @@ func (a *app) reload(sched *watcher.Scheduler) ([]watcher.Feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	topics, err := compileTopicSet(a.cfgPath, cfg)
-	if err != nil {
-		return nil, err
-	}
-	a.cfg, a.topics = cfg, topics
+	coord.Push(cfg)
 	a.pipe.SetTopics(topics)
 	added := sched.Schedule(feeds)
 	a.log.Info("config reloaded", "feeds", len(feeds), "added_or_changed", len(added))
