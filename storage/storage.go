@@ -309,12 +309,22 @@ func (db *DB) migrate(ctx context.Context) error {
 }
 
 // migration applies one migration and records its version, atomically.
+// The transaction is immediate: it holds the write lock before it reads
+// the version, so a command started alongside (which may have applied it
+// meanwhile) is not applied twice.
 func (db *DB) migration(ctx context.Context, body string, version int) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	var current int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current >= version {
+		return nil // applied by another process meanwhile
+	}
 	if _, err := tx.ExecContext(ctx, body); err != nil {
 		return err
 	}

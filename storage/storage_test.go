@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,5 +70,28 @@ func TestFeedStateRoundTrip(t *testing.T) {
 	all, err := db.FeedStates(ctx)
 	if err != nil || len(all) != 1 {
 		t.Fatalf("FeedStates %v %v", all, err)
+	}
+}
+
+// TestConcurrentFirstOpens: commands started together on a new database
+// (two polls, an ingest) all migrate it or find it migrated.
+func TestConcurrentFirstOpens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Go(func() {
+			db, err := Open(context.Background(), path)
+			if err == nil {
+				err = db.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("open %d: %v", i, err)
+		}
 	}
 }

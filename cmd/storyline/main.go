@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/storage"
 )
 
 // usageError marks a mistake in how storyline was called: exit code 2.
@@ -111,10 +112,11 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	err := cmd.run(ctx, a, fs.Args()[1:])
 	var ue usageError
 	var ce config.Errors
+	var le *storage.LockedError
 	switch {
 	case err == nil:
 		return 0
-	case errors.As(err, &ue), errors.As(err, &ce):
+	case errors.As(err, &ue), errors.As(err, &ce), errors.As(err, &le):
 		fmt.Fprintf(stderr, "storyline %s: %v\n", name, err)
 		return 2
 	case errors.Is(err, flag.ErrHelp):

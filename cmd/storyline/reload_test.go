@@ -2,10 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/storyline/storyline/storage"
 )
 
 // TestReloadDuringPrune reloads the config (as SIGHUP does) while the
@@ -49,3 +55,22 @@ feeds:
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestSecondRunRefused: `run` on a database another run holds exits 2
+// naming the holder's pid, before it polls anything.
+func TestSecondRunRefused(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	db := filepath.Join(filepath.Dir(cfg), "s.db")
+	held, err := storage.LockDaemon(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	code, _, stderr := run(t, nil, "--config", cfg, "run")
+	if code != 2 || !strings.Contains(stderr, fmt.Sprintf("process %d", os.Getpid())) || !strings.Contains(stderr, "s.db.lock") {
+		t.Errorf("exit %d, stderr %q; want 2 naming pid %d and the lock file", code, stderr, os.Getpid())
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/storage"
 	"github.com/storyline/storyline/topic"
 	"github.com/storyline/storyline/watcher"
 )
@@ -23,6 +24,12 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	if len(args) > 0 {
 		return usageError{fmt.Errorf("run takes no arguments")}
 	}
+	// One daemon per database: a second would poll every feed twice.
+	lock, err := storage.LockDaemon(a.cfg.Storage.Path)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	w, err := a.watcher(ctx)
 	if err != nil {
 		return err
