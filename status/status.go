@@ -176,14 +176,34 @@ func Handler(m *Metrics, health Health, now func() time.Time) http.Handler {
 	return mux
 }
 
+// The status server's limits: a scraper or a probe sends one small
+// request; a client that holds a connection idle, or trickles a request,
+// is dropped rather than kept for ever.
+var (
+	readTimeout = 10 * time.Second
+	idleTimeout = 30 * time.Second
+)
+
+const maxHeaderBytes = 16 << 10
+
 // Serve listens on addr until ctx is done, then shuts down and returns.
 func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("status listener: %w", err)
 	}
+	return serve(ctx, ln, h, log)
+}
+
+func serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
 	log.Info("status endpoint listening", "addr", ln.Addr().String())
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	if !loopback(ln.Addr()) {
+		log.Warn("status endpoint is not on loopback: anyone who can reach it reads /metrics and /healthz; listen on 127.0.0.1 unless a proxy or firewall guards it",
+			"addr", ln.Addr().String())
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: readTimeout,
+		WriteTimeout: readTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -193,9 +213,16 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	err = srv.Shutdown(shutdown)
+	err := srv.Shutdown(shutdown)
 	if serveErr := <-done; !errors.Is(serveErr, http.ErrServerClosed) {
 		err = errors.Join(err, serveErr)
 	}
 	return err
+}
+
+// loopback reports whether a listener's address is reachable only from
+// this host.
+func loopback(addr net.Addr) bool {
+	ta, ok := addr.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
 }
