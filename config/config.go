@@ -68,6 +68,9 @@ type Fetch struct {
 	// AllowPrivate=false refuses loopback, private and link-local
 	// addresses (SSRF protection when feeds come from untrusted OPML).
 	AllowPrivate bool `yaml:"allow_private"`
+	// AllowLinkLocal admits link-local (169.254.0.0/16, fe80::/10) and
+	// cloud metadata addresses, which allow_private does not.
+	AllowLinkLocal bool `yaml:"allow_link_local"`
 	// AlertAfter is how long a feed may keep failing before digests report
 	// it; 0 reports it from its first failure.
 	AlertAfter time.Duration `yaml:"alert_after"`

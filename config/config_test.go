@@ -930,3 +930,20 @@ func TestFollowupSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestLinkLocalFeeds: link-local and metadata addresses are refused even
+// with the default allow_private: true, unless allow_link_local says so.
+func TestLinkLocalFeeds(t *testing.T) {
+	for _, url := range []string{"http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/feed", "http://metadata.google.internal/computeMetadata/v1/"} {
+		c := Default()
+		c.Feeds = []Feed{{Name: "meta", URL: url}}
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), "fetch.allow_link_local") {
+			t.Errorf("%s: %v, want a refusal naming fetch.allow_link_local", url, err)
+		}
+		c.Fetch.AllowLinkLocal = true
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s with allow_link_local: %v", url, err)
+		}
+	}
+}

@@ -167,6 +167,8 @@ func (v *validator) validateFeeds() map[string]bool {
 			v.errorf(at(p+".url", p), "%s is missing a url", label)
 		} else if u, ok := httpURL(f.URL); !ok {
 			v.errorf(at(p+".url", p), "%s: url must be an absolute http or https URL, got %q", label, v.raw(p+".url", f.URL))
+		} else if !c.Fetch.AllowLinkLocal && linkLocalHost(u.Hostname()) {
+			v.errorf(at(p+".url", p), "%s: url points to a link-local or cloud metadata address; set fetch.allow_link_local: true if a feed really lives there", label)
 		} else if !c.Fetch.AllowPrivate && privateHost(u.Hostname()) {
 			v.errorf(at(p+".url", p), "%s: url points to a loopback or private address but fetch.allow_private is false", label)
 		}
@@ -349,6 +351,17 @@ func loopbackHost(h string) bool {
 	}
 	ip := net.ParseIP(strings.Trim(h, "[]"))
 	return ip != nil && ip.IsLoopback()
+}
+
+// linkLocalHost reports hosts that are link-local by their literal form,
+// or a cloud metadata endpoint's name.
+func linkLocalHost(h string) bool {
+	switch strings.ToLower(strings.TrimSuffix(h, ".")) {
+	case "metadata.google.internal", "metadata":
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(h, "[]"))
+	return ip != nil && (ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast())
 }
 
 // privateHost reports hosts that are private by their literal form; names

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,6 +21,10 @@ type FetchOptions struct {
 	MaxBody      int64         // bytes after decompression
 	UserAgent    string
 	AllowPrivate bool // when false, refuse loopback, private, link-local and metadata addresses
+	// AllowLinkLocal admits link-local addresses (169.254.0.0/16, fe80::/10)
+	// and cloud metadata endpoints, which AllowPrivate alone does not: no
+	// feed lives there, and a metadata endpoint hands out credentials.
+	AllowLinkLocal bool
 }
 
 // Fetcher is storyline's HTTP client for feeds.
@@ -35,12 +40,10 @@ const maxRedirects = 5
 // decompression, so a gzip bomb stops at MaxBody.
 func NewFetcher(opts FetchOptions) *Fetcher {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	if !opts.AllowPrivate {
-		// Checked on the address actually dialled, so DNS rebinding cannot
-		// slip a private address past a check made at resolve time.
-		dialer.Control = func(_, address string, _ syscall.RawConn) error {
-			return checkPublic(address)
-		}
+	// Checked on the address actually dialled, so DNS rebinding cannot slip
+	// a refused address past a check made at resolve time.
+	dialer.Control = func(_, address string, _ syscall.RawConn) error {
+		return checkDial(address, opts)
 	}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
@@ -223,9 +226,12 @@ var metadataAddrs = []netip.Addr{
 	netip.MustParseAddr("fd00:ec2::254"),
 }
 
-// checkPublic refuses addresses a feed on the public web has no business
-// pointing at.
-func checkPublic(address string) error {
+// checkDial refuses the addresses opts rule out: link-local and metadata
+// ones unless AllowLinkLocal, and every non-public one unless AllowPrivate.
+func checkDial(address string, opts FetchOptions) error {
+	if opts.AllowPrivate && opts.AllowLinkLocal {
+		return nil
+	}
 	host, _, err := net.SplitHostPort(address)
 	if err != nil {
 		return err
@@ -235,10 +241,16 @@ func checkPublic(address string) error {
 		return fmt.Errorf("refusing non-IP address %q", host)
 	}
 	ip = ip.Unmap()
-	for _, m := range metadataAddrs {
-		if ip == m {
-			return fmt.Errorf("refusing to connect to metadata address %s (fetch.allow_private is false)", ip)
+	if !opts.AllowLinkLocal {
+		if slices.Contains(metadataAddrs, ip) {
+			return fmt.Errorf("refusing to connect to metadata address %s (fetch.allow_link_local is false)", ip)
 		}
+		if ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() {
+			return fmt.Errorf("refusing to connect to link-local address %s (fetch.allow_link_local is false)", ip)
+		}
+	}
+	if opts.AllowPrivate {
+		return nil
 	}
 	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() ||

@@ -51,10 +51,11 @@ func (a *app) watcher(ctx context.Context) (*watcher.Watcher, error) {
 
 func newWatcher(cfg *config.Config, db *storage.DB, p *pipeline.Pipeline, a *app) *watcher.Watcher {
 	f := watcher.NewFetcher(watcher.FetchOptions{
-		Timeout:      cfg.Fetch.Timeout,
-		MaxBody:      cfg.Fetch.MaxBody,
-		UserAgent:    cfg.Fetch.UserAgent,
-		AllowPrivate: cfg.Fetch.AllowPrivate,
+		Timeout:        cfg.Fetch.Timeout,
+		MaxBody:        cfg.Fetch.MaxBody,
+		UserAgent:      cfg.Fetch.UserAgent,
+		AllowPrivate:   cfg.Fetch.AllowPrivate,
+		AllowLinkLocal: cfg.Fetch.AllowLinkLocal,
 	})
 	return watcher.New(f, db, p, watcherOptions(cfg), a.log, a.now)
 }
