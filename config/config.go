@@ -31,6 +31,7 @@ type Config struct {
 	Status   Status   `yaml:"status"`
 	Log      Log      `yaml:"log"`
 	Followup Followup `yaml:"followup"`
+	Ingest   Ingest   `yaml:"ingest"`
 	// Include lists glob patterns, relative to the main config's
 	// directory, of files whose top-level feeds: lists are appended to
 	// Feeds by Load.
@@ -89,6 +90,13 @@ type Log struct {
 }
 
 // Followup configures anticipation tracking.
+// Ingest bounds `storyline ingest`.
+type Ingest struct {
+	// MaxSize refuses archive files larger than this: a file is read
+	// whole, so it bounds the command's memory.
+	MaxSize int64 `yaml:"max_size"`
+}
+
 type Followup struct {
 	// Grace after the expected date before an event counts as overdue.
 	Grace time.Duration `yaml:"grace"`
@@ -244,6 +252,7 @@ func Default() *Config {
 		},
 		Log:      Log{Format: "text", Level: "info"},
 		Followup: Followup{Grace: 2 * day, Upcoming: 7 * day},
+		Ingest:   Ingest{MaxSize: 256 << 20},
 		Notify:   Notify{Retry: Retry{MaxAttempts: 8, MaxAge: 24 * time.Hour}},
 	}
 }

@@ -120,6 +120,7 @@ func TestLoadFull(t *testing.T) {
 		Status:   Status{Listen: "127.0.0.1:0"},
 		Log:      Log{Format: "json", Level: "debug"},
 		Followup: Followup{Grace: 36 * time.Hour, Upcoming: 7 * day},
+		Ingest:   Ingest{MaxSize: 256 << 20},
 		Feeds: []Feed{
 			{Name: "reuters-world", URL: "https://feeds.example.org/reuters", Schedule: "*/15 * * * *", Timeout: 90 * time.Second, UserAgent: "test-agent/1"},
 			{Name: "ap-top", URL: "http://feeds.example.org/ap", Schedule: "CRON_TZ=Europe/Berlin 0 7 * * 1-5", Timeout: 5 * time.Second, UserAgent: "ap-agent"},

@@ -58,7 +58,10 @@ func ingest(ctx context.Context, a *app, args []string) error {
 	var items []pipeline.Archived
 	var failed int
 	for _, file := range args {
-		name, url, body, err := readFeedFile(file)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		name, url, body, err := readFeedFile(file, a.cfg.Ingest.MaxSize)
 		if err == nil {
 			var f *feedparse.Feed
 			if f, err = feedparse.Parse(body, "", url); err == nil {
@@ -88,17 +91,49 @@ func ingest(ctx context.Context, a *app, args []string) error {
 }
 
 // readFeedFile names a file's feed after the file (without extension), so
-// that one outlet's archive files all land in one feed.
-func readFeedFile(file string) (name, url string, body []byte, err error) {
+// that one outlet's archive files all land in one feed. A file over max
+// bytes is refused before it is read.
+func readFeedFile(file string, max int64) (name, url string, body []byte, err error) {
 	if file == "-" {
-		body, err = io.ReadAll(os.Stdin)
+		body, err = readAtMost(os.Stdin, max)
 		return "stdin", "file:///dev/stdin", body, err
 	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return "", "", nil, err
 	}
-	body, err = os.ReadFile(abs)
+	f, err := os.Open(abs)
+	if err != nil {
+		return "", "", nil, err
+	}
+	defer f.Close()
+	body, err = readAtMost(f, max)
 	base := filepath.Base(abs)
 	return strings.TrimSuffix(base, filepath.Ext(base)), "file://" + filepath.ToSlash(abs), body, err
+}
+
+// readAtMost reads r whole unless it holds more than max bytes.
+func readAtMost(r io.Reader, max int64) ([]byte, error) {
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > max {
+			return nil, tooLarge(st.Size(), max)
+		}
+	}
+	body, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err == nil && int64(len(body)) > max {
+		return nil, tooLarge(int64(len(body)), max)
+	}
+	return body, err
+}
+
+func tooLarge(size, max int64) error {
+	return fmt.Errorf("%s is over ingest.max_size (%s): split the archive or raise ingest.max_size in the config",
+		humanBytes(size), humanBytes(max))
+}
+
+func humanBytes(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }

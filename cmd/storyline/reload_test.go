@@ -74,3 +74,22 @@ feeds:
 		t.Errorf("exit %d, stderr %q; want 2 naming pid %d and the lock file", code, stderr, os.Getpid())
 	}
 }
+
+// TestIngestRefusesLargeFiles: a file over ingest.max_size is refused by
+// name, before it is read, and the other files are still ingested.
+func TestIngestRefusesLargeFiles(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+ingest: {max_size: 1KiB}
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	dir := filepath.Dir(cfg)
+	big := filepath.Join(dir, "big.xml")
+	small := filepath.Join(dir, "small.xml")
+	os.WriteFile(big, []byte(strings.Repeat("x", 4096)), 0o600)
+	os.WriteFile(small, []byte(`<rss version="2.0"><channel><title>S</title><item><title>One</title><link>https://s.example/1</link></item></channel></rss>`), 0o600)
+	code, stdout, stderr := run(t, nil, "--config", cfg, "ingest", big, small)
+	if code != 1 || !strings.Contains(stderr, "big.xml: 4096 bytes is over ingest.max_size (1024 bytes)") || !strings.Contains(stdout, "1 new stories") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+}
