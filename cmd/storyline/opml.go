@@ -23,7 +23,7 @@ func cmdOPML(ctx context.Context, a *app, args []string) error {
 	}
 	switch args[0] {
 	case "import":
-		return opmlImport(a, args[1:])
+		return opmlImport(ctx, a, args[1:])
 	case "export":
 		return opmlExport(a, args[1:])
 	}
@@ -74,7 +74,7 @@ type includedFeeds struct {
 // opmlImport writes the OPML's new feeds into a feeds file that the config
 // includes, adding the include to the config if needed (yaml.v3 keeps the
 // config's comments). The result must load cleanly, or nothing is changed.
-func opmlImport(a *app, args []string) error {
+func opmlImport(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("opml import", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	into := fs.String("into", "feeds-opml.yaml", "feeds file to write, relative to the config's directory")
@@ -115,8 +115,12 @@ func opmlImport(a *app, args []string) error {
 	for _, f := range a.cfg.Feeds {
 		names[f.Name], urls[f.URL] = true, true
 	}
+	next := map[string]int{} // the next number to try after a base name, so that many alike titles stay linear
 	var added, skipped int
-	for _, o := range outlines {
+	for i, o := range outlines {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err() // nothing written yet
+		}
 		if urls[o.XMLURL] {
 			skipped++
 			continue
@@ -129,8 +133,9 @@ func opmlImport(a *app, args []string) error {
 			base = "feed"
 		}
 		name := base
-		for i := 2; names[name]; i++ {
-			name = fmt.Sprintf("%s-%d", base, i)
+		for n := max(next[base], 2); names[name]; n++ {
+			name = fmt.Sprintf("%s-%d", base, n)
+			next[base] = n + 1
 		}
 		names[name], urls[o.XMLURL] = true, true
 		existing.Feeds = append(existing.Feeds, config.Feed{Name: name, URL: o.XMLURL})
@@ -147,6 +152,9 @@ func opmlImport(a *app, args []string) error {
 	}
 	oldCfg, err := os.ReadFile(a.cfgPath)
 	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	newCfg, err := withInclude(oldCfg, relTo(cfgDir, feedsPath))

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,5 +46,47 @@ feeds:
 	code, stdout, _ = run(t, nil, "--config", cfg, "opml", "import", opml)
 	if code != 0 || !strings.Contains(stdout, "nothing to import") {
 		t.Errorf("second import exit %d: %s", code, stdout)
+	}
+}
+
+// TestOPMLImportManyAlikeTitles: outlines with one title are numbered in
+// turn, past names already taken; a cancelled import writes nothing.
+func TestOPMLImportManyAlikeTitles(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+feeds:
+  - {name: same-title-3, url: "https://taken.example/feed"}
+`)
+	var b strings.Builder
+	b.WriteString(`<opml version="2.0"><head><title>x</title></head><body>`)
+	const n = 2000
+	for i := range n {
+		fmt.Fprintf(&b, `<outline type="rss" text="Same Title" xmlUrl="https://f%d.example.org/feed"/>`, i)
+	}
+	b.WriteString(`</body></opml>`)
+	opml := filepath.Join(t.TempDir(), "same.opml")
+	os.WriteFile(opml, []byte(b.String()), 0o600)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	a := &app{cfgPath: cfg, stdout: discard{}, stderr: discard{}, getenv: func(string) string { return "" }}
+	if err := a.loadConfig(); err != nil {
+		t.Fatal(err)
+	}
+	if err := opmlImport(ctx, a, []string{opml}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled import: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(cfg), "feeds-opml.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a cancelled import wrote the feeds file: %v", err)
+	}
+
+	code, stdout, stderr := run(t, nil, "--config", cfg, "opml", "import", opml)
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("imported %d feeds", n)) {
+		t.Fatalf("import exit %d: %s %s", code, stdout, stderr)
+	}
+	body, _ := os.ReadFile(filepath.Join(filepath.Dir(cfg), "feeds-opml.yaml"))
+	for _, want := range []string{"{name: same-title, ", "{name: same-title-2, ", "{name: same-title-4, ", fmt.Sprintf("{name: same-title-%d, ", n+1)} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("feeds file lacks %q", want)
+		}
 	}
 }
