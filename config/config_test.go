@@ -948,3 +948,41 @@ func TestLinkLocalFeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemsCapped: a config with hundreds of mistakes reports the first
+// fifty, in file order, and how many more there are.
+func TestProblemsCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("feeds:\n")
+	for i := range 200 {
+		fmt.Fprintf(&b, "  - {name: f%d, url: \"not a url\"}\n", i)
+	}
+	path := writeFile(t, t.TempDir(), "storyline.yaml", b.String())
+	_, err := Load(path, env(nil))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != maxProblems+1 {
+		t.Fatalf("got %d problems, want %d and a count: %v", len(es), maxProblems, err)
+	}
+	if es[0].Line != 2 || !strings.Contains(es[maxProblems].Message, "and 150 more problems") {
+		t.Errorf("first %v, last %v", es[0], es[maxProblems])
+	}
+}
+
+// TestDocumentTooLarge: a document past the node limit is one problem,
+// not one per node cut off.
+func TestDocumentTooLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("parses a million-node document")
+	}
+	var b strings.Builder
+	b.WriteString("feeds:\n")
+	for i := range maxNodes/2 + 10 { // each a mapping and two values
+		fmt.Fprintf(&b, "  - {name: f%d, url: \"https://f.example/%d\"}\n", i, i)
+	}
+	path := writeFile(t, t.TempDir(), "storyline.yaml", b.String())
+	_, err := Load(path, env(nil))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || !strings.Contains(es[0].Message, "document too large") {
+		t.Errorf("%d problems, want the one: %.300v", len(es), err)
+	}
+}

@@ -37,6 +37,9 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 	if root != nil {
 		d := &decoder{file: path, getenv: getenv, errs: &errs, pos: pos}
 		d.decode(root, reflect.ValueOf(cfg).Elem(), "")
+		if d.nodes > maxNodes {
+			return nil, errs.capped(maxProblems, path) // what follows would only be the cut's follow-on errors
+		}
 	}
 	files := []string{path}
 	files = append(files, loadIncludes(cfg, path, getenv, &errs, pos)...)
@@ -47,9 +50,22 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 
 	if len(errs) > 0 {
 		sortErrors(errs, files)
-		return nil, errs
+		return nil, errs.capped(maxProblems, path)
 	}
 	return cfg, nil
+}
+
+// maxProblems is how many problems Load reports: past the first few
+// dozen, more lines bury the first real mistake rather than help.
+const maxProblems = 50
+
+// capped keeps the first max problems and counts the rest in a last one.
+func (es Errors) capped(max int, file string) Errors {
+	if len(es) <= max {
+		return es
+	}
+	more := len(es) - max
+	return append(es[:max:max], Error{File: file, Message: fmt.Sprintf("... and %d more problems (the first ones first: later ones often follow from them)", more)})
 }
 
 // parseFile reads and parses one YAML file. It returns the root node
