@@ -456,7 +456,11 @@ func (s *Scheduler) run(f Feed) {
 // LogResult writes one line for a poll.
 func LogResult(log *slog.Logger, res Result, err error) {
 	switch {
-	case err != nil && !errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled) || errors.Is(res.Err, context.Canceled):
+		// Not a poll with nothing new: nothing was stored, the next start
+		// polls it again.
+		log.Info("poll interrupted by shutdown", "feed", res.Feed)
+	case err != nil:
 		log.Error("poll failed to store", "feed", res.Feed, "err", err)
 	case res.Skipped != "":
 		log.Debug("poll skipped", "feed", res.Feed, "reason", res.Skipped)

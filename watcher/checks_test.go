@@ -1,6 +1,10 @@
 package watcher
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -31,6 +35,24 @@ func TestCheckDial(t *testing.T) {
 		err := checkDial(tc.addr, tc.opts)
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("checkDial(%s, %+v) = %v, want %q", tc.addr, tc.opts, err, tc.want)
+		}
+	}
+}
+
+// TestLogInterrupted: a poll cut short by shutdown is logged as
+// interrupted, never as a poll that found nothing.
+func TestLogInterrupted(t *testing.T) {
+	for _, tc := range []struct {
+		res Result
+		err error
+	}{
+		{Result{Feed: "wire"}, context.Canceled},
+		{Result{Feed: "wire", Err: fmt.Errorf("fetch: %w", context.Canceled)}, nil},
+	} {
+		var buf bytes.Buffer
+		LogResult(slog.New(slog.NewTextHandler(&buf, nil)), tc.res, tc.err)
+		if got := buf.String(); !strings.Contains(got, "poll interrupted by shutdown") || strings.Contains(got, "polled") {
+			t.Errorf("logged %q", got)
 		}
 	}
 }
