@@ -125,6 +125,10 @@ type Deliverer struct {
 	// Idle is how often Loop looks for deliveries queued by another process
 	// when it knows of none due (a minute when zero).
 	Idle time.Duration
+	// Grace is how long sends in flight may go on once the context of Loop
+	// or DeliverDue ends (a shutdown): a receiver that already has the whole
+	// request answers, and its answer is recorded. Zero cancels them at once.
+	Grace time.Duration
 
 	kickOnce sync.Once
 	kick     chan struct{}
@@ -209,6 +213,8 @@ func (dl *Deliverer) Drain(ctx context.Context, deadline time.Time) error {
 // how many attempts it made.
 func (dl *Deliverer) DeliverDue(ctx context.Context) (int, error) {
 	p := dl.Policy.withDefaults()
+	sctx, stop := graceful(ctx, dl.Grace)
+	defer stop()
 	total := 0
 	for ctx.Err() == nil {
 		batch, err := dl.Outbox.ClaimDeliveries(ctx, dl.Now(), 2*p.Timeout, p.Workers)
@@ -222,7 +228,7 @@ func (dl *Deliverer) DeliverDue(ctx context.Context) (int, error) {
 		var wg sync.WaitGroup
 		errs := make([]error, len(batch))
 		for i, d := range batch {
-			wg.Go(func() { errs[i] = dl.attempt(ctx, p, d) })
+			wg.Go(func() { errs[i] = dl.attempt(sctx, p, d) })
 		}
 		wg.Wait()
 		if err := errors.Join(errs...); err != nil {
@@ -232,8 +238,23 @@ func (dl *Deliverer) DeliverDue(ctx context.Context) (int, error) {
 	return total, nil
 }
 
+// graceful returns a context that ends grace after ctx does (at once when
+// grace is 0): the sends a shutdown finds in flight run on it.
+func graceful(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	if grace <= 0 {
+		return context.WithCancel(ctx)
+	}
+	gctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(grace, cancel)
+		context.AfterFunc(gctx, func() { t.Stop() })
+	})
+	return gctx, func() { stop(); cancel() }
+}
+
 // attempt sends one claimed delivery and records the result. Only an
-// outbox failure is returned; a send failure is the delivery's state.
+// outbox failure is returned; a send failure is the delivery's state. ctx
+// is the send's: it ends a grace after a shutdown begins.
 func (dl *Deliverer) attempt(ctx context.Context, p Policy, d storyline.Delivery) error {
 	kind, target := d.Kind()
 	log := dl.log().With("delivery", d.ID, "digest", d.DigestKey, "recipient", d.Recipient, "attempt", d.Attempts)

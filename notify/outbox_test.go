@@ -689,3 +689,47 @@ func BenchmarkDeliverWebhooks(b *testing.B) {
 		b.Fatalf("delivered %d of %d (%d accepted), %v", n, b.N, len(hook.Accepted()), err)
 	}
 }
+
+// TestShutdownFinishesDeliveries: a shutdown while a slow receiver holds a
+// whole POST waits for its answer (within the grace) and records the
+// delivery sent, so that a restart does not send it again.
+func TestShutdownFinishesDeliveries(t *testing.T) {
+	e := newEnv(t)
+	e.spec.To = []string{"webhook:ops"}
+	dl := e.deliverer(time.Now)
+	dl.Grace = 10 * time.Second
+	if _, err := e.store("wire", "a", false); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.digester().Run(context.Background(), e.spec.Name)
+	if err != nil || res.Record == nil {
+		t.Fatalf("run: %+v, %v", res, err)
+	}
+	held, release := e.hook.Hold()
+	defer release()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- dl.Loop(ctx) }()
+	select {
+	case <-held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the delivery never reached the receiver")
+	}
+	cancel() // SIGTERM while the receiver holds the request
+	time.Sleep(50 * time.Millisecond)
+	release()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Loop = %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Loop did not return after its grace")
+	}
+	if d := e.deliveries(res.Record.Key)["webhook:ops"]; d.Status != storyline.DeliverySent {
+		t.Errorf("delivery answered 2xx during shutdown left %+v", d)
+	}
+	if n := len(e.hook.Requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}

@@ -366,9 +366,10 @@ func newNotifier(cfg *config.Config, db *storage.DB, log *slog.Logger, now func(
 // composes and queues it, and a worker delivers the outbox in the
 // background (resuming what a previous run left pending).
 type digestService struct {
-	cron   *cron.Cron
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	cron     *cron.Cron
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	stopOnce sync.Once
 }
 
 // startDigests starts the digest schedules and the delivery worker for cfg.
@@ -412,17 +413,21 @@ func (a *app) startDigests(ctx context.Context, cfg *config.Config) (*digestServ
 	if a.metrics != nil {
 		n.deliverer.Outbox = observedOutbox{Outbox: n.deliverer.Outbox, m: a.metrics}
 	}
+	n.deliverer.Grace = shutdownGrace // as polls get: a receiver that has the request answers, and it is recorded
 	s.wg.Go(func() { n.deliverer.Loop(ctx) })
 	s.cron.Start()
 	return s, nil
 }
 
 // Stop stops the schedules, waits for a digest being composed, and stops
-// the delivery worker once its sends in flight end.
+// the delivery worker once its sends in flight end (within shutdownGrace).
+// Calls after the first return at once.
 func (s *digestService) Stop() {
-	<-s.cron.Stop().Done()
-	s.cancel()
-	s.wg.Wait()
+	s.stopOnce.Do(func() {
+		<-s.cron.Stop().Done()
+		s.cancel()
+		s.wg.Wait()
+	})
 }
 
 type digestCronLogger struct{ log *slog.Logger }

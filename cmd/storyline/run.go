@@ -94,7 +94,10 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 			svc.stopping()
 			timer := time.AfterFunc(shutdownGrace, cancelPolls)
 			sched.Stop()
+			var stopping sync.WaitGroup
+			stopping.Go(digests.Stop) // deliveries in flight get the same grace, meanwhile
 			wg.Wait()
+			stopping.Wait()
 			timer.Stop()
 			a.log.Info("stopped")
 			return nil

@@ -215,6 +215,19 @@ type Receiver struct {
 	mu     sync.Mutex
 	reqs   []Request
 	script []response
+	hold   chan struct{} // when set, each request waits for it to close before its answer
+	held   chan struct{} // signalled when a request has been read and is held
+}
+
+// Hold makes requests wait, once read whole, until release is called: a
+// slow receiver. Held reports each request so held.
+func (r *Receiver) Hold() (held <-chan struct{}, release func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.hold, r.held = make(chan struct{}), make(chan struct{}, 16)
+	h := r.hold
+	var once sync.Once
+	return r.held, func() { once.Do(func() { close(h) }) }
 }
 
 type response struct {
@@ -245,6 +258,13 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
+	}
+	r.mu.Lock()
+	hold, held := r.hold, r.held
+	r.mu.Unlock()
+	if hold != nil {
+		held <- struct{}{}
+		<-hold
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
