@@ -81,6 +81,10 @@ type Fetch struct {
 type Status struct {
 	// Listen is a host:port; empty disables the listener.
 	Listen string `yaml:"listen"`
+	// UnhealthyAfter is how long every poll may fail to store its stories
+	// (disk full, a malformed or locked database) before /healthz answers
+	// 503 and the systemd watchdog stops being fed.
+	UnhealthyAfter time.Duration `yaml:"unhealthy_after"`
 }
 
 // Log configures logging.
@@ -250,6 +254,7 @@ func Default() *Config {
 			AllowPrivate:    true,
 			AlertAfter:      day,
 		},
+		Status:   Status{UnhealthyAfter: 2 * time.Minute},
 		Log:      Log{Format: "text", Level: "info"},
 		Followup: Followup{Grace: 2 * day, Upcoming: 7 * day},
 		Ingest:   Ingest{MaxSize: 256 << 20},

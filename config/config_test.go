@@ -117,7 +117,7 @@ func TestLoadFull(t *testing.T) {
 			PerHost: 3, Workers: 4, DefaultInterval: time.Hour, MinInterval: 10 * time.Minute,
 			MaxInterval: 36 * time.Hour, MaxBackoff: 14 * day, AllowPrivate: false, AlertAfter: 12 * time.Hour,
 		},
-		Status:   Status{Listen: "127.0.0.1:0"},
+		Status:   Status{Listen: "127.0.0.1:0", UnhealthyAfter: 2 * time.Minute},
 		Log:      Log{Format: "json", Level: "debug"},
 		Followup: Followup{Grace: 36 * time.Hour, Upcoming: 7 * day},
 		Ingest:   Ingest{MaxSize: 256 << 20},

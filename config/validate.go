@@ -85,6 +85,9 @@ func (v *validator) validateGeneral() {
 	if c.Storage.Path == "" {
 		v.errorf(at("storage.path", "storage"), "storage.path must not be empty")
 	}
+	if c.Status.UnhealthyAfter <= 0 {
+		v.errorf(at("status.unhealthy_after", "status"), "status.unhealthy_after must be positive")
+	}
 	if c.Ingest.MaxSize <= 0 {
 		v.errorf(at("ingest.max_size", "ingest"), "ingest.max_size must be positive")
 	}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,7 +32,12 @@ type Metrics struct {
 	Followups     prometheus.Counter
 	Digests       *prometheus.CounterVec // result
 	Deliveries    *prometheus.CounterVec // result: sent, retry, dead
+	StoreErrors   prometheus.Counter     // polls whose stories or state could not be stored
 	lastSuccess   atomic.Int64           // unix seconds of the last successful poll
+
+	storeMu      sync.Mutex
+	failingSince time.Time // first store failure since the last store that worked; zero when storing works
+	lastStoreErr string
 }
 
 // Gauges are read from the database at scrape time.
@@ -70,8 +76,11 @@ func NewMetrics(g Gauges) *Metrics {
 		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "storyline_deliveries_total", Help: "Digest delivery attempts by result (sent, retry, dead).",
 		}, []string{"result"}),
+		StoreErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "storyline_store_errors_total", Help: "Polls whose stories or feed state could not be stored (disk full, a malformed or locked database).",
+		}),
 	}
-	reg.MustRegister(m.Fetches, m.HTTPStatus, m.Bytes, m.FetchDuration, m.Stories, m.Followups, m.Digests, m.Deliveries,
+	reg.MustRegister(m.Fetches, m.HTTPStatus, m.Bytes, m.FetchDuration, m.Stories, m.Followups, m.Digests, m.Deliveries, m.StoreErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "storyline_last_successful_poll_timestamp_seconds", Help: "Unix time of the last successful poll.",
@@ -108,6 +117,9 @@ type Poll struct {
 	Seen        int
 	Duplicates  int
 	At          time.Time
+	// StoreErr is the storage failure that lost the poll's stories or
+	// state: the poll then counts neither as a success nor its stories.
+	StoreErr error
 }
 
 // ObservePoll records one poll.
@@ -120,16 +132,39 @@ func (m *Metrics) ObservePoll(p Poll) {
 	default:
 		m.Fetches.WithLabelValues("ok").Inc()
 	}
-	if !p.Failed {
-		m.lastSuccess.Store(p.At.Unix())
-	}
 	m.HTTPStatus.WithLabelValues(strconv.Itoa(p.Status)).Inc()
 	m.Bytes.Add(float64(p.Bytes))
 	m.FetchDuration.Observe(p.Duration.Seconds())
+	m.storeMu.Lock()
+	defer m.storeMu.Unlock()
+	if p.StoreErr != nil {
+		m.StoreErrors.Inc()
+		if m.failingSince.IsZero() {
+			m.failingSince = p.At
+		}
+		m.lastStoreErr = p.StoreErr.Error()
+		return
+	}
+	m.failingSince, m.lastStoreErr = time.Time{}, ""
+	if !p.Failed {
+		m.lastSuccess.Store(p.At.Unix())
+	}
 	m.Stories.WithLabelValues("new").Add(float64(p.New))
 	m.Stories.WithLabelValues("updated").Add(float64(p.Updated))
 	m.Stories.WithLabelValues("seen").Add(float64(p.Seen))
 	m.Stories.WithLabelValues("duplicate").Add(float64(p.Duplicates))
+}
+
+// StorageHealth reports an error once every poll has failed to store for
+// longer than after (measured at now): the daemon then is up but saves
+// nothing, which /healthz and the systemd watchdog must see.
+func (m *Metrics) StorageHealth(now time.Time, after time.Duration) error {
+	m.storeMu.Lock()
+	defer m.storeMu.Unlock()
+	if m.failingSince.IsZero() || now.Sub(m.failingSince) < after {
+		return nil
+	}
+	return fmt.Errorf("storage failing for %s: %s", now.Sub(m.failingSince).Round(time.Second), m.lastStoreErr)
 }
 
 // LastSuccess is the time of the last successful poll, zero if none yet.

@@ -112,3 +112,47 @@ func TestLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestStorageHealth: polls that fetch but cannot store count no stories and
+// no success; once storing has failed for longer than the limit, /healthz
+// answers 503 with the reason, and a poll that stores again clears it.
+func TestStorageHealth(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	now := t0
+	m := NewMetrics(Gauges{})
+	health := func(context.Context) error { return m.StorageHealth(now, 2*time.Minute) }
+	srv := httptest.NewServer(Handler(m, health, func() time.Time { return now }))
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+
+	full := errors.New("storage: database or disk is full")
+	m.ObservePoll(Poll{Status: 200, New: 5, At: t0, StoreErr: full})
+	now = t0.Add(time.Minute)
+	m.ObservePoll(Poll{Status: 200, New: 3, At: now, StoreErr: full})
+	if code, body := get("/healthz"); code != 200 {
+		t.Errorf("after 1m of store failures: %d %s", code, body)
+	}
+	now = t0.Add(3 * time.Minute)
+	code, body := get("/healthz")
+	if code != 503 || !strings.Contains(body, "storage failing for 3m0s: storage: database or disk is full") || !strings.Contains(body, `"last_successful_poll":null`) {
+		t.Errorf("after 3m of store failures: %d %s", code, body)
+	}
+	_, metrics := get("/metrics")
+	for _, want := range []string{"storyline_store_errors_total 2", `storyline_stories_total{kind="new"} 0`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	m.ObservePoll(Poll{Status: 200, New: 1, At: now})
+	if code, body := get("/healthz"); code != 200 || !strings.Contains(body, "last_successful_poll_age_seconds") {
+		t.Errorf("after a poll stored again: %d %s", code, body)
+	}
+}

@@ -265,6 +265,20 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
+// QuickCheck runs PRAGMA quick_check (integrity_check without the index
+// cross-checks: seconds on a large file, not minutes) and returns its first
+// problem.
+func (db *DB) QuickCheck(ctx context.Context) error {
+	var res string
+	if err := db.r.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
+		return fmt.Errorf("storage: quick check: %w", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("storage: quick check: %s", res)
+	}
+	return nil
+}
+
 type migration struct {
 	version int
 	name    string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -93,5 +94,41 @@ func TestConcurrentFirstOpens(t *testing.T) {
 		if err != nil {
 			t.Errorf("open %d: %v", i, err)
 		}
+	}
+}
+
+// TestQuickCheckFindsDamage: pages overwritten under a table are found by
+// QuickCheck, which run calls before it starts.
+func TestQuickCheckFindsDamage(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fullDiskPoll(ctx, db, 0, 200, strings.Repeat("Harbour workers argued about shifts. ", 40)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QuickCheck(ctx); err != nil {
+		t.Fatalf("a sound database: %v", err)
+	}
+	db.Close()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	junk := []byte(strings.Repeat("\xde\xad\xbe\xef", 1024))
+	for off := st.Size() / 2; off+4096 <= st.Size(); off += 3 * 4096 {
+		f.WriteAt(junk, off/4096*4096)
+	}
+	f.Close()
+	db, err = Open(ctx, path)
+	if err == nil {
+		err = db.QuickCheck(ctx)
+		db.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "malformed") && !strings.Contains(err.Error(), "quick check") {
+		t.Errorf("damaged database: %v", err)
 	}
 }

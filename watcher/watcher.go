@@ -126,6 +126,9 @@ type Result struct {
 	Stats       pipeline.Stats
 	Err         error // the fetch or parse failure, also stored in the feed's state
 	NextCheck   time.Time
+	// StoreErr is the storage failure that lost the poll's stories or
+	// state (also Poll's error): such a poll is no success.
+	StoreErr error
 }
 
 // ErrRunning is returned when a poll of the same feed is still in flight.
@@ -187,8 +190,7 @@ func (w *Watcher) Poll(ctx context.Context, f Feed, force bool) (Result, error) 
 		st.LastError = fetchErr.Error()
 		st.NextCheck = now.Add(w.backoff(st.Failures, fetchErr))
 		res.NextCheck = st.NextCheck
-		w.observe(res)
-		return res, w.remember(st, w.sink.SaveState(ctx, st))
+		return w.stored(res, st, w.sink.SaveState(ctx, st))
 	}
 
 	st.Polls++
@@ -202,8 +204,7 @@ func (w *Watcher) Poll(ctx context.Context, f Feed, force bool) (Result, error) 
 	res.NextCheck = st.NextCheck
 	if resp.NotModified {
 		res.NotModified = true
-		w.observe(res)
-		return res, w.remember(st, w.sink.SaveState(ctx, st))
+		return w.stored(res, st, w.sink.SaveState(ctx, st))
 	}
 	items := parsed.Items
 	if len(items) > MaxItemsPerPoll {
@@ -211,6 +212,13 @@ func (w *Watcher) Poll(ctx context.Context, f Feed, force bool) (Result, error) 
 		items = newest(items, MaxItemsPerPoll)
 	}
 	res.Stats, err = w.sink.Store(ctx, pipeline.Poll{State: st, Items: items, Backlog: backlog, At: now})
+	return w.stored(res, st, err)
+}
+
+// stored finishes a poll once its writes returned err: it is observed (a
+// poll whose writes failed counts as no success) and its state kept.
+func (w *Watcher) stored(res Result, st storyline.FeedState, err error) (Result, error) {
+	res.StoreErr = err
 	w.observe(res)
 	return res, w.remember(st, err)
 }

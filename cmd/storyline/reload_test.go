@@ -93,3 +93,32 @@ feeds:
 		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 }
+
+// TestRunRefusesDamagedDatabase: run checks the database before it starts
+// and refuses a malformed one with what to do about it.
+func TestRunRefusesDamagedDatabase(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	path := filepath.Join(filepath.Dir(cfg), "s.db")
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	junk := []byte(strings.Repeat("\xde\xad\xbe\xef", 1024))
+	for off := int64(2 * 4096); off < st.Size(); off += 2 * 4096 { // every other page after the schema's
+		f.WriteAt(junk, off)
+	}
+	f.Close()
+	code, _, stderr := run(t, nil, "--config", cfg, "run")
+	if code != 1 || !strings.Contains(stderr, "is damaged") || !strings.Contains(stderr, "restore it from a backup") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}

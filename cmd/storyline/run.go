@@ -30,6 +30,9 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer lock.Release()
+	if err := a.checkDatabase(ctx); err != nil {
+		return err
+	}
 	w, err := a.watcher(ctx)
 	if err != nil {
 		return err
@@ -118,6 +121,19 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 			}
 		}
 	}
+}
+
+// checkDatabase refuses to run on a malformed database: the daemon would
+// look alive while it stores nothing.
+func (a *app) checkDatabase(ctx context.Context) error {
+	db, err := a.openDB(ctx)
+	if err == nil {
+		err = db.QuickCheck(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("the database %s is damaged (%w): restore it from a backup, or move it away to start afresh", a.cfg.Storage.Path, err)
+	}
+	return nil
 }
 
 // dueFeeds are the feeds to poll at start: never polled, or overdue.

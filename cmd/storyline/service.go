@@ -54,15 +54,21 @@ func (a *app) startService(ctx context.Context, w *watcher.Watcher) (*service, e
 		m.ObservePoll(status.Poll{
 			Status: r.Status, NotModified: r.NotModified, Failed: r.Err != nil, Bytes: r.Bytes,
 			Duration: r.Duration, New: r.Stats.New, Updated: r.Stats.Updated, Seen: r.Stats.Seen,
-			Duplicates: r.Stats.Duplicates, At: a.now(),
+			Duplicates: r.Stats.Duplicates, At: a.now(), StoreErr: r.StoreErr,
 		})
-		m.Followups.Add(float64(r.Stats.Followups))
+		if r.StoreErr == nil {
+			m.Followups.Add(float64(r.Stats.Followups))
+		}
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	s := &service{a: a, metrics: m, cancel: cancel}
+	unhealthyAfter := a.cfg.Status.UnhealthyAfter
 	health := func(ctx context.Context) error {
 		if sctx.Err() != nil {
 			return errors.New("stopping")
+		}
+		if err := m.StorageHealth(a.now(), unhealthyAfter); err != nil {
+			return err
 		}
 		return db.Ping(ctx)
 	}
