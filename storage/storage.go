@@ -183,8 +183,51 @@ func (db *DB) Close() error {
 
 // Update runs fn in one immediate write transaction: committed when fn returns
 // nil, rolled back otherwise. Stories written in it are full-text indexed
-// before the commit.
+// before the commit. A transaction that finds the database locked by
+// another process past the busy timeout (a large ingest) is rolled back and
+// run again, a few times, rather than dropped.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	wait := busyBackoff
+	for attempt := 0; ; attempt++ {
+		err := db.update(ctx, fn)
+		if err == nil || !IsBusy(err) || attempt == busyRetries {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		wait *= 2
+	}
+}
+
+// busyRetries and busyBackoff pace Update's retries of a locked database,
+// on top of the busy timeout each attempt waits.
+var (
+	busyRetries = 4
+	busyBackoff = 500 * time.Millisecond
+)
+
+// IsBusy reports whether err is SQLite's "database is locked" (by another
+// connection or process).
+func IsBusy(err error) bool {
+	var coded interface{ Code() int }
+	if !errors.As(err, &coded) {
+		return false
+	}
+	c := coded.Code() & 0xff
+	return c == sqliteBusy || c == sqliteLocked
+}
+
+const (
+	sqliteBusy   = 5
+	sqliteLocked = 6
+)
+
+func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	// Held until the AfterEnd hooks have run: the memory they keep in step
 	// with the database must not see the next transaction begin first.
 	db.wmu.Lock()

@@ -132,3 +132,49 @@ func TestQuickCheckFindsDamage(t *testing.T) {
 		t.Errorf("damaged database: %v", err)
 	}
 }
+
+// TestUpdateRetriesBusy: a write that finds the database locked by another
+// process past the busy timeout is retried, not dropped.
+func TestUpdateRetriesBusy(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	other, err := Open(ctx, path) // another process, as far as SQLite knows
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	// A short busy timeout on the one writer connection, so that the lock
+	// below outlasts it.
+	if _, err := db.w.ExecContext(ctx, "PRAGMA busy_timeout = 20"); err != nil {
+		t.Fatal(err)
+	}
+	defer func(d time.Duration) { busyBackoff = d }(busyBackoff)
+	busyBackoff = 50 * time.Millisecond
+
+	locked, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		other.Update(ctx, func(tx *Tx) error {
+			close(locked)
+			<-release
+			return nil
+		})
+	})
+	<-locked
+	time.AfterFunc(150*time.Millisecond, func() { close(release) })
+	err = db.Update(ctx, func(tx *Tx) error {
+		return tx.SaveFeedState(ctx, storyline.FeedState{Name: "wire", URL: "https://wire.example/feed"})
+	})
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("write during another's lock: %v", err)
+	}
+	if st, err := db.FeedState(ctx, "wire"); err != nil || st.URL == "" {
+		t.Errorf("the retried write is missing: %+v %v", st, err)
+	}
+}
