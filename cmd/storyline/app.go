@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/storyline/storyline/config"
@@ -31,6 +32,7 @@ type app struct {
 	metrics *status.Metrics          // set by run's service; nil otherwise
 	trace   func(followup.Candidate) // follow-up candidates, for ingest --trace
 	coord   *config.Coordinator      // the running config of run's loops (coordinator)
+	reloads chan os.Signal           // run's reload requests: SIGHUP unless a test sets it
 }
 
 // coordinator returns the coordinator that hands the daemon's loops the

@@ -87,9 +87,12 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	wg.Go(func() { a.pruneLoop(ctx, coord, pruneEvery) }) // stops at SIGTERM; a batch cut short rolls back
 	svc.ready()
 
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+	hup := a.reloads
+	if hup == nil {
+		hup = make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+	}
 	for {
 		select {
 		case <-ctx.Done():
