@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/farm"
 	"github.com/storyline/storyline/feedparse"
 	"github.com/storyline/storyline/followup"
+	"github.com/storyline/storyline/internal/farm"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite testdata/analyses.golden from the current code")

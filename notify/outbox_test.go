@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/internal/notifytest"
 	"github.com/storyline/storyline/notify"
 	"github.com/storyline/storyline/notify/email"
-	"github.com/storyline/storyline/notify/notifytest"
 	"github.com/storyline/storyline/notify/webhook"
 	"github.com/storyline/storyline/storage"
 )

@@ -12,9 +12,9 @@ import (
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/dedupe"
-	"github.com/storyline/storyline/farm"
 	"github.com/storyline/storyline/feedparse"
 	"github.com/storyline/storyline/followup"
+	"github.com/storyline/storyline/internal/farm"
 	"github.com/storyline/storyline/storage"
 )
 

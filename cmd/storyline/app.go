@@ -10,8 +10,8 @@ import (
 
 	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/followup"
+	"github.com/storyline/storyline/internal/status"
 	"github.com/storyline/storyline/pipeline"
-	"github.com/storyline/storyline/status"
 	"github.com/storyline/storyline/storage"
 	"github.com/storyline/storyline/topic"
 )

@@ -23,7 +23,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/storyline/storyline/config"
-	"github.com/storyline/storyline/farm"
+	"github.com/storyline/storyline/internal/farm"
 	"github.com/storyline/storyline/internal/memstat"
 )
 

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storyline/storyline/notify/notifytest"
+	"github.com/storyline/storyline/internal/notifytest"
 )
 
 // TestDaemonInProcess runs the daemon's loop in this process (so that go

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/config"
-	"github.com/storyline/storyline/demo"
 	"github.com/storyline/storyline/followup"
+	"github.com/storyline/storyline/internal/demo"
 	"github.com/storyline/storyline/notify/webhook"
 	"github.com/storyline/storyline/storage"
 )

@@ -17,10 +17,10 @@ import (
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/internal/status"
 	"github.com/storyline/storyline/notify"
 	"github.com/storyline/storyline/notify/email"
 	"github.com/storyline/storyline/notify/webhook"
-	"github.com/storyline/storyline/status"
 	"github.com/storyline/storyline/storage"
 )
 

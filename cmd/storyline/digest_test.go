@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/notify/notifytest"
+	"github.com/storyline/storyline/internal/notifytest"
 	"github.com/storyline/storyline/storage"
 )
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/coreos/go-systemd/v22/daemon"
 
-	"github.com/storyline/storyline/status"
+	"github.com/storyline/storyline/internal/status"
 	"github.com/storyline/storyline/watcher"
 )
 

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/internal/notifytest"
 	"github.com/storyline/storyline/notify"
-	"github.com/storyline/storyline/notify/notifytest"
 )
 
 func digestMessage(to string) notify.Message {
