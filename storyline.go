@@ -12,7 +12,7 @@ import (
 type Item struct {
 	GUID       string // the feed's own id for the item, if any
 	URL        string // the link as published (absolute)
-	Canonical  string // URL without tracking junk (see dedupe.Canonical); "" when no link
+	Canonical  string // URL without tracking junk (see canonical.URL); "" when no link
 	Source     string // the outlet, when an aggregator feed names it (RSS <source>)
 	Title      string // plain text
 	Summary    string // plain text, at most a few sentences

@@ -22,7 +22,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/dedupe"
+	"github.com/storyline/storyline/canonical"
 )
 
 // Feed is a parsed feed document.
@@ -104,7 +104,7 @@ func normalise(it *gofeed.Item, base *url.URL) storyline.Item {
 	}
 	if link != "" {
 		item.URL = resolve(base, link)
-		item.Canonical = dedupe.Canonical(item.URL)
+		item.Canonical = canonical.URL(item.URL)
 	}
 	item.Content = HTMLToText(it.Content)
 	item.Summary = truncate(HTMLToText(it.Description), maxSummary)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/dedupe"
+	"github.com/storyline/storyline/canonical"
 	"github.com/storyline/storyline/feedparse"
 	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/pipeline"
@@ -34,7 +34,7 @@ func open(t *testing.T) (*storage.DB, *pipeline.Pipeline) {
 }
 
 func item(guid, link, title, summary string, at time.Time) storyline.Item {
-	return storyline.Item{GUID: guid, URL: link, Canonical: dedupe.Canonical(link), Title: title, Summary: summary, Published: at}
+	return storyline.Item{GUID: guid, URL: link, Canonical: canonical.URL(link), Title: title, Summary: summary, Published: at}
 }
 
 func TestExactDedupe(t *testing.T) {

@@ -1,4 +1,6 @@
-package dedupe
+// Package canonical puts article URLs in the one form storyline uses to
+// recognise the same article across feeds.
+package canonical
 
 import (
 	"net/url"
@@ -23,12 +25,12 @@ func isTracking(key string) bool {
 		strings.HasPrefix(k, "hsa_") || strings.HasPrefix(k, "_ga")
 }
 
-// Canonical returns the URL in the form storyline uses to recognise the same
+// URL returns the URL in the form storyline uses to recognise the same
 // article across feeds: scheme and host lower-cased, default port, fragment
 // and tracking parameters dropped, remaining query parameters sorted (stably,
 // so repeated keys keep their order). It is idempotent. A string that is not
 // an absolute http(s) URL is returned trimmed but otherwise unchanged.
-func Canonical(raw string) string {
+func URL(raw string) string {
 	raw = strings.TrimSpace(raw)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Opaque != "" {
@@ -74,7 +76,7 @@ func canonicalQuery(raw string) string {
 	kept := parts[:0]
 	for _, p := range parts {
 		// Stray spaces (left by a dropped fragment, say) are no part of a
-		// parameter; keeping them would make Canonical(Canonical(u)) differ.
+		// parameter; keeping them would make URL(URL(u)) differ.
 		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}

@@ -1,4 +1,4 @@
-package dedupe
+package canonical
 
 import "testing"
 
@@ -22,21 +22,21 @@ func TestCanonical(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		got := Canonical(tt.in)
+		got := URL(tt.in)
 		if got != tt.want {
-			t.Errorf("Canonical(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
-		if again := Canonical(got); again != got {
-			t.Errorf("Canonical not idempotent on %q: %q -> %q", tt.in, got, again)
+		if again := URL(got); again != got {
+			t.Errorf("URL not idempotent on %q: %q -> %q", tt.in, got, again)
 		}
 	}
 }
 
 func TestCanonicalTrailingSpaceInQuery(t *testing.T) {
 	for _, in := range []string{"http://0?A\x89\x89 #", "https://example.com/?a=1& ", "https://example.com/? "} {
-		c := Canonical(in)
-		if again := Canonical(c); again != c {
-			t.Errorf("Canonical(%q) = %q, again %q", in, c, again)
+		c := URL(in)
+		if again := URL(c); again != c {
+			t.Errorf("URL(%q) = %q, again %q", in, c, again)
 		}
 	}
 }

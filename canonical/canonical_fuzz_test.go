@@ -1,4 +1,4 @@
-package dedupe
+package canonical
 
 import (
 	"net/url"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// FuzzCanonical: Canonical never panics, is idempotent, and never keeps a
+// FuzzCanonical: URL never panics, is idempotent, and never keeps a
 // tracking parameter or a fragment in an http(s) URL.
 func FuzzCanonical(f *testing.F) {
 	for _, s := range []string{
@@ -19,8 +19,8 @@ func FuzzCanonical(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		c := Canonical(raw)
-		if again := Canonical(c); again != c {
+		c := URL(raw)
+		if again := URL(c); again != c {
 			t.Fatalf("not idempotent: %q -> %q -> %q", raw, c, again)
 		}
 		u, err := url.Parse(c)
