@@ -96,34 +96,6 @@ func (a *Anticipation) CoreKeys() []string {
 	return keys
 }
 
-// OpenAnticipation is a stored anticipation with the last publication
-// time of a story that can report its outcome.
-type OpenAnticipation struct {
-	Anticipation
-	OpenUntil time.Time
-}
-
-// StoryOutcomes is a stored story that may report outcomes, with the keys
-// (terms) it is indexed under.
-type StoryOutcomes struct {
-	StoryID   int64
-	Published time.Time
-	Keys      []string
-}
-
-// FollowupSnapshot is the follow-up candidate index as stored, read when
-// the linker loads its memory.
-type FollowupSnapshot struct {
-	Open     []OpenAnticipation // open at or after the load's cut, by id
-	Outcomes []StoryOutcomes    // published at or after the cut, by story id
-	// Settled holds, for the open events linked to an outcome, the
-	// publication of their first outcome.
-	Settled map[int64]time.Time
-	// CalledOff holds, for the open events called off (not put back), the
-	// publication of the first story that called them off.
-	CalledOff map[int64]time.Time
-}
-
 // FollowupLink ties an anticipation to a later story reporting its outcome.
 type FollowupLink struct {
 	AnticipationID int64

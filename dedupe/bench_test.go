@@ -332,12 +332,12 @@ func (s timedStore) AddTermCounts(ctx context.Context, delta map[int64]int64) er
 	return s.Tx.AddTermCounts(ctx, delta)
 }
 
-func (s timedStore) AddFingerprints(ctx context.Context, sigs []storyline.StoredSignature) error {
+func (s timedStore) AddFingerprints(ctx context.Context, sigs []dedupe.StoredSignature) error {
 	defer s.time(time.Now())
 	return s.Tx.AddFingerprints(ctx, sigs)
 }
 
-func (s timedStore) SaveClusters(ctx context.Context, cs []storyline.StoryCluster) error {
+func (s timedStore) SaveClusters(ctx context.Context, cs []dedupe.StoryCluster) error {
 	defer s.time(time.Now())
 	return s.Tx.SaveClusters(ctx, cs)
 }

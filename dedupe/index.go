@@ -45,20 +45,20 @@ type Store interface {
 	// LoadDedupe reads the signatures of the stories published at or after
 	// near, the clusters updated at or after clusters (without centroids)
 	// and every term count.
-	LoadDedupe(ctx context.Context, near, clusters time.Time) (storyline.DedupeSnapshot, error)
+	LoadDedupe(ctx context.Context, near, clusters time.Time) (Snapshot, error)
 	// NearTexts returns the text of the stories ids still stored, in order.
-	NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText, error)
+	NearTexts(ctx context.Context, ids []int64) ([]NearText, error)
 	// AddFingerprints records stories' MinHash signatures.
-	AddFingerprints(ctx context.Context, sigs []storyline.StoredSignature) error
+	AddFingerprints(ctx context.Context, sigs []StoredSignature) error
 	// AddTermCounts adds to document frequencies, by term key.
 	AddTermCounts(ctx context.Context, delta map[int64]int64) error
 	// ProcessedAfter returns the text of the stories after id (in id
 	// order) that have been through Process: given a storyline.
-	ProcessedAfter(ctx context.Context, id int64) ([]storyline.NearText, error)
+	ProcessedAfter(ctx context.Context, id int64) ([]NearText, error)
 	// Clusters returns the clusters ids still stored, with centroids, in order.
-	Clusters(ctx context.Context, ids []int64) ([]storyline.StoryCluster, error)
+	Clusters(ctx context.Context, ids []int64) ([]StoryCluster, error)
 	// SaveClusters creates or replaces clusters.
-	SaveClusters(ctx context.Context, cs []storyline.StoryCluster) error
+	SaveClusters(ctx context.Context, cs []StoryCluster) error
 	// SetStoryline records a story's near-duplicate original (0 for none)
 	// and its cluster.
 	SetStoryline(ctx context.Context, storyID, duplicateOf, cluster int64) error
@@ -162,7 +162,7 @@ type Index struct {
 	// them, read or committed lately: reading the candidates' centroids
 	// was a third of a story's time. prunedBefore is the cut of the last
 	// committed prune: a kept cluster updated before it is gone.
-	kept         *gencache.Cache[int64, *storyline.StoryCluster]
+	kept         *gencache.Cache[int64, *StoryCluster]
 	prunedBefore int64
 }
 
@@ -172,10 +172,10 @@ const clustersKept = 2048
 
 // txState is what one transaction changed that is written at its end.
 type txState struct {
-	sigs                []storyline.StoredSignature
-	clusters            map[int64]*storyline.StoryCluster // changed, by id
-	nearCut, clusterCut time.Time                         // drop what is older
-	counts              bool                              // the term counts are written
+	sigs                []StoredSignature
+	clusters            map[int64]*StoryCluster // changed, by id
+	nearCut, clusterCut time.Time               // drop what is older
+	counts              bool                    // the term counts are written
 }
 
 // write writes the transaction's signatures and clusters.
@@ -183,18 +183,18 @@ func (ts *txState) write(ctx context.Context, st Store) error {
 	if err := st.AddFingerprints(ctx, ts.sigs); err != nil {
 		return err
 	}
-	cs := make([]storyline.StoryCluster, 0, len(ts.clusters))
+	cs := make([]StoryCluster, 0, len(ts.clusters))
 	for _, c := range ts.clusters {
 		cs = append(cs, *c)
 	}
-	slices.SortFunc(cs, func(a, b storyline.StoryCluster) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(cs, func(a, b StoryCluster) int { return cmp.Compare(a.ID, b.ID) })
 	return st.SaveClusters(ctx, cs)
 }
 
 // clustersByID returns the clusters ids with their centroids, in order:
 // those this transaction changed, then those kept, from memory; the others
 // from the store.
-func (ix *Index) clustersByID(ctx context.Context, st Store, ts *txState, ids []int64) ([]storyline.StoryCluster, error) {
+func (ix *Index) clustersByID(ctx context.Context, st Store, ts *txState, ids []int64) ([]StoryCluster, error) {
 	var stored []int64
 	for _, id := range ids {
 		if ts.clusters[id] == nil && ix.keptCluster(id) == nil {
@@ -208,7 +208,7 @@ func (ix *Index) clustersByID(ctx context.Context, st Store, ts *txState, ids []
 	for i := range got {
 		ix.kept.Put(got[i].ID, &got[i])
 	}
-	out := make([]storyline.StoryCluster, 0, len(ids))
+	out := make([]StoryCluster, 0, len(ids))
 	for _, id := range ids {
 		if c := ts.clusters[id]; c != nil {
 			out = append(out, *c)
@@ -220,7 +220,7 @@ func (ix *Index) clustersByID(ctx context.Context, st Store, ts *txState, ids []
 }
 
 // keptCluster returns cluster id if it is kept and still stored.
-func (ix *Index) keptCluster(id int64) *storyline.StoryCluster {
+func (ix *Index) keptCluster(id int64) *StoryCluster {
 	c, _ := ix.kept.Get(id)
 	if c == nil || c.Updated.Unix() < ix.prunedBefore {
 		return nil
@@ -231,11 +231,11 @@ func (ix *Index) keptCluster(id int64) *storyline.StoryCluster {
 // asStored is c as the store gives it back: times in seconds, weights in
 // single precision, no terms. Its term strings are its own, not slices of
 // the texts they were cut from.
-func asStored(c *storyline.StoryCluster) *storyline.StoryCluster {
-	out := &storyline.StoryCluster{ID: c.ID, Size: c.Size, Started: storyline.StoredTime(c.Started), Updated: storyline.StoredTime(c.Updated),
-		Centroid: make([]storyline.TermWeight, len(c.Centroid))}
+func asStored(c *StoryCluster) *StoryCluster {
+	out := &StoryCluster{ID: c.ID, Size: c.Size, Started: storyline.StoredTime(c.Started), Updated: storyline.StoredTime(c.Updated),
+		Centroid: make([]TermWeight, len(c.Centroid))}
 	for i, tw := range c.Centroid {
-		out.Centroid[i] = storyline.TermWeight{Term: strings.Clone(tw.Term), Weight: float64(float32(tw.Weight))}
+		out.Centroid[i] = TermWeight{Term: strings.Clone(tw.Term), Weight: float64(float32(tw.Weight))}
 	}
 	return out
 }
@@ -259,7 +259,7 @@ func New(cfg Config, log *slog.Logger, now func() time.Time) (*Index, error) {
 	if now == nil {
 		return nil, errors.New("dedupe: nil clock")
 	}
-	return &Index{cfg: cfg, log: log, now: now, kept: gencache.New[int64, *storyline.StoryCluster](clustersKept)}, nil
+	return &Index{cfg: cfg, log: log, now: now, kept: gencache.New[int64, *StoryCluster](clustersKept)}, nil
 }
 
 // Result is what Process decided for a story.
@@ -417,7 +417,7 @@ func (ix *Index) ProcessPrepared(ctx context.Context, st Store, s *storyline.Sto
 	vec := TFIDF(weights, df, docs)
 
 	clusterSince := at.Add(-ix.cfg.ClusterIdle).Unix()
-	var cluster storyline.StoryCluster
+	var cluster StoryCluster
 	found := false
 	if res.DuplicateOf != 0 {
 		// A copy belongs where its original is.
@@ -425,7 +425,7 @@ func (ix *Index) ProcessPrepared(ctx context.Context, st Store, s *storyline.Sto
 		if id == 0 {
 			id = res.DuplicateOf
 		}
-		cluster = storyline.StoryCluster{ID: id, Started: at, Updated: at}
+		cluster = StoryCluster{ID: id, Started: at, Updated: at}
 		if e := m.clusters[id]; e != nil && e.updated >= clusterSince {
 			cs, err := ix.clustersByID(ctx, st, ts, []int64{id})
 			if err != nil {
@@ -453,7 +453,7 @@ func (ix *Index) ProcessPrepared(ctx context.Context, st Store, s *storyline.Sto
 		}
 	}
 	if !found {
-		cluster = storyline.StoryCluster{ID: s.ID, Started: at, Updated: at}
+		cluster = StoryCluster{ID: s.ID, Started: at, Updated: at}
 		res.Score = 0
 	}
 	cluster.Size++
@@ -466,7 +466,7 @@ func (ix *Index) ProcessPrepared(ctx context.Context, st Store, s *storyline.Sto
 
 	ts.clusters[cluster.ID] = &cluster
 	if fp.Body {
-		ts.sigs = append(ts.sigs, storyline.StoredSignature{StoryID: s.ID, Published: at, Signature: sig[:]})
+		ts.sigs = append(ts.sigs, StoredSignature{StoryID: s.ID, Published: at, Signature: sig[:]})
 		m.addSig(sigEntry{id: s.ID, published: at.Unix(), duplicateOf: res.DuplicateOf, storyline: res.Storyline, sig: sketch}, &bands)
 	}
 	if err := st.SetStoryline(ctx, s.ID, res.DuplicateOf, res.Storyline); err != nil {
@@ -493,7 +493,7 @@ func (ix *Index) begin(ctx context.Context, st Store, now time.Time) (*txState, 
 	if ix.tx != nil {
 		return ix.tx, nil
 	}
-	ts := &txState{clusters: map[int64]*storyline.StoryCluster{}}
+	ts := &txState{clusters: map[int64]*StoryCluster{}}
 	ix.tx = ts
 	st.BeforeCommit(func(ctx context.Context) error {
 		ix.mu.Lock()
@@ -682,7 +682,7 @@ func rarest(words []string, df map[string]int64, n int) []string {
 	return out
 }
 
-func centroidVector(c []storyline.TermWeight) Vector {
+func centroidVector(c []TermWeight) Vector {
 	v := make(Vector, len(c))
 	for _, tw := range c {
 		v[tw.Term] = tw.Weight
@@ -692,7 +692,7 @@ func centroidVector(c []storyline.TermWeight) Vector {
 
 // addToCentroid adds a unit vector to a centroid and keeps its n heaviest
 // terms: the light ones come from single stories and barely move a cosine.
-func addToCentroid(c []storyline.TermWeight, v Vector, n int) []storyline.TermWeight {
+func addToCentroid(c []TermWeight, v Vector, n int) []TermWeight {
 	sum := centroidVector(c)
 	for t, w := range v {
 		sum[t] += w

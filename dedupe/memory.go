@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
-
-	"github.com/storyline/storyline"
 )
 
 // memory holds the lookup side of the index: the LSH buckets of recent
@@ -90,7 +88,7 @@ func (c *chains[V]) each(key uint64, fn func(V) bool) {
 	}
 }
 
-func newMemory(snap storyline.DedupeSnapshot) *memory {
+func newMemory(snap Snapshot) *memory {
 	m := &memory{clusters: make(map[int64]*clusterEntry, len(snap.Clusters)), df: snap.Terms, delta: map[int64]int64{}}
 	if m.df == nil {
 		m.df = map[int64]int64{}
@@ -288,7 +286,7 @@ const maxFiled = 256
 
 // fileCluster records a cluster's new state and files it under the keys it
 // is not yet filed under; it returns the cluster's full list of keys.
-func (m *memory) fileCluster(c storyline.StoryCluster, keys []int64) []int64 {
+func (m *memory) fileCluster(c StoryCluster, keys []int64) []int64 {
 	e := m.clusters[c.ID]
 	if e == nil {
 		e = &clusterEntry{}

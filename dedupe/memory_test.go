@@ -5,16 +5,14 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/storyline/storyline"
 )
 
 // A storyline that keeps growing is filed under a bounded number of words,
 // and stays findable by its latest stories' words.
 func TestFiledWordsBounded(t *testing.T) {
-	m := newMemory(storyline.DedupeSnapshot{})
+	m := newMemory(Snapshot{})
 	at := time.Unix(1_700_000_000, 0)
-	c := storyline.StoryCluster{ID: 7, Started: at, Updated: at}
+	c := StoryCluster{ID: 7, Started: at, Updated: at}
 	for i := range 200 {
 		words := make([]string, 16)
 		for j := range words {

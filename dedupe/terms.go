@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
-	"github.com/storyline/storyline"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -234,7 +233,7 @@ func TFIDF(terms map[string]float64, df map[string]int64, docs int64) Vector {
 }
 
 // Cosine returns the cosine similarity of a unit vector v and a centroid.
-func Cosine(v Vector, centroid []storyline.TermWeight) float64 {
+func Cosine(v Vector, centroid []TermWeight) float64 {
 	var dot, n float64
 	for _, tw := range centroid {
 		n += tw.Weight * tw.Weight
@@ -259,12 +258,12 @@ func top(v Vector, n int) []string {
 
 // heaviest returns the n heaviest terms of v with their weights, heaviest
 // first, ties by term.
-func heaviest(v Vector, n int) []storyline.TermWeight {
-	tws := make([]storyline.TermWeight, 0, len(v))
+func heaviest(v Vector, n int) []TermWeight {
+	tws := make([]TermWeight, 0, len(v))
 	for t, w := range v {
-		tws = append(tws, storyline.TermWeight{Term: t, Weight: w})
+		tws = append(tws, TermWeight{Term: t, Weight: w})
 	}
-	slices.SortFunc(tws, func(a, b storyline.TermWeight) int {
+	slices.SortFunc(tws, func(a, b TermWeight) int {
 		if a.Weight != b.Weight {
 			return cmp.Compare(b.Weight, a.Weight)
 		}

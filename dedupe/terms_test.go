@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/storyline/storyline"
 )
 
 func TestWords(t *testing.T) {
@@ -79,10 +78,10 @@ func TestTFIDF(t *testing.T) {
 
 func TestCosine(t *testing.T) {
 	v := Vector{"a": 0.6, "b": 0.8}
-	if got := Cosine(v, []storyline.TermWeight{{Term: "a", Weight: 3}, {Term: "b", Weight: 4}}); math.Abs(got-1) > 1e-9 {
+	if got := Cosine(v, []TermWeight{{Term: "a", Weight: 3}, {Term: "b", Weight: 4}}); math.Abs(got-1) > 1e-9 {
 		t.Errorf("parallel: %v, want 1", got)
 	}
-	if got := Cosine(v, []storyline.TermWeight{{Term: "c", Weight: 1}}); got != 0 {
+	if got := Cosine(v, []TermWeight{{Term: "c", Weight: 1}}); got != 0 {
 		t.Errorf("orthogonal: %v, want 0", got)
 	}
 	if got := Cosine(v, nil); got != 0 {
@@ -112,7 +111,7 @@ func TestRarest(t *testing.T) {
 func TestAddToCentroid(t *testing.T) {
 	c := addToCentroid(nil, Vector{"x": 0.8, "y": 0.6}, 10)
 	c = addToCentroid(c, Vector{"x": 0.6, "z": 0.8}, 2)
-	want := []storyline.TermWeight{{Term: "x", Weight: 1.4}, {Term: "z", Weight: 0.8}}
+	want := []TermWeight{{Term: "x", Weight: 1.4}, {Term: "z", Weight: 0.8}}
 	if diff := cmp.Diff(want, c, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-9 })); diff != "" {
 		t.Errorf("centroid -want +got:\n%s", diff)
 	}

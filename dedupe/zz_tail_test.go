@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/dedupe"
 	"github.com/storyline/storyline/storage"
 )
@@ -18,12 +17,12 @@ type tailStore struct {
 	n   *int
 }
 
-func (s tailStore) NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText, error) {
+func (s tailStore) NearTexts(ctx context.Context, ids []int64) ([]dedupe.NearText, error) {
 	defer s.t(time.Now())
 	*s.n += len(ids)
 	return s.Tx.NearTexts(ctx, ids)
 }
-func (s tailStore) Clusters(ctx context.Context, ids []int64) ([]storyline.StoryCluster, error) {
+func (s tailStore) Clusters(ctx context.Context, ids []int64) ([]dedupe.StoryCluster, error) {
 	defer s.t(time.Now())
 	*s.n += 1000 * len(ids)
 	return s.Tx.Clusters(ctx, ids)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mmcdole/gofeed"
+
 	"github.com/storyline/storyline"
 )
 

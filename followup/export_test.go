@@ -34,11 +34,31 @@ type Lookups struct{ m *memory }
 
 // LoadLookups loads the memory the linker would hold with its cut at cut.
 func LoadLookups(ctx context.Context, st interface {
-	LoadFollowup(context.Context, time.Time) (storyline.FollowupSnapshot, error)
+	LoadFollowup(context.Context, time.Time) (Snapshot, error)
 }, cut time.Time) (Lookups, error) {
 	snap, err := st.LoadFollowup(ctx, cut)
 	return Lookups{newMemory(cut, snap)}, err
 }
+
+// NewLookups starts an empty memory with its cut at cut, as the linker
+// does after loading snap.
+func NewLookups(cut time.Time, snap Snapshot) Lookups { return Lookups{newMemory(cut, snap)} }
+
+func (l Lookups) AddEvent(a *storyline.Anticipation, openUntil time.Time) { l.m.addEvent(a, openUntil) }
+
+func (l Lookups) AddOutcomes(storyID int64, published time.Time, keys []string) {
+	l.m.addOutcomes(storyID, published, keys)
+}
+
+func (l Lookups) Covers(t time.Time) bool { return l.m.covers(t) }
+func (l Lookups) Advance(t time.Time)     { l.m.advance(t) }
+
+// MemoryReach and RepruneEvery are how far back the memory reaches and
+// how often it prunes.
+const (
+	MemoryReach  = reach
+	RepruneEvery = repruneEvery
+)
 
 func (l Lookups) Anticipations(keys []string, at time.Time, limit int) []storyline.Anticipation {
 	return l.m.anticipations(keys, at, limit)

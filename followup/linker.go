@@ -31,7 +31,7 @@ type Store interface {
 	OutcomeCandidates(ctx context.Context, keys []string, from, to time.Time, limit int) ([]int64, error)
 	// LoadFollowup reads the anticipations open at or after since and the
 	// outcome keys of the stories published at or after since.
-	LoadFollowup(ctx context.Context, since time.Time) (storyline.FollowupSnapshot, error)
+	LoadFollowup(ctx context.Context, since time.Time) (Snapshot, error)
 	// FollowupStories returns stored stories by id.
 	FollowupStories(ctx context.Context, ids []int64) ([]storyline.Story, error)
 	// SaveFollowupLink records a link (keeping the better score of a pair).

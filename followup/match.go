@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kljensen/snowball"
+
 	"github.com/storyline/storyline"
 )
 

@@ -70,7 +70,7 @@ type outcomeRef struct {
 	published, storyID int64
 }
 
-func newMemory(cut time.Time, snap storyline.FollowupSnapshot) *memory {
+func newMemory(cut time.Time, snap Snapshot) *memory {
 	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byID: map[int64]*openEvent{},
 		byKey: map[string]*[]uint32{}, settled: map[int64]int64{}, calledOff: map[int64]int64{}, recent: map[int64]recentStory{}}
 	for i := range snap.Open {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/storage"

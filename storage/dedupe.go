@@ -19,7 +19,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/dedupe"
 )
 
 // prepared returns query as a statement of this transaction: the writer's
@@ -72,12 +72,12 @@ func jsonList[T string | int64](xs []T) string {
 // LoadDedupe reads the persisted dedupe index: the signatures of stories
 // published at or after near, the clusters updated at or after clusters
 // (without centroids), and every term count.
-func (tx *Tx) LoadDedupe(ctx context.Context, near, clusters time.Time) (storyline.DedupeSnapshot, error) {
-	snap := storyline.DedupeSnapshot{Terms: map[int64]int64{}}
+func (tx *Tx) LoadDedupe(ctx context.Context, near, clusters time.Time) (dedupe.Snapshot, error) {
+	snap := dedupe.Snapshot{Terms: map[int64]int64{}}
 	err := tx.each(ctx, `SELECT f.story_id, f.published, f.signature, COALESCE(s.duplicate_of, 0), COALESCE(s.storyline, 0)
 		FROM dedupe_fingerprints f JOIN stories s ON s.id = f.story_id WHERE f.published >= ?
 		ORDER BY f.story_id`, []any{unix(near)}, func(rows *sql.Rows) error {
-		var r storyline.StoredSignature
+		var r dedupe.StoredSignature
 		var published int64
 		var sig []byte
 		if err := rows.Scan(&r.StoryID, &published, &sig, &r.DuplicateOf, &r.Storyline); err != nil {
@@ -90,7 +90,7 @@ func (tx *Tx) LoadDedupe(ctx context.Context, near, clusters time.Time) (storyli
 	if err == nil {
 		err = tx.each(ctx, `SELECT id, size, started, updated, terms FROM dedupe_clusters WHERE updated >= ? ORDER BY id`,
 			[]any{unix(clusters)}, func(rows *sql.Rows) error {
-				var c storyline.StoryCluster
+				var c dedupe.StoryCluster
 				var started, updated int64
 				var terms string
 				if err := rows.Scan(&c.ID, &c.Size, &started, &updated, &terms); err != nil {
@@ -137,7 +137,7 @@ func (tx *Tx) each(ctx context.Context, q string, args []any, fn func(*sql.Rows)
 
 // NearTexts returns the title, summary and source of the stories ids that
 // are still stored, in the order of ids.
-func (tx *Tx) NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText, error) {
+func (tx *Tx) NearTexts(ctx context.Context, ids []int64) ([]dedupe.NearText, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -150,10 +150,10 @@ func (tx *Tx) NearTexts(ctx context.Context, ids []int64) ([]storyline.NearText,
 }
 
 // nearTexts reads the rows of a query of id, title, summary and source.
-func (tx *Tx) nearTexts(ctx context.Context, query string, args ...any) ([]storyline.NearText, error) {
-	var out []storyline.NearText
+func (tx *Tx) nearTexts(ctx context.Context, query string, args ...any) ([]dedupe.NearText, error) {
+	var out []dedupe.NearText
 	err := tx.each(ctx, query, args, func(rows *sql.Rows) error {
-		var t storyline.NearText
+		var t dedupe.NearText
 		if err := rows.Scan(&t.ID, &t.Title, &t.Summary, &t.Source); err != nil {
 			return err
 		}
@@ -164,7 +164,7 @@ func (tx *Tx) nearTexts(ctx context.Context, query string, args ...any) ([]story
 }
 
 // AddFingerprints records stories' MinHash signatures, in one statement.
-func (tx *Tx) AddFingerprints(ctx context.Context, sigs []storyline.StoredSignature) error {
+func (tx *Tx) AddFingerprints(ctx context.Context, sigs []dedupe.StoredSignature) error {
 	if len(sigs) == 0 {
 		return nil
 	}
@@ -207,7 +207,7 @@ func (tx *Tx) AddTermCounts(ctx context.Context, delta map[int64]int64) error {
 
 // ProcessedAfter returns the text of the stories after id, in id order,
 // that the dedupe index has processed (they have a storyline).
-func (tx *Tx) ProcessedAfter(ctx context.Context, id int64) ([]storyline.NearText, error) {
+func (tx *Tx) ProcessedAfter(ctx context.Context, id int64) ([]dedupe.NearText, error) {
 	out, err := tx.nearTexts(ctx, `SELECT id, title, summary, source FROM stories WHERE id > ? AND storyline IS NOT NULL ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("storage: stories after %d: %w", id, err)
@@ -217,11 +217,11 @@ func (tx *Tx) ProcessedAfter(ctx context.Context, id int64) ([]storyline.NearTex
 
 // Clusters returns the clusters ids (with their centroids) that are still
 // indexed, in the order of ids.
-func (tx *Tx) Clusters(ctx context.Context, ids []int64) ([]storyline.StoryCluster, error) {
+func (tx *Tx) Clusters(ctx context.Context, ids []int64) ([]dedupe.StoryCluster, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var out []storyline.StoryCluster
+	var out []dedupe.StoryCluster
 	err := tx.each(ctx, `SELECT c.id, c.size, c.started, c.updated, c.centroid
 		FROM json_each(?) j JOIN dedupe_clusters c ON c.id = j.value ORDER BY j.key`, []any{jsonList(ids)}, func(rows *sql.Rows) error {
 		c, err := scanCluster(rows)
@@ -238,7 +238,7 @@ func (tx *Tx) Clusters(ctx context.Context, ids []int64) ([]storyline.StoryClust
 }
 
 // SaveClusters creates or replaces clusters.
-func (tx *Tx) SaveClusters(ctx context.Context, cs []storyline.StoryCluster) error {
+func (tx *Tx) SaveClusters(ctx context.Context, cs []dedupe.StoryCluster) error {
 	for _, c := range cs {
 		terms := c.Terms
 		if terms == nil {
@@ -286,8 +286,8 @@ func (tx *Tx) PruneDedupe(ctx context.Context, fingerprints, clusters time.Time)
 	return nil
 }
 
-func scanCluster(row interface{ Scan(...any) error }) (storyline.StoryCluster, error) {
-	var c storyline.StoryCluster
+func scanCluster(row interface{ Scan(...any) error }) (dedupe.StoryCluster, error) {
+	var c dedupe.StoryCluster
 	var started, updated int64
 	var blob []byte
 	if err := row.Scan(&c.ID, &c.Size, &started, &updated, &blob); err != nil {
@@ -325,7 +325,7 @@ func decodeSignature(b []byte) []uint32 {
 // read in one pass without a parser.
 const centroidVersion = 1
 
-func encodeCentroid(c []storyline.TermWeight) []byte {
+func encodeCentroid(c []dedupe.TermWeight) []byte {
 	n := 1
 	for _, tw := range c {
 		n += binary.MaxVarintLen32 + len(tw.Term) + 4
@@ -340,13 +340,13 @@ func encodeCentroid(c []storyline.TermWeight) []byte {
 	return b
 }
 
-func decodeCentroid(b []byte) ([]storyline.TermWeight, error) {
+func decodeCentroid(b []byte) ([]dedupe.TermWeight, error) {
 	if len(b) == 0 || b[0] != centroidVersion {
 		return nil, errors.New("unknown centroid encoding")
 	}
 	// One string holds every term, sliced: one allocation per centroid.
 	all := string(b[1:])
-	var out []storyline.TermWeight
+	var out []dedupe.TermWeight
 	for i := 0; i < len(all); {
 		n, k := binary.Uvarint([]byte(all[i:min(len(all), i+binary.MaxVarintLen64)]))
 		if k <= 0 || uint64(len(all)-i-k) < n+4 {
@@ -355,7 +355,7 @@ func decodeCentroid(b []byte) ([]storyline.TermWeight, error) {
 		i += k
 		term := all[i : i+int(n)]
 		w := math.Float32frombits(binary.LittleEndian.Uint32([]byte(all[i+int(n) : i+int(n)+4])))
-		out = append(out, storyline.TermWeight{Term: term, Weight: float64(w)})
+		out = append(out, dedupe.TermWeight{Term: term, Weight: float64(w)})
 		i += int(n) + 4
 	}
 	return out, nil

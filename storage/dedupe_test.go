@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/dedupe"
 )
 
 func openTestDB(t *testing.T) *DB {
@@ -101,7 +103,7 @@ func count(t *testing.T, db *DB, table string) int {
 }
 
 func TestCentroidEncoding(t *testing.T) {
-	c := []storyline.TermWeight{{Term: "a", Weight: 1}, {Term: "", Weight: 0.5}, {Term: "日本 語", Weight: 3.25}}
+	c := []dedupe.TermWeight{{Term: "a", Weight: 1}, {Term: "", Weight: 0.5}, {Term: "日本 語", Weight: 3.25}}
 	got, err := decodeCentroid(encodeCentroid(c))
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +132,7 @@ func TestDedupeRecordRoundTrip(t *testing.T) {
 	sig := []uint32{7, 8, 9}
 	update(t, db, func(tx *Tx) error {
 		for i, id := range ids {
-			if err := tx.AddFingerprints(ctx, []storyline.StoredSignature{{StoryID: id, Signature: sig, Published: t0.Add(time.Duration(i) * time.Hour)}}); err != nil {
+			if err := tx.AddFingerprints(ctx, []dedupe.StoredSignature{{StoryID: id, Signature: sig, Published: t0.Add(time.Duration(i) * time.Hour)}}); err != nil {
 				return err
 			}
 		}
@@ -138,8 +140,8 @@ func TestDedupeRecordRoundTrip(t *testing.T) {
 			return err
 		}
 		for i, id := range ids {
-			c := storyline.StoryCluster{ID: id, Size: i + 1, Started: t0, Updated: t0.Add(time.Duration(i) * time.Hour), Terms: []int64{int64(i), -5}}
-			if err := tx.SaveClusters(ctx, []storyline.StoryCluster{c}); err != nil {
+			c := dedupe.StoryCluster{ID: id, Size: i + 1, Started: t0, Updated: t0.Add(time.Duration(i) * time.Hour), Terms: []int64{int64(i), -5}}
+			if err := tx.SaveClusters(ctx, []dedupe.StoryCluster{c}); err != nil {
 				return err
 			}
 		}
@@ -151,12 +153,12 @@ func TestDedupeRecordRoundTrip(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		want := storyline.DedupeSnapshot{
-			Signatures: []storyline.StoredSignature{
+		want := dedupe.Snapshot{
+			Signatures: []dedupe.StoredSignature{
 				{StoryID: ids[1], Published: t0.Add(time.Hour), Signature: sig},
 				{StoryID: ids[2], Published: t0.Add(2 * time.Hour), Signature: sig, DuplicateOf: ids[1], Storyline: ids[0]},
 			},
-			Clusters: []storyline.StoryCluster{{ID: ids[2], Size: 3, Started: t0, Updated: t0.Add(2 * time.Hour), Terms: []int64{2, -5}}},
+			Clusters: []dedupe.StoryCluster{{ID: ids[2], Size: 3, Started: t0, Updated: t0.Add(2 * time.Hour), Terms: []int64{2, -5}}},
 			Terms:    map[int64]int64{0: 0, 1: 5, -9: 1, 4: 1}, // 0: how far the counts go
 		}
 		if diff := cmp.Diff(want, snap); diff != "" {
@@ -170,13 +172,13 @@ func TestClusters(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
 	weights := cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-6 })
-	c1 := storyline.StoryCluster{ID: 10, Size: 2, Started: t0, Updated: t0.Add(time.Hour),
-		Centroid: []storyline.TermWeight{{Term: "plosser", Weight: 1.5}, {Term: "taper pace", Weight: 0.25}, {Term: "é", Weight: 0.125}}}
-	c2 := storyline.StoryCluster{ID: 20, Size: 1, Started: t0.Add(2 * time.Hour), Updated: t0.Add(2 * time.Hour),
-		Centroid: []storyline.TermWeight{{Term: "taper", Weight: 1}}}
+	c1 := dedupe.StoryCluster{ID: 10, Size: 2, Started: t0, Updated: t0.Add(time.Hour),
+		Centroid: []dedupe.TermWeight{{Term: "plosser", Weight: 1.5}, {Term: "taper pace", Weight: 0.25}, {Term: "é", Weight: 0.125}}}
+	c2 := dedupe.StoryCluster{ID: 20, Size: 1, Started: t0.Add(2 * time.Hour), Updated: t0.Add(2 * time.Hour),
+		Centroid: []dedupe.TermWeight{{Term: "taper", Weight: 1}}}
 	update(t, db, func(tx *Tx) error {
-		for _, c := range []storyline.StoryCluster{c1, c2} {
-			if err := tx.SaveClusters(ctx, []storyline.StoryCluster{c}); err != nil {
+		for _, c := range []dedupe.StoryCluster{c1, c2} {
+			if err := tx.SaveClusters(ctx, []dedupe.StoryCluster{c}); err != nil {
 				return err
 			}
 		}
@@ -185,12 +187,12 @@ func TestClusters(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if diff := cmp.Diff([]storyline.StoryCluster{c2, c1}, got, weights); diff != "" {
+		if diff := cmp.Diff([]dedupe.StoryCluster{c2, c1}, got, weights); diff != "" {
 			t.Errorf("Clusters -want +got:\n%s", diff)
 		}
 		// Saving again replaces the row.
 		c2.Size, c2.Updated = 2, t0.Add(5*time.Hour)
-		if err := tx.SaveClusters(ctx, []storyline.StoryCluster{c2}); err != nil {
+		if err := tx.SaveClusters(ctx, []dedupe.StoryCluster{c2}); err != nil {
 			return err
 		}
 		got, err = tx.Clusters(ctx, []int64{20})
@@ -213,7 +215,7 @@ func TestNearTexts(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		want := []storyline.NearText{
+		want := []dedupe.NearText{
 			{ID: ids[2], Title: "story 2", Summary: "summary", Source: "Outlet"},
 			{ID: ids[0], Title: "story 0", Summary: "summary", Source: "Outlet"},
 		}
@@ -230,10 +232,10 @@ func TestPruneDedupe(t *testing.T) {
 	update(t, db, func(tx *Tx) error {
 		for i := range 6 {
 			at := t0.Add(time.Duration(i) * time.Hour)
-			if err := tx.AddFingerprints(ctx, []storyline.StoredSignature{{StoryID: int64(i + 1), Signature: []uint32{1}, Published: at}}); err != nil {
+			if err := tx.AddFingerprints(ctx, []dedupe.StoredSignature{{StoryID: int64(i + 1), Signature: []uint32{1}, Published: at}}); err != nil {
 				return err
 			}
-			if err := tx.SaveClusters(ctx, []storyline.StoryCluster{{ID: int64(i + 1), Size: 1, Started: at, Updated: at}}); err != nil {
+			if err := tx.SaveClusters(ctx, []dedupe.StoryCluster{{ID: int64(i + 1), Size: 1, Started: at, Updated: at}}); err != nil {
 				return err
 			}
 		}
@@ -283,13 +285,13 @@ func TestDedupeIndexStats(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
 	update(t, db, func(tx *Tx) error {
-		if err := tx.AddFingerprints(ctx, []storyline.StoredSignature{{StoryID: 1, Signature: []uint32{1}, Published: t0}}); err != nil {
+		if err := tx.AddFingerprints(ctx, []dedupe.StoredSignature{{StoryID: 1, Signature: []uint32{1}, Published: t0}}); err != nil {
 			return err
 		}
 		if err := tx.AddTermCounts(ctx, map[int64]int64{1: 1, 2: 1, 3: 2}); err != nil {
 			return err
 		}
-		return tx.SaveClusters(ctx, []storyline.StoryCluster{{ID: 1, Size: 1, Started: t0, Updated: t0}})
+		return tx.SaveClusters(ctx, []dedupe.StoryCluster{{ID: 1, Size: 1, Started: t0, Updated: t0}})
 	})
 	st, err := db.DedupeIndexStats(ctx)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/followup"
 )
 
 // Statements go through the transaction's prepared-statement cache
@@ -212,14 +213,14 @@ func plainKey(key string) bool {
 // LoadFollowup reads the follow-up candidate index as stored: the
 // anticipations open at or after since, and the outcome keys of the
 // stories published at or after since.
-func (tx *Tx) LoadFollowup(ctx context.Context, since time.Time) (storyline.FollowupSnapshot, error) {
-	var snap storyline.FollowupSnapshot
+func (tx *Tx) LoadFollowup(ctx context.Context, since time.Time) (followup.Snapshot, error) {
+	var snap followup.Snapshot
 	if err := tx.flushOutcomes(ctx); err != nil {
 		return snap, err
 	}
 	err := tx.each(ctx, `SELECT `+anticipationColumns+`, e.open_until FROM followup_events e
 		WHERE e.open_until >= ? ORDER BY e.id`, []any{unix(since)}, func(rows *sql.Rows) error {
-		var o storyline.OpenAnticipation
+		var o followup.OpenAnticipation
 		var open int64
 		a, err := scanAnticipation(scanner(func(dest ...any) error { return rows.Scan(append(dest, &open)...) }))
 		if err != nil {
@@ -232,7 +233,7 @@ func (tx *Tx) LoadFollowup(ctx context.Context, since time.Time) (storyline.Foll
 	if err == nil {
 		err = tx.each(ctx, `SELECT story_id, published, keys FROM followup_outcomes WHERE published >= ? ORDER BY story_id`,
 			[]any{unix(since)}, func(rows *sql.Rows) error {
-				var o storyline.StoryOutcomes
+				var o followup.StoryOutcomes
 				var pub int64
 				var keys string
 				if err := rows.Scan(&o.StoryID, &pub, &keys); err != nil {

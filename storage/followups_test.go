@@ -12,7 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/followup"
 )
 
 func followupDB(t *testing.T) *DB {
@@ -362,7 +364,7 @@ func TestOutcomeKeysWrittenAtCommit(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		want := []storyline.StoryOutcomes{{StoryID: id, Published: at, Keys: []string{"putin", "o'brien \"x\"", "at&t <x>"}}}
+		want := []followup.StoryOutcomes{{StoryID: id, Published: at, Keys: []string{"putin", "o'brien \"x\"", "at&t <x>"}}}
 		if diff := cmp.Diff(want, snap.Outcomes); diff != "" {
 			t.Errorf("loaded outcomes (-want +got):\n%s", diff)
 		}

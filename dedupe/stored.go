@@ -1,6 +1,8 @@
-package storyline
+package dedupe
 
 import "time"
+
+// The index's own storage formats: what a Store keeps for it.
 
 // NearText is the text of a stored story that may be a near-duplicate of a
 // new one, to confirm it.
@@ -22,9 +24,9 @@ type StoredSignature struct {
 	Storyline   int64
 }
 
-// DedupeSnapshot is the persisted state of the dedupe index, from which it
-// rebuilds its lookup structures.
-type DedupeSnapshot struct {
+// Snapshot is the persisted state of the index, from which it rebuilds
+// its lookup structures (see Store.LoadDedupe).
+type Snapshot struct {
 	Signatures []StoredSignature
 	Clusters   []StoryCluster // open clusters, without their centroids
 	// Terms holds the document frequency of each counted term by term key;
