@@ -145,11 +145,26 @@ func opmlImport(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "nothing to import: %d feeds already configured\n", skipped)
 		return nil
 	}
-	var out bytes.Buffer
-	out.WriteString("# Feeds imported by `storyline opml import`; the main config includes this file.\nfeeds:\n")
-	for _, f := range existing.Feeds {
-		fmt.Fprintf(&out, "  - {name: %s, url: %s}\n", yamlString(f.Name), yamlString(f.URL))
+	// The YAML encoder quotes what needs quoting (a URL with "?", "#", ",",
+	// quotes or spaces); block style keeps one field a line.
+	type entry struct {
+		Name string `yaml:"name"`
+		URL  string `yaml:"url"`
 	}
+	file := struct {
+		Feeds []entry `yaml:"feeds"`
+	}{}
+	for _, f := range existing.Feeds {
+		file.Feeds = append(file.Feeds, entry{f.Name, f.URL})
+	}
+	var out bytes.Buffer
+	out.WriteString("# Feeds imported by `storyline opml import`; the main config includes this file.\n")
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2)
+	if err := enc.Encode(file); err != nil {
+		return fmt.Errorf("%s: %w", feedsPath, err)
+	}
+	enc.Close()
 	oldCfg, err := os.ReadFile(a.cfgPath)
 	if err != nil {
 		return err
@@ -188,11 +203,6 @@ func relTo(dir, path string) string {
 		return rel
 	}
 	return path
-}
-
-func yamlString(s string) string {
-	b, _ := yaml.Marshal(s)
-	return strings.TrimSpace(string(b))
 }
 
 // withInclude returns the config with pattern added to include, or nil when

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/storyline/storyline/config"
 )
 
 func TestOPMLImportExport(t *testing.T) {
@@ -84,9 +87,52 @@ feeds:
 		t.Fatalf("import exit %d: %s %s", code, stdout, stderr)
 	}
 	body, _ := os.ReadFile(filepath.Join(filepath.Dir(cfg), "feeds-opml.yaml"))
-	for _, want := range []string{"{name: same-title, ", "{name: same-title-2, ", "{name: same-title-4, ", fmt.Sprintf("{name: same-title-%d, ", n+1)} {
+	for _, want := range []string{"- name: same-title\n", "- name: same-title-2\n", "- name: same-title-4\n", fmt.Sprintf("- name: same-title-%d\n", n+1)} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("feeds file lacks %q", want)
+		}
+	}
+}
+
+// TestOPMLImportAwkwardURLs: URLs with query strings, fragments, colons,
+// quotes, spaces and non-ASCII import as they are, and the config loads.
+func TestOPMLImportAwkwardURLs(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	urls := []string{
+		"https://a.example/feed?a=1&b=2",
+		"https://b.example/rss#top",
+		"https://c.example:8443/x:y/feed",
+		`https://d.example/feed?q="quoted"&r='single'`,
+		"https://e.example/a feed/with spaces",
+		"https://f.example/nachrichten/übersicht?ort=München",
+		"https://g.example/feed?list=a,b,{c}",
+	}
+	var b strings.Builder
+	b.WriteString(`<opml version="2.0"><head><title>x</title></head><body>`)
+	for i, u := range urls {
+		fmt.Fprintf(&b, `<outline type="rss" text="Feed %d: &quot;odd&quot; #%d" xmlUrl="%s"/>`, i, i, html.EscapeString(u))
+	}
+	b.WriteString(`</body></opml>`)
+	opml := filepath.Join(t.TempDir(), "odd.opml")
+	os.WriteFile(opml, []byte(b.String()), 0o600)
+	code, stdout, stderr := run(t, nil, "--config", cfg, "opml", "import", opml)
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("imported %d feeds", len(urls))) {
+		t.Fatalf("import exit %d: %s %s", code, stdout, stderr)
+	}
+	loaded, err := config.Load(cfg, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range loaded.Feeds {
+		got[f.URL] = true
+	}
+	for _, u := range urls {
+		if !got[u] {
+			t.Errorf("%q did not import as it is", u)
 		}
 	}
 }
