@@ -614,7 +614,9 @@ storage: {path: x}
 }
 
 func TestCheckPermissions(t *testing.T) {
-	withSecret := "feeds: [{name: a, url: 'https://example.org/a'}]\nnotify:\n  webhooks:\n    w: {url: 'https://example.org/w', secret: '${S}'}\n"
+	withSecret := "feeds: [{name: a, url: 'https://example.org/a'}]\nnotify:\n  webhooks:\n    w: {url: 'https://example.org/w', secret: 'hunter2'}\n"
+	withRef := "feeds: [{name: a, url: 'https://example.org/a'}]\nnotify:\n  webhooks:\n    w: {url: 'https://example.org/w', secret: '${S}'}\n" +
+		"  email: {host: smtp.example.org, from: a@example.org, username: bot, password: \"${S}\"}\n"
 	noSecret := "feeds: [{name: a, url: 'https://example.org/a'}]\n"
 	tests := []struct {
 		name    string
@@ -625,6 +627,7 @@ func TestCheckPermissions(t *testing.T) {
 		{"secret, 0600", withSecret, 0o600, false},
 		{"secret, 0640", withSecret, 0o640, true},
 		{"secret, 0604", withSecret, 0o604, true},
+		{"${VAR} references only, 0644", withRef, 0o644, false},
 		{"no secret, 0644", noSecret, 0o644, false},
 	}
 	for _, tt := range tests {
