@@ -111,7 +111,7 @@ func TestLoadFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &Config{
-		Storage: Storage{Path: "data/sl.db", Retention: 90 * day},
+		Storage: Storage{Path: filepath.Join(dir, "data/sl.db"), Retention: 90 * day},
 		Fetch: Fetch{
 			Timeout: 90 * time.Second, MaxBody: 512 << 10, UserAgent: "test-agent/1",
 			PerHost: 3, Workers: 4, DefaultInterval: time.Hour, MinInterval: 10 * time.Minute,
@@ -164,7 +164,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"no state dir", minimal, nil, "./storyline.db"},
 		{"state dir", minimal, map[string]string{"STATE_DIRECTORY": "/var/lib/storyline"}, "/var/lib/storyline/storyline.db"},
 		{"several state dirs", minimal, map[string]string{"STATE_DIRECTORY": "/var/lib/a:/var/lib/b"}, "/var/lib/a/storyline.db"},
-		{"relative path kept", "storage: {path: db/x.db}\n" + minimal, map[string]string{"STATE_DIRECTORY": "/s"}, "db/x.db"},
+		{"relative path is the config folder's", "storage: {path: db/x.db}\n" + minimal, map[string]string{"STATE_DIRECTORY": "/s"}, "CFGDIR/db/x.db"},
 		{"null section keeps defaults", "storage:\nfetch: ~\n" + minimal, nil, "./storyline.db"},
 	}
 	for _, tt := range tests {
@@ -175,7 +175,7 @@ func TestLoadDefaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := Default()
-			want.Storage.Path = tt.wantPath
+			want.Storage.Path = strings.Replace(tt.wantPath, "CFGDIR", filepath.Dir(path), 1)
 			want.Feeds = []Feed{{Name: "a", URL: "https://example.org/a", Timeout: 20 * time.Second, UserAgent: DefaultUserAgent}}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)

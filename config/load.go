@@ -41,6 +41,10 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 			return nil, errs.capped(maxProblems, path) // what follows would only be the cut's follow-on errors
 		}
 	}
+	if _, set := pos["storage.path"]; set && cfg.Storage.Path != "" && !filepath.IsAbs(cfg.Storage.Path) {
+		// As include: does: a config means the same wherever it is run from.
+		cfg.Storage.Path = filepath.Join(filepath.Dir(path), cfg.Storage.Path)
+	}
 	files := []string{path}
 	files = append(files, loadIncludes(cfg, path, getenv, &errs, pos)...)
 

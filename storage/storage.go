@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -131,6 +132,10 @@ func (tx *Tx) flushFTS(ctx context.Context) error {
 func Open(ctx context.Context, file string) (*DB, error) {
 	if file == "" {
 		return nil, errors.New("storage: empty database path")
+	}
+	// The folder too, private, when it is missing (a first run).
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return nil, fmt.Errorf("storage: create the database's folder: %w", err)
 	}
 	// Create the file ourselves so that its mode is 0600 whatever the umask;
 	// SQLite gives the -wal and -shm files the database file's mode.

@@ -17,6 +17,11 @@ func cmdCheck(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The daemon must be able to open (or create) its database: a folder
+	// that cannot be made or a file it may not write fails here, not at run.
+	if _, err := a.openDB(ctx); err != nil {
+		return fmt.Errorf("the database %s cannot be opened or created: %w", cfg.Storage.Path, err)
+	}
 	now := a.now()
 	fmt.Fprintf(a.stdout, "%s: ok (%d feeds, %d topics, %d digests; database %s)\n\n",
 		a.cfgPath, len(cfg.Feeds), len(cfg.Topics), len(cfg.Digests), cfg.Storage.Path)

@@ -122,3 +122,34 @@ feeds:
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestDatabaseFolderAndRelativePath: a relative storage.path is the config
+// folder's, wherever storyline runs from; its folder is created (0700)
+// when missing; check says when the database cannot be made.
+func TestDatabaseFolderAndRelativePath(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: state/sub/storyline.db}
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	t.Chdir(t.TempDir()) // somewhere else
+	if code, stdout, stderr := run(t, nil, "--config", cfg, "check"); code != 0 {
+		t.Fatalf("check: exit %d\n%s%s", code, stdout, stderr)
+	}
+	folder := filepath.Join(filepath.Dir(cfg), "state", "sub")
+	fi, err := os.Stat(folder)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("database folder: %v %v", fi, err)
+	}
+	if _, err := os.Stat(filepath.Join(folder, "storyline.db")); err != nil {
+		t.Error(err)
+	}
+
+	// A folder that cannot be made: a file stands where it would go.
+	blocker := filepath.Join(filepath.Dir(cfg), "blocked")
+	os.WriteFile(blocker, nil, 0o600)
+	bad := writeConfig(t, fmt.Sprintf("storage: {path: %s}\nfeeds:\n  - {name: wire, url: \"https://wire.example/feed\"}\n", filepath.Join(blocker, "s.db")))
+	code, _, stderr := run(t, nil, "--config", bad, "check")
+	if code != 1 || !strings.Contains(stderr, "cannot be opened or created") {
+		t.Errorf("check with an impossible database path: exit %d, %s", code, stderr)
+	}
+}
