@@ -36,8 +36,8 @@ func cmdFarm(ctx context.Context, a *app, args []string) error {
 	items := fs.Int("items", 20, "items per feed")
 	listen := fs.String("listen", "127.0.0.1:0", "address (loopback)")
 	start := fs.String("start", "", "when the first items are published, RFC 3339 (default: a fixed date)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseOnlyFlags(fs, args); err != nil {
+		return err
 	}
 	f := farm.New(*n, *items)
 	if *start != "" {
@@ -87,8 +87,8 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 	workers := fs.Int("workers", 32, "concurrent polls (fetch.workers); all farm feeds share one host, so per_host is set to the same")
 	dir := fs.String("dir", "", "keep the database here (default: a temporary directory)")
 	heap := fs.String("memprofile", "", "write a heap profile to this file after the cold round (for go tool pprof)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseOnlyFlags(fs, args); err != nil {
+		return err
 	}
 	// The farm publishes as a live site would: its items of the last hours
 	// (20 items 17 minutes apart, and the new ones of the second round).

@@ -26,8 +26,8 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	keep := fs.String("keep", "", "keep the demo database in this directory instead of a temporary one")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseOnlyFlags(fs, args); err != nil {
+		return err
 	}
 	dir := *keep
 	if dir == "" {

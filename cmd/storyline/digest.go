@@ -283,6 +283,36 @@ func outboxRetry(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	if ids != nil && len(dead) < len(ids) {
+		// Name the ids asked for that are no dead delivery, and what they are.
+		found := map[int64]bool{}
+		for _, d := range dead {
+			found[d.ID] = true
+		}
+		var missing []int64
+		for _, id := range ids {
+			if !found[id] {
+				missing = append(missing, id)
+			}
+		}
+		some, err := db.Deliveries(ctx, storage.DeliveryFilter{IDs: missing})
+		if err != nil {
+			return err
+		}
+		status := map[int64]storyline.DeliveryStatus{}
+		for _, d := range some {
+			status[d.ID] = d.Status
+		}
+		var why []string
+		for _, id := range missing {
+			if st, ok := status[id]; ok {
+				why = append(why, fmt.Sprintf("%d is %s, not dead", id, st))
+			} else {
+				why = append(why, fmt.Sprintf("no delivery %d", id))
+			}
+		}
+		return fmt.Errorf("nothing re-queued: %s (storyline outbox list shows them)", strings.Join(why, "; "))
+	}
 	ids = make([]int64, len(dead))
 	for i, d := range dead {
 		ids[i] = d.ID

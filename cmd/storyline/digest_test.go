@@ -201,6 +201,12 @@ func TestDigestCommandDeliversOnce(t *testing.T) {
 	if err != nil || !strings.Contains(out, "webhook:ops") || !strings.Contains(out, "410") {
 		t.Errorf("outbox --status dead: %v\n%s", err, out)
 	}
+	if _, err := e.cmd(cmdOutbox, "retry", "99"); err == nil || !strings.Contains(err.Error(), "no delivery 99") {
+		t.Errorf("outbox retry of an unknown id: %v", err)
+	}
+	if _, err := e.cmd(cmdOutbox, "retry", "1"); err == nil || !strings.Contains(err.Error(), "1 is sent, not dead") {
+		t.Errorf("outbox retry of a sent delivery: %v", err)
+	}
 	out, err = e.cmd(cmdOutbox, "retry")
 	if err != nil || !strings.Contains(out, "re-queued 1 dead delivery") {
 		t.Errorf("outbox retry: %v\n%s", err, out)

@@ -31,8 +31,8 @@ func cmdFeeds(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("feeds", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseOnlyFlags(fs, args); err != nil {
+		return err
 	}
 	db, err := a.openDB(ctx)
 	if err != nil {

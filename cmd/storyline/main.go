@@ -21,6 +21,18 @@ import (
 	"github.com/storyline/storyline/storage"
 )
 
+// parseOnlyFlags parses a command's flags and refuses words after them:
+// "storyline stories trump" must not list every story as if it were a search.
+func parseOnlyFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q: %s takes flags only (-h lists them)", fs.Arg(0), fs.Name())}
+	}
+	return nil
+}
+
 // usageError marks a mistake in how storyline was called: exit code 2.
 type usageError struct{ error }
 

@@ -16,8 +16,8 @@ func cmdPoll(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("poll", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	only := fs.String("feed", "", "poll only this feed")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseOnlyFlags(fs, args); err != nil {
+		return err
 	}
 	feeds, err := watchedFeeds(a.cfg)
 	if err != nil {

@@ -153,3 +153,19 @@ feeds:
 		t.Errorf("check with an impossible database path: exit %d, %s", code, stderr)
 	}
 }
+
+// TestExtraArgumentsRefused: words a command does not take are a usage
+// error (exit 2), not ignored.
+func TestExtraArgumentsRefused(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	for _, args := range [][]string{{"feeds", "add", "x", "https://x.example/feed"}, {"stories", "trump"}, {"threads", "open"},
+		{"poll", "wire"}, {"stories", "--limit", "5", "extra"}} {
+		code, stdout, stderr := run(t, nil, append([]string{"--config", cfg}, args...)...)
+		if code != 2 || !strings.Contains(stderr, "unexpected argument") || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+	}
+}

@@ -38,8 +38,8 @@ func cmdStories(ctx context.Context, a *app, args []string) error {
 	since := fs.String("since", "", "only stories first seen since: a duration (36h, 7d) or a date (2017-01-27, RFC 3339)")
 	limit := fs.Int("limit", 50, "at most N stories; 0 for all")
 	topicName := fs.String("topic", "", "only stories that matched this watched topic")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseOnlyFlags(fs, args); err != nil {
+		return err
 	}
 	f := storage.StoryFilter{Limit: *limit}
 	var err error

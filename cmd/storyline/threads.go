@@ -20,8 +20,8 @@ func cmdThreads(ctx context.Context, a *app, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON (see README)")
 	status := fs.String("status", "", "only events with this status: "+strings.Join(threadStatuses, ", "))
 	since := fs.String("since", "", "only anticipations published since: a duration (7d) or a date")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseOnlyFlags(fs, args); err != nil {
+		return err
 	}
 	if *status != "" && !contains(threadStatuses, *status) {
 		return usageError{fmt.Errorf("--status %q: want one of %s", *status, strings.Join(threadStatuses, ", "))}
