@@ -61,10 +61,40 @@ func RenderPayload(d *Digest) ([]byte, error) {
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // readable titles; the payload is not embedded in HTML
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(Payload{Version: PayloadVersion, Type: "digest", Digest: *d}); err != nil {
+	if err := enc.Encode(Payload{Version: PayloadVersion, Type: "digest", Digest: d.withEmptyLists()}); err != nil {
 		return nil, fmt.Errorf("notify: render payload: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// withEmptyLists is d with every absent list empty: the payload has []
+// where there is nothing, never null, so a receiver iterates without a
+// check. d is not changed.
+func (d *Digest) withEmptyLists() Digest {
+	c := *d
+	c.Sections = orEmpty(c.Sections)
+	c.FollowUps = orEmpty(c.FollowUps)
+	c.Upcoming = orEmpty(c.Upcoming)
+	c.Overdue = orEmpty(c.Overdue)
+	secs := make([]Section, len(c.Sections))
+	for i, sec := range c.Sections {
+		stories := make([]Story, len(sec.Stories))
+		for j, st := range sec.Stories {
+			st.Topics, st.Also = orEmpty(st.Topics), orEmpty(st.Also)
+			stories[j] = st
+		}
+		sec.Stories = stories
+		secs[i] = sec
+	}
+	c.Sections = secs
+	return c
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // ParsePayload reads a document written by RenderPayload.

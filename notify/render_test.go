@@ -148,3 +148,28 @@ func TestParsePayloadVersion(t *testing.T) {
 		t.Error("a payload of an unknown version parsed")
 	}
 }
+
+// TestPayloadListsNeverNull: an empty digest's lists are [] in the JSON,
+// never null (only a first run's window start and an undated event are).
+func TestPayloadListsNeverNull(t *testing.T) {
+	d := &Digest{Key: "k", Name: "n", Sections: []Section{{Topic: "t", Stories: []Story{{ID: 1, Title: "x"}}}}}
+	b, err := RenderPayload(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"followups": []`, `"upcoming": []`, `"overdue": []`, `"topics": []`, `"also": []`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("payload lacks %s", want)
+		}
+	}
+	empty, err := RenderPayload(&Digest{Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(empty), `"sections": []`) || strings.Count(string(empty), "null") != 1 { // window.start
+		t.Errorf("empty digest payload:\n%s", empty)
+	}
+	if d.FollowUps != nil || d.Sections[0].Stories[0].Also != nil {
+		t.Error("rendering changed the digest")
+	}
+}
