@@ -78,7 +78,7 @@ func (tx *Tx) AddSighting(ctx context.Context, feedID int64, key string, id int6
 
 // StoryFilter selects stories for Stories.
 type StoryFilter struct {
-	Since time.Time // first seen at or after; zero for all
+	Since time.Time // published at or after (the order they are listed in); zero for all
 	Limit int       // 0 for no limit
 	IDs   []int64   // only these, when not nil
 }
@@ -90,7 +90,7 @@ const storyColumns = `s.id, s.url, s.link, s.source, s.title, s.summary, s.conte
 
 // Stories returns stored stories, newest first.
 func (db *DB) Stories(ctx context.Context, f StoryFilter) ([]storyline.Story, error) {
-	q := `SELECT ` + storyColumns + ` FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.first_seen >= ?`
+	q := `SELECT ` + storyColumns + ` FROM stories s JOIN feeds f ON f.id = s.feed_id WHERE s.published >= ?`
 	args := []any{unix(f.Since)}
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {

@@ -116,6 +116,12 @@ func TestIngestSeedThenStoriesJSON(t *testing.T) {
 	if got[1]["feed"] != "wire" || got[1]["url"] != "https://wire-a.example/2017/01/27/trump-putin-expected-to-speak" {
 		t.Errorf("wire story: %v", got[1])
 	}
+	// --since bounds the time the list is sorted by: publication, not
+	// when storyline first saw a story (today, for an ingest).
+	code, stdout, stderr = run(t, nil, "--config", cfg, "stories", "--json", "--since", "2017-01-28")
+	if code != 0 || !strings.Contains(stdout, "2017-01-29T14:30:00Z") || strings.Contains(stdout, "2017-01-27T21:05:00Z") {
+		t.Errorf("stories --since 2017-01-28: exit %d\n%s%s", code, stdout, stderr)
+	}
 }
 
 func TestPollTwiceIsConditional(t *testing.T) {

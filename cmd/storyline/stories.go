@@ -35,7 +35,7 @@ func cmdStories(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("stories", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	asJSON := fs.Bool("json", false, "print JSON (see README)")
-	since := fs.String("since", "", "only stories first seen since: a duration (36h, 7d) or a date (2017-01-27, RFC 3339)")
+	since := fs.String("since", "", "only stories published since (the time they are listed by): a duration (36h, 7d) or a date (2017-01-27, RFC 3339)")
 	limit := fs.Int("limit", 50, "at most N stories; 0 for all")
 	topicName := fs.String("topic", "", "only stories that matched this watched topic")
 	if err := parseOnlyFlags(fs, args); err != nil {
