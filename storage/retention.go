@@ -104,6 +104,22 @@ func (db *DB) Prune(ctx context.Context, cutoff, now time.Time) (PruneStats, err
 	return st, nil
 }
 
+// PrunePreview counts what Prune(cutoff, now) would remove and keep,
+// changing nothing.
+func (db *DB) PrunePreview(ctx context.Context, cutoff, now time.Time) (PruneStats, error) {
+	var st PruneStats
+	named := []any{sql.Named("cutoff", unix(cutoff)), sql.Named("now", unix(now)), sql.Named("recent", unix(now.Add(-FollowupRecent)))}
+	err := db.r.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM stories WHERE first_seen < :cutoff AND id NOT IN (`+keptStories+`)),
+			(SELECT count(*) FROM stories WHERE first_seen < :cutoff AND id IN (`+keptStories+`)),
+			(SELECT count(*) FROM tombstones WHERE pruned_at < :cutoff) + (SELECT count(*) FROM tombstone_urls WHERE pruned_at < :cutoff)`,
+		named...).Scan(&st.Stories, &st.Kept, &st.Tombstones)
+	if err != nil {
+		return st, fmt.Errorf("storage: prune preview: %w", err)
+	}
+	return st, nil
+}
+
 func (tx *Tx) pruneCandidates(ctx context.Context, cutoff, now time.Time) ([]int64, error) {
 	rows, err := tx.tx.QueryContext(ctx, `SELECT id FROM stories WHERE first_seen < :cutoff
 		AND id NOT IN (`+keptStories+`) ORDER BY id LIMIT :limit`,

@@ -169,3 +169,31 @@ feeds:
 		}
 	}
 }
+
+// TestPruneReports: prune --dry-run counts and removes nothing; prune says
+// what it removed.
+func TestPruneReports(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH, retention: 30d}
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	old := filepath.Join(filepath.Dir(cfg), "old.xml")
+	os.WriteFile(old, []byte(`<rss version="2.0"><channel><title>Old</title>
+<item><title>Harbour reopens</title><link>https://o.example/1</link><pubDate>Mon, 02 Mar 2020 10:00:00 GMT</pubDate></item>
+<item><title>Council approves budget</title><link>https://o.example/2</link><pubDate>Tue, 03 Mar 2020 10:00:00 GMT</pubDate></item>
+</channel></rss>`), 0o600)
+	if code, stdout, stderr := run(t, nil, "--config", cfg, "ingest", old); code != 0 {
+		t.Fatalf("ingest: %d %s %s", code, stdout, stderr)
+	}
+	code, stdout, _ := run(t, nil, "--config", cfg, "prune", "--dry-run")
+	if code != 0 || !strings.Contains(stdout, "would prune 2 stories older than 30d") || !strings.Contains(stdout, "nothing removed") {
+		t.Errorf("prune --dry-run: %d %q", code, stdout)
+	}
+	code, stdout, _ = run(t, nil, "--config", cfg, "prune")
+	if code != 0 || !strings.Contains(stdout, "pruned 2 stories older than 30d") {
+		t.Errorf("prune: %d %q", code, stdout)
+	}
+	if _, stdout, _ = run(t, nil, "--config", cfg, "stories", "--json"); strings.Contains(stdout, "o.example") {
+		t.Errorf("stories after prune: %s", stdout)
+	}
+}
