@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -72,23 +73,43 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "config file (default $STORYLINE_CONFIG, ./storyline.yaml, /etc/storyline/config.yaml)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the command to this file (for go tool pprof)")
-	fs.Usage = func() { usage(stderr) }
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() { usage(stdout) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
+	if *showVersion {
+		fmt.Fprintln(stdout, versionString())
+		return 0
+	}
 	if fs.NArg() == 0 {
 		usage(stderr)
 		return 2
 	}
-	name := fs.Arg(0)
+	name, rest := fs.Arg(0), fs.Args()[1:]
+	switch name {
+	case "help":
+		if len(rest) == 0 {
+			usage(stdout)
+			return 0
+		}
+		name, rest = rest[0], []string{"-h"}
+	case "version":
+		fmt.Fprintln(stdout, versionString())
+		return 0
+	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "storyline: unknown command %q\n", name)
+		fmt.Fprintf(stderr, "storyline: unknown command %q%s\n\n", name, suggest(name))
 		usage(stderr)
 		return 2
+	}
+	if wantsHelp(rest) {
+		commandHelp(ctx, stdout, name, cmd)
+		return 0
 	}
 	a := &app{
 		cfgPath: *cfgPath, stdout: stdout, stderr: stderr, getenv: getenv,
@@ -121,7 +142,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		}
 		defer pprof.StopCPUProfile()
 	}
-	err := cmd.run(ctx, a, fs.Args()[1:])
+	err := cmd.run(ctx, a, rest)
 	var ue usageError
 	var ce config.Errors
 	var le *storage.LockedError
@@ -141,6 +162,8 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: storyline [--config FILE] COMMAND [ARGS]")
+	fmt.Fprintln(w, "       storyline help COMMAND | COMMAND -h    a command's flags")
+	fmt.Fprintln(w, "       storyline version")
 	fmt.Fprintln(w, "\ncommands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
@@ -201,4 +224,88 @@ func newLogger(w io.Writer, c config.Log) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// wantsHelp reports whether a command's arguments ask for its usage.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
+}
+
+// commandHelp prints a command's summary and flags, needing no config: the
+// command parses -h before it reads anything, and its flag set prints them.
+func commandHelp(ctx context.Context, w io.Writer, name string, cmd command) {
+	fmt.Fprintf(w, "storyline %s: %s\n\n", name, cmd.summary)
+	a := &app{stdout: w, stderr: w, getenv: func(string) string { return "" }, now: time.Now,
+		log: slog.New(slog.DiscardHandler)}
+	defer func() { recover() }() // a command that reads its config first has no flags to show
+	cmd.run(ctx, a, []string{"-h"})
+}
+
+// suggest names the command closest to an unknown one, if one is close.
+func suggest(name string) string {
+	best, dist := "", 3
+	for n := range commands {
+		if d := editDistance(name, n); d < dist || d == dist && n < best {
+			best, dist = n, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// versionString is the module version and the VCS revision it was built
+// from, as the build recorded them.
+func versionString() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "storyline (no build information)"
+	}
+	v := "storyline " + info.Main.Version
+	var rev, at, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = ", modified"
+			}
+		}
+	}
+	if rev != "" {
+		v += fmt.Sprintf(" (%s %s%s)", rev[:min(12, len(rev))], at, dirty)
+	}
+	return v + " " + info.GoVersion
 }

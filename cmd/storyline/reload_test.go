@@ -197,3 +197,30 @@ feeds:
 		t.Errorf("stories after prune: %s", stdout)
 	}
 }
+
+// TestHelpAndVersion: help, COMMAND -h and version need no config and exit
+// 0 on stdout; an unknown command suggests the nearest one.
+func TestHelpAndVersion(t *testing.T) {
+	t.Chdir(t.TempDir()) // no storyline.yaml here
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help"}, "commands:"},
+		{[]string{"help", "stories"}, "-since"},
+		{[]string{"stories", "--help"}, "-since"},
+		{[]string{"digest", "-h"}, "-dry-run"},
+		{[]string{"prune", "-h"}, "-dry-run"},
+		{[]string{"version"}, "storyline "},
+		{[]string{"--version"}, "storyline "},
+	} {
+		code, stdout, stderr := run(t, nil, tc.args...)
+		if code != 0 || !strings.Contains(stdout, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, code, stdout, stderr)
+		}
+	}
+	code, _, stderr := run(t, nil, "storis")
+	if code != 2 || !strings.Contains(stderr, `did you mean "stories"`) {
+		t.Errorf("unknown command: exit %d, %q", code, stderr)
+	}
+}
