@@ -112,6 +112,9 @@ type Followup struct {
 	// keeps the defaults measured on the evaluation sets.
 	Threshold float64 `yaml:"threshold"`
 	Merge     float64 `yaml:"merge"`
+	// Horizon is how long an event announced without a date stays pending
+	// with no outcome before it counts as overdue.
+	Horizon time.Duration `yaml:"horizon"`
 }
 
 // Feed is one polled feed.
@@ -256,7 +259,7 @@ func Default() *Config {
 		},
 		Status:   Status{UnhealthyAfter: 2 * time.Minute},
 		Log:      Log{Format: "text", Level: "info"},
-		Followup: Followup{Grace: 2 * day, Upcoming: 7 * day},
+		Followup: Followup{Grace: 2 * day, Upcoming: 7 * day, Horizon: 30 * day},
 		Ingest:   Ingest{MaxSize: 256 << 20},
 		Notify:   Notify{Retry: Retry{MaxAttempts: 8, MaxAge: 24 * time.Hour}},
 	}

@@ -119,7 +119,7 @@ func TestLoadFull(t *testing.T) {
 		},
 		Status:   Status{Listen: "127.0.0.1:0", UnhealthyAfter: 2 * time.Minute},
 		Log:      Log{Format: "json", Level: "debug"},
-		Followup: Followup{Grace: 36 * time.Hour, Upcoming: 7 * day},
+		Followup: Followup{Grace: 36 * time.Hour, Upcoming: 7 * day, Horizon: 30 * day},
 		Ingest:   Ingest{MaxSize: 256 << 20},
 		Feeds: []Feed{
 			{Name: "reuters-world", URL: "https://feeds.example.org/reuters", Schedule: "*/15 * * * *", Timeout: 90 * time.Second, UserAgent: "test-agent/1"},

@@ -27,11 +27,16 @@ type Options struct {
 	// Merge is the lowest term overlap (Dice, weighed) at which a new
 	// announcement joins an open event instead of starting its own.
 	Merge float64
+	// Undated is how long an event announced without a time stays pending
+	// with no outcome before it is overdue ("talks to resume" may take
+	// weeks); its outcomes are still looked for within Horizon only.
+	Undated time.Duration
 }
 
 // DefaultOptions are the settings measured on the development set.
 func DefaultOptions() Options {
-	return Options{Threshold: 0.2, Horizon: 14 * 24 * time.Hour, Lag: 3 * 24 * time.Hour, Grace: 2 * 24 * time.Hour, Merge: 0.25}
+	return Options{Threshold: 0.2, Horizon: 14 * 24 * time.Hour, Lag: 3 * 24 * time.Hour, Grace: 2 * 24 * time.Hour, Merge: 0.25,
+		Undated: 30 * 24 * time.Hour}
 }
 
 // Window returns the dates during which an anticipation's outcome is
@@ -265,6 +270,12 @@ func (o Options) Status(a *storyline.Anticipation, outcomes []storyline.ThreadOu
 		return storyline.StatusCancelled
 	case storyline.Postponed:
 		return storyline.StatusPostponed
+	}
+	if !a.HasTime() {
+		if now.After(a.Published.Add(max(o.Undated, o.Horizon))) {
+			return storyline.StatusOverdue
+		}
+		return storyline.Pending
 	}
 	_, to := o.Window(a)
 	if now.After(to.Add(24*time.Hour + o.Grace)) {

@@ -103,8 +103,9 @@ func TestStatus(t *testing.T) {
 		{"postponed", dated, []storyline.ThreadOutcome{out(storyline.Postponed, at(2023, 3, 3, 20))}, at(2023, 3, 3, 21), storyline.StatusPostponed},
 		{"postponed then cancelled", dated, []storyline.ThreadOutcome{out(storyline.Postponed, at(2023, 3, 3, 20)), out(storyline.Cancelled, at(2023, 3, 4, 1))}, at(2023, 3, 5, 0), storyline.StatusCancelled},
 		{"cancelled yet happened", dated, []storyline.ThreadOutcome{out(storyline.Cancelled, at(2023, 3, 3, 20)), out(storyline.Happened, at(2023, 3, 4, 20))}, at(2023, 3, 5, 0), storyline.StatusHappened},
-		{"undated within the horizon", undated, nil, at(2023, 3, 10, 0), storyline.Pending},
-		{"undated past the horizon", undated, nil, at(2023, 3, 25, 0), storyline.StatusOverdue},
+		{"undated, a week on", undated, nil, at(2023, 3, 10, 0), storyline.Pending},
+		{"undated, past the search horizon", undated, nil, at(2023, 3, 25, 0), storyline.Pending}, // talks may take weeks
+		{"undated, past 30 days", undated, nil, at(2023, 4, 3, 0), storyline.StatusOverdue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -104,5 +104,8 @@ func (a *app) followupOptions() followup.Options {
 	if f := a.cfg.Followup; f.Merge > 0 {
 		o.Merge = f.Merge
 	}
+	if f := a.cfg.Followup; f.Horizon > 0 {
+		o.Undated = f.Horizon
+	}
 	return o
 }
