@@ -17,7 +17,8 @@ type position struct {
 	file      string
 	line, col int
 	raw       string
-	failed    bool // decoding reported an error here already
+	style     yaml.Style // of the scalar, to map a column inside its value
+	failed    bool       // decoding reported an error here already
 }
 
 // maxNodes bounds the work done on a file, so that aliases pointing at
@@ -59,7 +60,7 @@ func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
 }
 
 func (d *decoder) mark(path string, n *yaml.Node) {
-	d.pos[path] = position{file: d.file, line: n.Line, col: n.Column, raw: n.Value}
+	d.pos[path] = position{file: d.file, line: n.Line, col: n.Column, raw: n.Value, style: n.Style}
 }
 
 // resolve follows aliases.

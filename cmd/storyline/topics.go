@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -125,7 +124,7 @@ func topicToTest(a *app, name, query string) (*topic.Topic, error) {
 	}
 	tp, err := topic.Compile(ct.Name, ct.Query, opt)
 	if err != nil {
-		return nil, config.Errors{topicConfigError(a.cfgPath, index, ct.Query, err)}
+		return nil, config.Errors{topicConfigError(a.cfgPath, index, err)}
 	}
 	return tp, nil
 }
@@ -143,7 +142,7 @@ func compileTopicSet(cfgPath string, cfg *config.Config) (*topic.Set, error) {
 	for i, t := range cfg.Topics {
 		tp, err := topic.Compile(t.Name, t.Query, topicOptions(t))
 		if err != nil {
-			errs = append(errs, topicConfigError(cfgPath, i, t.Query, err))
+			errs = append(errs, topicConfigError(cfgPath, i, err))
 			continue
 		}
 		topics = append(topics, tp)
@@ -163,30 +162,21 @@ func caret(query string, err error) string {
 	return "\n    " + query + "\n    " + strings.Repeat(" ", se.Col-1) + "^"
 }
 
-// topicConfigError places a topic's compile error in the config file:
-// at the column of the query error when the query is written on one line,
-// else at the query (or the topic).
-func topicConfigError(file string, index int, query string, err error) config.Error {
+// topicConfigError places a topic's compile error in the config file, at
+// its query (or the topic). Query syntax errors do not get here: config
+// validation reports them, at their column, with every other problem.
+func topicConfigError(file string, index int, err error) config.Error {
 	e := config.Error{File: file, Message: err.Error()}
 	data, rerr := os.ReadFile(file)
 	if rerr != nil {
 		return e
 	}
 	item, value := yamlTopic(data, index)
-	if item == nil {
-		return e
-	}
-	e.Line, e.Column = item.Line, item.Column
-	var se *topic.SyntaxError
-	if value == nil || !errors.As(err, &se) {
-		return e
-	}
-	e.Line, e.Column = value.Line, value.Column
-	lines := bytes.Split(data, []byte("\n"))
-	if value.Line-1 < len(lines) {
-		if col, ok := queryColumn(string(lines[value.Line-1]), value, query, se.Col); ok {
-			e.Column = col
-		}
+	switch {
+	case value != nil:
+		e.Line, e.Column = value.Line, value.Column
+	case item != nil:
+		e.Line, e.Column = item.Line, item.Column
 	}
 	return e
 }
@@ -215,60 +205,6 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
-}
-
-// queryColumn maps column col of the query (in characters) to the column
-// of line, where the query's scalar node starts. Plain and quoted scalars
-// on one line map exactly (a quoted one through its escapes); block
-// scalars do not.
-func queryColumn(line string, n *yaml.Node, query string, col int) (int, bool) {
-	if strings.Contains(query, "\n") {
-		return 0, false
-	}
-	runes := []rune(line)
-	start := n.Column - 1 // 0-based index of the scalar's first character
-	if start < 0 || start >= len(runes) {
-		return 0, false
-	}
-	switch n.Style {
-	case 0, yaml.FlowStyle:
-		if !strings.HasPrefix(string(runes[start:]), query) {
-			return 0, false
-		}
-		return n.Column + col - 1, true
-	case yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:
-		// Walk the raw text after the opening quote, one query character
-		// at a time; an escape ('' or \x) is one character of the query.
-		i := start + 1
-		for k := 1; k < col; k++ {
-			if i >= len(runes) {
-				return 0, false
-			}
-			if n.Style == yaml.SingleQuotedStyle && runes[i] == '\'' {
-				i += 2
-				continue
-			}
-			if n.Style == yaml.DoubleQuotedStyle && runes[i] == '\\' {
-				if i+1 >= len(runes) {
-					return 0, false
-				}
-				switch runes[i+1] {
-				case 'x':
-					i += 4
-				case 'u':
-					i += 6
-				case 'U':
-					i += 10
-				default:
-					i += 2
-				}
-				continue
-			}
-			i++
-		}
-		return i + 1, true
-	}
-	return 0, false
 }
 
 // topicsColor reports whether to highlight with ANSI bold: stdout is a

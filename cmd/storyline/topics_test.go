@@ -206,11 +206,7 @@ func TestTopicQueryErrorsPointAtConfig(t *testing.T) {
 	for _, tt := range tests {
 		cfg := "storage: {path: DBPATH}\nfeeds:\n  - {name: wire, url: \"https://wire.example/rss\"}\n  - {name: commentary, url: \"https://commentary.example/rss\"}\n\ntopics:" + tt.topics
 		path := writeConfig(t, cfg)
-		c, err := config.Load(path, func(string) string { return "" })
-		if err != nil {
-			t.Fatalf("%s: config.Load: %v", tt.name, err)
-		}
-		_, err = compileTopicSet(path, c)
+		_, err := config.Load(path, func(string) string { return "" })
 		var ce config.Errors
 		if !errors.As(err, &ce) || len(ce) != 1 {
 			t.Errorf("%s: error %v, want one config.Error", tt.name, err)
@@ -229,5 +225,21 @@ func TestTopicQueryErrorsPointAtConfig(t *testing.T) {
 	set, err := compileTopicSet(path, c)
 	if err != nil || len(set.Topics()) != 2 {
 		t.Fatalf("compileTopicSet = %v, %v", set, err)
+	}
+}
+
+// TestCheckReportsTopicErrorsWithOthers: check lists a topic's query error
+// together with the config's other problems, in file order.
+func TestCheckReportsTopicErrorsWithOthers(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+feeds:
+  - {name: wire, url: "not a url"}
+topics:
+  - name: a
+    query: (Trump OR Biden
+`)
+	code, _, stderr := run(t, nil, "--config", cfg, "check")
+	if code != 2 || !strings.Contains(stderr, cfg+":3:") || !strings.Contains(stderr, cfg+":6:27: topic \"a\": query: col 16") {
+		t.Errorf("exit %d:\n%s", code, stderr)
 	}
 }
