@@ -339,13 +339,21 @@ func (w *Watcher) PollAll(ctx context.Context, feeds []Feed, force bool) ([]Resu
 // Due reports whether a feed should be polled at start: never polled, or its
 // next check (or, without one, its schedule since the last fetch) has passed.
 func (w *Watcher) Due(f Feed, st storyline.FeedState, now time.Time) bool {
-	if st.LastFetch.IsZero() {
-		return true
+	next := w.opts.NextDue(f, st)
+	return next.IsZero() || !now.Before(next)
+}
+
+// NextDue is when feed f is next polled, given its stored state: the time
+// backoff or a server's hint (Retry-After, max-age, ttl) set, else its
+// schedule's next run after the last fetch; zero when it never was.
+func (o Options) NextDue(f Feed, st storyline.FeedState) time.Time {
+	switch {
+	case st.LastFetch.IsZero():
+		return time.Time{}
+	case !st.NextCheck.IsZero():
+		return st.NextCheck
 	}
-	if !st.NextCheck.IsZero() {
-		return !now.Before(st.NextCheck)
-	}
-	return !now.Before(w.schedule(f).Next(st.LastFetch))
+	return o.ScheduleFor(f).Next(st.LastFetch)
 }
 
 func (w *Watcher) schedule(f Feed) cron.Schedule { return w.opts.ScheduleFor(f) }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -62,12 +63,20 @@ func cmdFeeds(ctx context.Context, a *app, args []string) error {
 			StoriesPerDay: float64(perFeed[st.Name]) / (healthWindow.Hours() / 24),
 		})
 	}
-	for _, f := range a.cfg.Feeds {
+	watched, err := watchedFeeds(a.cfg)
+	if err != nil {
+		return err
+	}
+	opts := watcherOptions(a.cfg)
+	for _, f := range watched {
 		st, ok := byName[f.Name]
 		if !ok {
 			st = storyline.FeedState{Name: f.Name}
 		}
 		st.URL = f.URL
+		// When the daemon (or poll) next fetches it: backoff, a server's
+		// hint, or the schedule.
+		st.NextCheck = opts.NextDue(f, st)
 		add(st, true)
 	}
 	for _, st := range stored {
@@ -87,7 +96,14 @@ func cmdFeeds(ctx context.Context, a *app, args []string) error {
 		if !r.Configured {
 			name += " (not in config)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.1f\t%s\n", name, ago(r.LastSuccess, now), r.Failures, ago(r.NextCheck, now), r.StoriesPerDay, clip(r.LastError, 80))
+		next := ago(r.NextCheck, now)
+		switch {
+		case !r.Configured:
+			next = "-"
+		case r.NextCheck == nil || strings.HasSuffix(next, " ago"):
+			next = "now" // never polled, or overdue: the daemon polls it at start
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.1f\t%s\n", name, ago(r.LastSuccess, now), r.Failures, next, r.StoriesPerDay, clip(r.LastError, 80))
 	}
 	return tw.Flush()
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -222,5 +225,47 @@ func TestHelpAndVersion(t *testing.T) {
 	code, _, stderr := run(t, nil, "storis")
 	if code != 2 || !strings.Contains(stderr, `did you mean "stories"`) {
 		t.Errorf("unknown command: exit %d, %q", code, stderr)
+	}
+}
+
+// TestFeedsShowNextCheck: a healthy feed's next check is when its schedule
+// next runs after the last fetch, not "never".
+func TestFeedsShowNextCheck(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>W</title><item><title>One</title><link>https://w.example/1</link></item></channel></rss>`)
+	}))
+	defer srv.Close()
+	cfg := writeConfig(t, fmt.Sprintf(`storage: {path: DBPATH}
+feeds:
+  - {name: wire, url: "%s/feed", schedule: "@every 2h"}
+  - {name: later, url: "%s/later"}
+`, srv.URL, srv.URL))
+	if code, stdout, stderr := run(t, nil, "--config", cfg, "poll", "--feed", "wire"); code != 0 {
+		t.Fatalf("poll: %d %s %s", code, stdout, stderr)
+	}
+	code, stdout, stderr := run(t, nil, "--config", cfg, "feeds", "--json")
+	if code != 0 {
+		t.Fatalf("feeds: %d %s", code, stderr)
+	}
+	var rows []struct {
+		Name      string  `json:"name"`
+		NextCheck *string `json:"next_check"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rows); err != nil || len(rows) != 2 {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if rows[0].NextCheck == nil {
+		t.Fatal("wire: no next check after a poll")
+	}
+	next, _ := time.Parse(time.RFC3339, *rows[0].NextCheck)
+	if d := time.Until(next); d < 110*time.Minute || d > 2*time.Hour {
+		t.Errorf("wire next check in %v, want about 2h", d)
+	}
+	if rows[1].NextCheck != nil {
+		t.Errorf("a feed never polled is due now (null), got %v", *rows[1].NextCheck)
+	}
+	_, stdout, _ = run(t, nil, "--config", cfg, "feeds")
+	if !strings.Contains(stdout, "in 2h0m0s") && !strings.Contains(stdout, "in 1h59m0s") || !strings.Contains(stdout, "now") {
+		t.Errorf("feeds table:\n%s", stdout)
 	}
 }
