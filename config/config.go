@@ -24,6 +24,14 @@ func defaultStoragePath(getenv func(string) string) string {
 	return "./storyline.db"
 }
 
+// Defaults is the configuration of no config file: every default, no
+// feeds, the database where Load would put it.
+func Defaults(getenv func(string) string) *Config {
+	c := Default()
+	c.Storage.Path = defaultStoragePath(getenv)
+	return c
+}
+
 // Config is a fully loaded, defaulted and validated configuration.
 type Config struct {
 	Storage  Storage  `yaml:"storage"`

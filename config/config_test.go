@@ -317,7 +317,6 @@ func TestLoadSyntaxAndFileErrors(t *testing.T) {
 	}{
 		{"syntax", "feeds: []\nlog: {}\nstatus 2\nfetch: {}\n", ":3: YAML syntax error: could not find expected ':'"},
 		{"tab indent", "feeds:\n\t- name: a\n", ":2: YAML syntax error"},
-		{"empty", "", ": feeds: no feeds defined"},
 		{"scalar root", "hello\n", ":1:1: the top level must be a mapping"},
 		{"two documents", "feeds: []\n---\nfeeds: []\n", ":2:1: only one YAML document"},
 		{"wrong kinds", "feeds: {name: a}\n", ":1:8: feeds: expected a list, got a mapping"},

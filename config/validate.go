@@ -157,10 +157,9 @@ func (v *validator) validateGeneral() {
 
 // validateFeeds returns the set of feed names.
 func (v *validator) validateFeeds() map[string]bool {
+	// No feeds is a valid config: reading, ingesting and searching work
+	// without any; run and poll say there is nothing to poll.
 	c := v.c
-	if len(c.Feeds) == 0 {
-		v.errorf(at("feeds"), "no feeds defined: feeds needs at least one {name, url} entry")
-	}
 	names := make(map[string]bool, len(c.Feeds))
 	first := make(map[string]string, len(c.Feeds))
 	for i, f := range c.Feeds {

@@ -269,3 +269,28 @@ feeds:
 		t.Errorf("feeds table:\n%s", stdout)
 	}
 }
+
+// TestConfigAnywhereAndNoFeeds: --config may follow the command; a config
+// without feeds serves the read commands while poll says there is nothing
+// to poll; with no config at all, a read command uses the default database
+// and says which.
+func TestConfigAnywhereAndNoFeeds(t *testing.T) {
+	cfg := writeConfig(t, "storage: {path: DBPATH}\n")
+	if code, _, stderr := run(t, nil, "stories", "--config", cfg); code != 0 {
+		t.Errorf("stories --config after the command: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := run(t, nil, "threads", "--config="+cfg, "--json"); code != 0 {
+		t.Errorf("threads --config=FILE: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := run(t, nil, "--config", cfg, "poll"); code != 2 || !strings.Contains(stderr, "nothing to poll") {
+		t.Errorf("poll with no feeds: exit %d, %s", code, stderr)
+	}
+	t.Chdir(t.TempDir())
+	code, _, stderr := run(t, nil, "stories")
+	if code != 0 || !strings.Contains(stderr, "no config file; using the database at ./storyline.db") {
+		t.Errorf("stories with no config: exit %d, %s", code, stderr)
+	}
+	if code, _, _ := run(t, nil, "digest"); code != 2 {
+		t.Errorf("digest with no config: exit %d, want 2", code)
+	}
+}

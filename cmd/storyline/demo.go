@@ -137,6 +137,17 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	if again.Record == nil {
 		fmt.Fprintln(a.stdout, "Composing again with nothing new: nothing sent.")
 	}
+	if *keep != "" {
+		// A config beside the database (no feeds: the demo's servers are
+		// gone) so that the other commands read what the demo stored.
+		kept := filepath.Join(dir, "storyline.yaml")
+		body := "# Written by storyline demo --keep: its database, for the read commands.\nstorage: {path: storyline.db}\n"
+		if err := os.WriteFile(kept, []byte(body), 0o600); err != nil {
+			return err
+		}
+		abs, _ := filepath.Abs(kept)
+		fmt.Fprintf(a.stdout, "\nKept in %s. Browse it with:\n  storyline --config %s stories\n  storyline --config %s threads\n", dir, abs, abs)
+	}
 	return nil
 }
 

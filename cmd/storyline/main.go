@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -41,21 +42,24 @@ type command struct {
 	run      func(ctx context.Context, a *app, args []string) error
 	summary  string
 	noConfig bool // runs without a config file
+	// reads: with no config file at all, it runs on the defaults (the
+	// database at the default location), saying so.
+	reads bool
 }
 
 var commands = map[string]command{
 	"run":     {run: cmdRun, summary: "run the daemon: poll on schedule, send digests; SIGHUP reloads config"},
 	"poll":    {run: cmdPoll, summary: "poll every feed (or --feed NAME) once now"},
-	"ingest":  {run: cmdIngest, summary: "process feed files (- for stdin) in publication order"},
-	"stories": {run: cmdStories, summary: "list stored stories, newest first [--json] [--since D] [--limit N]"},
+	"ingest":  {run: cmdIngest, summary: "process feed files (- for stdin) in publication order", reads: true},
+	"stories": {run: cmdStories, summary: "list stored stories, newest first [--json] [--since D] [--limit N]", reads: true},
 	"check":   {run: cmdCheck, summary: "validate the config and print the resolved schedule"},
 	"opml":    {run: cmdOPML, summary: "opml import [--into FILE] OPML: add feeds via an included file; opml export: print OPML"},
-	"threads": {run: cmdThreads, summary: "anticipated events with their status and linked outcomes [--json] [--status S]"},
+	"threads": {run: cmdThreads, summary: "anticipated events with their status and linked outcomes [--json] [--status S]", reads: true},
 	"topics":  {run: cmdTopics, summary: "topics test NAME [--since D] [--query Q]: which stored stories a topic matches and why"},
 	"digest":  {run: cmdDigest, summary: "compose and deliver digests now [--name N] [--dry-run] [--wait D]"},
 	"outbox":  {run: cmdOutbox, summary: "list deliveries [--status S] [--json]; outbox retry [ID...] re-sends dead ones"},
 	"prune":   {run: cmdPrune, summary: "delete stories older than storage.retention now (run does it every 6h)"},
-	"feeds":   {run: cmdFeeds, summary: "list feeds with last success, last error, failures, next check, stories/day [--json]"},
+	"feeds":   {run: cmdFeeds, summary: "list feeds with last success, last error, failures, next check, stories/day [--json]", reads: true},
 	"bench":   {run: cmdBench, summary: "benchmark the pipeline against a loopback feed farm [--feeds N]", noConfig: true},
 	"farm":    {run: cmdFarm, summary: "serve the benchmark feed farm on loopback [--feeds N]", noConfig: true},
 	"demo":    {run: cmdDemo, summary: "serve built-in sample feeds on 127.0.0.1 and run the pipeline end to end", noConfig: true},
@@ -90,6 +94,9 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return 2
 	}
 	name, rest := fs.Arg(0), fs.Args()[1:]
+	if p, r, ok := configAfter(rest); ok { // storyline stories --config FILE
+		*cfgPath, rest = p, r
+	}
 	switch name {
 	case "help":
 		if len(rest) == 0 {
@@ -124,7 +131,11 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		}
 	}()
 	if !cmd.noConfig {
-		if err := a.loadConfig(); err != nil {
+		err := a.loadConfig()
+		if errors.Is(err, errNoConfig) && cmd.reads {
+			a.cfg = config.Defaults(getenv)
+			fmt.Fprintf(stderr, "storyline: no config file; using the database at %s\n", a.cfg.Storage.Path)
+		} else if err != nil {
 			fmt.Fprintf(stderr, "storyline: %v\n", err)
 			return 2
 		}
@@ -189,7 +200,28 @@ func (a *app) configPath() (string, error) {
 			return p, nil
 		}
 	}
-	return "", errors.New("no config file: pass --config FILE or set STORYLINE_CONFIG (see config.example.yaml)")
+	return "", errNoConfig
+}
+
+var errNoConfig = errors.New("no config file: pass --config FILE or set STORYLINE_CONFIG (see config.example.yaml)")
+
+// configAfter takes --config FILE (or --config=FILE) from a command's
+// arguments, as if it had come before the command.
+func configAfter(args []string) (path string, rest []string, ok bool) {
+	for i, arg := range args {
+		if arg == "--" {
+			break
+		}
+		for _, flag := range []string{"--config", "-config"} {
+			if v, found := strings.CutPrefix(arg, flag+"="); found {
+				return v, append(slices.Clone(args[:i]), args[i+1:]...), true
+			}
+			if arg == flag && i+1 < len(args) {
+				return args[i+1], append(slices.Clone(args[:i]), args[i+2:]...), true
+			}
+		}
+	}
+	return "", args, false
 }
 
 // loadConfig reads and validates the config and sets up logging from it.

@@ -73,11 +73,15 @@ feeds:
 	}
 }
 
+// TestMissingConfig: a command that polls or sends needs a config, and
+// says how to give one.
 func TestMissingConfig(t *testing.T) {
 	t.Chdir(t.TempDir())
-	code, _, stderr := run(t, nil, "stories")
-	if code != 2 || !strings.Contains(stderr, "no config file") {
-		t.Fatalf("exit %d stderr %q", code, stderr)
+	for _, cmd := range []string{"run", "poll", "check", "digest"} {
+		code, _, stderr := run(t, nil, cmd)
+		if code != 2 || !strings.Contains(stderr, "no config file: pass --config FILE") {
+			t.Errorf("%s: exit %d stderr %q", cmd, code, stderr)
+		}
 	}
 }
 

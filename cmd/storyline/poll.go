@@ -23,6 +23,9 @@ func cmdPoll(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(feeds) == 0 {
+		return usageError{fmt.Errorf("no feeds in %s: nothing to poll (add feeds:, an include:, or storyline opml import)", a.cfgPath)}
+	}
 	if *only != "" {
 		var picked []watcher.Feed
 		for _, f := range feeds {

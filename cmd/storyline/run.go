@@ -24,6 +24,9 @@ func cmdRun(ctx context.Context, a *app, args []string) error {
 	if len(args) > 0 {
 		return usageError{fmt.Errorf("run takes no arguments")}
 	}
+	if len(a.cfg.Feeds) == 0 {
+		return usageError{fmt.Errorf("no feeds in %s: nothing to poll (add feeds:, an include:, or storyline opml import)", a.cfgPath)}
+	}
 	// One daemon per database: a second would poll every feed twice.
 	lock, err := storage.LockDaemon(a.cfg.Storage.Path)
 	if err != nil {
