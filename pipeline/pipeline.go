@@ -280,6 +280,12 @@ const ingestBatch = 500
 // set to its own publication time, exactly as a live poll at that moment
 // would have. Ingested stories are not backlog: they were asked for.
 func (p *Pipeline) Ingest(ctx context.Context, items []Archived) (Stats, error) {
+	return p.IngestProgress(ctx, items, nil)
+}
+
+// IngestProgress is Ingest calling progress (when not nil) after each
+// committed batch with the items done so far and the stats.
+func (p *Pipeline) IngestProgress(ctx context.Context, items []Archived, progress func(done int, st Stats)) (Stats, error) {
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Item.Published.Before(items[j].Item.Published) })
 	var total Stats
 	for start := 0; start < len(items); start += ingestBatch {
@@ -310,6 +316,9 @@ func (p *Pipeline) Ingest(ctx context.Context, items []Archived) (Stats, error) 
 			return total, err
 		}
 		total.add(stats)
+		if progress != nil {
+			progress(start+len(batch), total)
+		}
 	}
 	return total, nil
 }

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -215,5 +216,27 @@ func TestEditedOutcomeStillLinks(t *testing.T) {
 	threads, err := db.Threads(ctx, storage.ThreadFilter{})
 	if err != nil || len(threads) == 0 || len(threads[0].Outcomes) != 1 || threads[0].Outcomes[0].Story.URL != "https://a.example/met" {
 		t.Fatalf("threads %+v, %v", threads, err)
+	}
+}
+
+// TestIngestProgress: progress is told after each committed batch, with
+// the items done so far.
+func TestIngestProgress(t *testing.T) {
+	ctx := context.Background()
+	_, p := open(t)
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var items []pipeline.Archived
+	for i := range 1200 {
+		link := fmt.Sprintf("https://a.example/%d", i)
+		items = append(items, pipeline.Archived{Feed: "a", FeedURL: "https://a.example/feed",
+			Item: item(fmt.Sprint(i), link, fmt.Sprintf("Story number %d", i), "", t0.Add(time.Duration(i)*time.Minute))})
+	}
+	var calls []int
+	st, err := p.IngestProgress(ctx, items, func(done int, st pipeline.Stats) { calls = append(calls, done) })
+	if err != nil || st.New != 1200 {
+		t.Fatalf("ingest: %+v %v", st, err)
+	}
+	if fmt.Sprint(calls) != "[500 1000 1200]" {
+		t.Errorf("progress calls %v", calls)
 	}
 }

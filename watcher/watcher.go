@@ -322,15 +322,25 @@ func (w *Watcher) acquire(ctx context.Context, rawURL string) (func(), error) {
 // PollAll polls the given feeds concurrently (bounded by the worker pool)
 // and returns their results in the order given.
 func (w *Watcher) PollAll(ctx context.Context, feeds []Feed, force bool) ([]Result, error) {
+	return w.PollEach(ctx, feeds, force, nil)
+}
+
+// PollEach is PollAll calling done (when not nil) with each feed's result
+// as it finishes, one call at a time: a command prints as it goes.
+func (w *Watcher) PollEach(ctx context.Context, feeds []Feed, force bool, done func(Result, error)) ([]Result, error) {
 	results := make([]Result, len(feeds))
 	errs := make([]error, len(feeds))
 	var wg sync.WaitGroup
+	var mu sync.Mutex
 	for i, f := range feeds {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			results[i], errs[i] = w.Poll(ctx, f, force)
-		}()
+			if done != nil {
+				mu.Lock()
+				defer mu.Unlock()
+				done(results[i], errs[i])
+			}
+		})
 	}
 	wg.Wait()
 	return results, errors.Join(errs...)

@@ -294,3 +294,46 @@ func TestConfigAnywhereAndNoFeeds(t *testing.T) {
 		t.Errorf("digest with no config: exit %d, want 2", code)
 	}
 }
+
+// TestPollPrintsAsFeedsFinish: a fast feed's line is out while a slow one
+// still loads.
+func TestPollPrintsAsFeedsFinish(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			<-release
+		}
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>%s</title><item><title>One</title><link>https://x.example%s/1</link></item></channel></rss>`, r.URL.Path, r.URL.Path)
+	}))
+	defer srv.Close()
+	defer close(release)
+	cfg := writeConfig(t, fmt.Sprintf(`storage: {path: DBPATH}
+feeds:
+  - {name: slow, url: "%[1]s/slow"}
+  - {name: fast, url: "%[1]s/fast"}
+`, srv.URL))
+	var out syncBuffer
+	a := &app{cfgPath: cfg, stdout: &out, stderr: discard{}, log: slog.New(slog.DiscardHandler), now: time.Now,
+		getenv: func(string) string { return "" }}
+	if err := a.loadConfig(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if a.db != nil {
+			a.db.Close()
+		}
+	}()
+	done := make(chan error, 1)
+	go func() { done <- cmdPoll(context.Background(), a, nil) }()
+	waitFor(t, "the fast feed's line while the slow one loads", func() bool { return strings.Contains(out.String(), "fast  ") })
+	if strings.Contains(out.String(), "feeds polled") {
+		t.Error("the summary came before the slow feed finished")
+	}
+	release <- struct{}{}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "2 feeds polled: 2 new stories") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}

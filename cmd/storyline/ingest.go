@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/storyline/storyline/feedparse"
 	"github.com/storyline/storyline/followup"
@@ -78,7 +79,19 @@ func ingest(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	stats, err := p.Ingest(ctx, items)
+	var progress func(int, pipeline.Stats)
+	if isTerminal(a.stderr) { // a person watching; logs and pipes stay quiet
+		start := time.Now()
+		progress = func(done int, st pipeline.Stats) {
+			rate := float64(done) / max(time.Since(start).Seconds(), 1e-3)
+			fmt.Fprintf(a.stderr, "\r%d files: %d of %d items (%.0f%%), %d new stories, %.0f items/s ", len(args)-failed, done, len(items),
+				100*float64(done)/float64(len(items)), st.New, rate)
+			if done == len(items) {
+				fmt.Fprintln(a.stderr)
+			}
+		}
+	}
+	stats, err := p.IngestProgress(ctx, items, progress)
 	fmt.Fprintf(a.stdout, "ingested %d items from %d files: %d new stories, %d updated, %d seen in another feed, %d unchanged\n",
 		stats.Items, len(args)-failed, stats.New, stats.Updated, stats.Seen, stats.Unchanged)
 	if err != nil {
@@ -136,4 +149,14 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%d bytes", n)
 	}
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -210,12 +210,7 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 // topicsColor reports whether to highlight with ANSI bold: stdout is a
 // terminal and NO_COLOR is unset.
 func topicsColor(a *app) bool {
-	f, ok := a.stdout.(*os.File)
-	if !ok || a.getenv("NO_COLOR") != "" || a.getenv("TERM") == "dumb" {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return a.getenv("NO_COLOR") == "" && a.getenv("TERM") != "dumb" && isTerminal(a.stdout)
 }
 
 func printTopicReport(w io.Writer, rep *topic.Report, opt topic.TestOptions, adhoc bool, open, close string) {
