@@ -337,3 +337,51 @@ feeds:
 		t.Errorf("output:\n%s", out.String())
 	}
 }
+
+// TestStoriesSearch: --search finds stories by the topics' query language
+// through full-text search, with --since and --topic, and points at a
+// query's mistake.
+func TestStoriesSearch(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	file := filepath.Join(filepath.Dir(cfg), "wire.xml")
+	os.WriteFile(file, []byte(`<rss version="2.0"><channel><title>Wire</title>
+<item><title>Harbour tunnel costs split</title><link>https://w.example/1</link><pubDate>Mon, 02 Mar 2020 10:00:00 GMT</pubDate></item>
+<item><title>Storm hits the harbour</title><link>https://w.example/2</link><pubDate>Tue, 03 Mar 2020 10:00:00 GMT</pubDate></item>
+<item><title>Council approves the budget</title><link>https://w.example/3</link><pubDate>Wed, 04 Mar 2020 10:00:00 GMT</pubDate></item>
+</channel></rss>`), 0o600)
+	if code, _, stderr := run(t, nil, "--config", cfg, "ingest", file); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+		not  []string
+	}{
+		{[]string{"--search", "harbour"}, []string{"Harbour tunnel", "Storm hits"}, []string{"Council"}},
+		{[]string{"--search", "harbour AND NOT storm"}, []string{"Harbour tunnel"}, []string{"Storm hits", "Council"}},
+		{[]string{"--search", `"tunnel costs"`}, []string{"Harbour tunnel"}, []string{"Storm hits"}},
+		{[]string{"--search", "harbour", "--since", "2020-03-03"}, []string{"Storm hits"}, []string{"Harbour tunnel"}},
+		{[]string{"--search", "harbour", "--limit", "1"}, []string{"Storm hits"}, []string{"Harbour tunnel"}},
+	} {
+		code, stdout, stderr := run(t, nil, append([]string{"--config", cfg, "stories"}, tc.args...)...)
+		if code != 0 {
+			t.Errorf("%v: exit %d %s", tc.args, code, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("%v: lacks %q:\n%s", tc.args, w, stdout)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(stdout, w) {
+				t.Errorf("%v: lists %q:\n%s", tc.args, w, stdout)
+			}
+		}
+	}
+	if code, _, stderr := run(t, nil, "--config", cfg, "stories", "--search", "(harbour"); code != 2 || !strings.Contains(stderr, "^") {
+		t.Errorf("bad query: exit %d %s", code, stderr)
+	}
+}

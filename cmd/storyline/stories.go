@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/storage"
+	"github.com/storyline/storyline/topic"
 )
 
 // storyJSON is the documented `stories --json` element.
@@ -38,6 +40,7 @@ func cmdStories(ctx context.Context, a *app, args []string) error {
 	since := fs.String("since", "", "only stories published since (the time they are listed by): a duration (36h, 7d) or a date (2017-01-27, RFC 3339)")
 	limit := fs.Int("limit", 50, "at most N stories; 0 for all")
 	topicName := fs.String("topic", "", "only stories that matched this watched topic")
+	search := fs.String("search", "", "only stories matching this query (full-text, the topics' query language: putin AND call, \"white house\")")
 	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,6 +60,16 @@ func cmdStories(ctx context.Context, a *app, args []string) error {
 		ids, err := db.TopicStoryIDs(ctx, *topicName, f.Since, f.Limit)
 		if err != nil {
 			return err
+		}
+		f.IDs = nonNilIDs(ids)
+	}
+	if *search != "" {
+		ids, err := searchStories(ctx, db, *search, f)
+		if err != nil {
+			return err
+		}
+		if f.IDs != nil { // both: the stories of the topic that also match
+			ids = intersect(f.IDs, ids)
 		}
 		f.IDs = nonNilIDs(ids)
 	}
@@ -172,4 +185,52 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("--since %q: want a duration such as 36h or 7d, or a date such as 2017-01-27", s)
+}
+
+// searchStories returns the ids of the stories matching a query in the
+// topics' language, newest first: SQLite FTS5 finds the candidates, the
+// query's own matcher decides (phrases, NOT, fields).
+func searchStories(ctx context.Context, db *storage.DB, text string, f storage.StoryFilter) ([]int64, error) {
+	if _, err := topic.Parse(text); err != nil {
+		return nil, usageError{fmt.Errorf("--search: %w%s", err, caret(text, err))}
+	}
+	tp, err := topic.Compile("search", text, topic.Options{MinSources: 1})
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--search: %w", err)}
+	}
+	var ids []int64
+	enough := errors.New("enough")
+	err = db.SearchStories(ctx, storyline.StorySearch{Match: ftsOf(tp), Since: f.Since}, func(st *storyline.Story, _ int) error {
+		if tp.QueryMatches(st) {
+			ids = append(ids, st.ID)
+		}
+		if f.Limit > 0 && len(ids) == f.Limit {
+			return enough // newest first: the rest would not be listed
+		}
+		return nil
+	})
+	if errors.Is(err, enough) {
+		err = nil
+	}
+	return ids, err
+}
+
+func intersect(a, b []int64) []int64 {
+	in := make(map[int64]bool, len(a))
+	for _, id := range a {
+		in[id] = true
+	}
+	var out []int64
+	for _, id := range b {
+		if in[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// ftsOf is a topic's FTS5 prefilter.
+func ftsOf(tp *topic.Topic) string {
+	expr, _ := tp.Query.FTS()
+	return expr
 }
