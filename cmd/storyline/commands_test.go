@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/storage"
 )
 
@@ -164,7 +165,7 @@ func TestExtraArgumentsRefused(t *testing.T) {
 feeds:
   - {name: wire, url: "https://wire.example/feed"}
 `)
-	for _, args := range [][]string{{"feeds", "add", "x", "https://x.example/feed"}, {"stories", "trump"}, {"threads", "open"},
+	for _, args := range [][]string{{"feeds", "list"}, {"stories", "trump"}, {"threads", "open"},
 		{"poll", "wire"}, {"stories", "--limit", "5", "extra"}} {
 		code, stdout, stderr := run(t, nil, append([]string{"--config", cfg}, args...)...)
 		if code != 2 || !strings.Contains(stderr, "unexpected argument") || stdout != "" {
@@ -383,5 +384,56 @@ feeds:
 	}
 	if code, _, stderr := run(t, nil, "--config", cfg, "stories", "--search", "(harbour"); code != 2 || !strings.Contains(stderr, "^") {
 		t.Errorf("bad query: exit %d %s", code, stderr)
+	}
+}
+
+// TestFeedsAddRemove: feeds add and remove edit the config (comments kept,
+// or the included file that lists the feed) and refuse a result that does
+// not load.
+func TestFeedsAddRemove(t *testing.T) {
+	cfg := writeConfig(t, `# my config
+storage: {path: DBPATH}   # where stories live
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	code, stdout, stderr := run(t, nil, "--config", cfg, "feeds", "add", "planet", "https://planet.example/rss?lang=en&x=1", "--schedule", "*/15 * * * *")
+	if code != 0 || !strings.Contains(stdout, "added feed planet") {
+		t.Fatalf("add: %d %s %s", code, stdout, stderr)
+	}
+	loaded, err := config.Load(cfg, func(string) string { return "" })
+	if err != nil || len(loaded.Feeds) != 2 || loaded.Feeds[1].URL != "https://planet.example/rss?lang=en&x=1" || loaded.Feeds[1].Schedule != "*/15 * * * *" {
+		t.Fatalf("after add: %+v %v", loaded, err)
+	}
+	if body, _ := os.ReadFile(cfg); !strings.Contains(string(body), "# where stories live") {
+		t.Errorf("comments lost:\n%s", body)
+	}
+	if code, _, _ := run(t, nil, "--config", cfg, "feeds", "add", "planet", "https://other.example/"); code != 2 {
+		t.Errorf("adding a name twice: exit %d", code)
+	}
+	before, _ := os.ReadFile(cfg)
+	code, _, stderr = run(t, nil, "--config", cfg, "feeds", "add", "broken", "not a url")
+	if after, _ := os.ReadFile(cfg); code != 2 || !strings.Contains(stderr, "does not load, nothing changed") || string(after) != string(before) {
+		t.Errorf("an invalid feed: exit %d %s", code, stderr)
+	}
+	if code, stdout, _ := run(t, nil, "--config", cfg, "feeds", "remove", "wire"); code != 0 || !strings.Contains(stdout, "removed feed wire") {
+		t.Errorf("remove: %d %s", code, stdout)
+	}
+	if code, _, _ := run(t, nil, "--config", cfg, "feeds", "remove", "wire"); code != 2 {
+		t.Errorf("removing it again: exit %d", code)
+	}
+
+	// A feed an OPML import put in an included file.
+	opml := filepath.Join(t.TempDir(), "subs.opml")
+	os.WriteFile(opml, []byte(`<opml version="2.0"><head><title>s</title></head><body><outline text="Daily" type="rss" xmlUrl="https://daily.example/rss"/></body></opml>`), 0o600)
+	if code, _, stderr := run(t, nil, "--config", cfg, "opml", "import", opml); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, stdout, _ = run(t, nil, "--config", cfg, "feeds", "remove", "daily")
+	if code != 0 || !strings.Contains(stdout, "feeds-opml.yaml") {
+		t.Errorf("remove from the included file: %d %s", code, stdout)
+	}
+	loaded, err = config.Load(cfg, func(string) string { return "" })
+	if err != nil || len(loaded.Feeds) != 1 || loaded.Feeds[0].Name != "planet" {
+		t.Errorf("after removes: %+v %v", loaded.Feeds, err)
 	}
 }

@@ -29,6 +29,14 @@ type feedJSON struct {
 const healthWindow = 7 * 24 * time.Hour
 
 func cmdFeeds(ctx context.Context, a *app, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "add":
+			return feedsAdd(a, args[1:])
+		case "remove":
+			return feedsRemove(a, args[1:])
+		}
+	}
 	fs := flag.NewFlagSet("feeds", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	asJSON := fs.Bool("json", false, "print JSON")

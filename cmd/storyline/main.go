@@ -59,7 +59,7 @@ var commands = map[string]command{
 	"digest":  {run: cmdDigest, summary: "compose and deliver digests now [--name N] [--dry-run] [--wait D]"},
 	"outbox":  {run: cmdOutbox, summary: "list deliveries [--status S] [--json]; outbox retry [ID...] re-sends dead ones"},
 	"prune":   {run: cmdPrune, summary: "delete stories older than storage.retention now (run does it every 6h)"},
-	"feeds":   {run: cmdFeeds, summary: "list feeds with last success, last error, failures, next check, stories/day [--json]", reads: true},
+	"feeds":   {run: cmdFeeds, summary: "list feeds (last success, last error, failures, next check, stories/day) [--json]; feeds add NAME URL [--schedule S]; feeds remove NAME", reads: true},
 	"bench":   {run: cmdBench, summary: "benchmark the pipeline against a loopback feed farm [--feeds N]", noConfig: true},
 	"farm":    {run: cmdFarm, summary: "serve the benchmark feed farm on loopback [--feeds N]", noConfig: true},
 	"demo":    {run: cmdDemo, summary: "serve built-in sample feeds on 127.0.0.1 and run the pipeline end to end", noConfig: true},
