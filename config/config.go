@@ -40,6 +40,7 @@ type Config struct {
 	Log      Log      `yaml:"log"`
 	Followup Followup `yaml:"followup"`
 	Ingest   Ingest   `yaml:"ingest"`
+	Display  Display  `yaml:"display"`
 	// Include lists glob patterns, relative to the main config's
 	// directory, of files whose top-level feeds: lists are appended to
 	// Feeds by Load.
@@ -102,6 +103,24 @@ type Log struct {
 }
 
 // Followup configures anticipation tracking.
+// Display sets how the command line shows things to a person.
+type Display struct {
+	// Timezone is an IANA zone name (Europe/Berlin) for the times in CLI
+	// tables; "" is the machine's local zone. JSON output stays UTC.
+	Timezone string `yaml:"timezone"`
+}
+
+// Location is the zone of Display.Timezone (validated by Load).
+func (d Display) Location() *time.Location {
+	if d.Timezone == "" {
+		return time.Local
+	}
+	if loc, err := time.LoadLocation(d.Timezone); err == nil {
+		return loc
+	}
+	return time.Local
+}
+
 // Ingest bounds `storyline ingest`.
 type Ingest struct {
 	// MaxSize refuses archive files larger than this: a file is read
@@ -163,6 +182,9 @@ type Digest struct {
 	MaxStories int      `yaml:"max_stories"`
 	// Subject defaults to "storyline: NAME".
 	Subject string `yaml:"subject"`
+	// Timezone is the IANA zone of the times its recipients read; "" is
+	// UTC. The JSON payload stays UTC.
+	Timezone string `yaml:"timezone"`
 }
 
 func (d *Digest) setDefaults() { d.MaxStories = 50 }

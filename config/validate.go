@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -93,6 +94,11 @@ func (v *validator) validateGeneral() {
 	}
 	if c.Status.UnhealthyAfter <= 0 {
 		v.errorf(at("status.unhealthy_after", "status"), "status.unhealthy_after must be positive")
+	}
+	if z := c.Display.Timezone; z != "" {
+		if _, err := time.LoadLocation(z); err != nil {
+			v.errorf(at("display.timezone", "display"), "display.timezone: unknown time zone %q (an IANA name such as Europe/Berlin)", z)
+		}
 	}
 	if c.Ingest.MaxSize <= 0 {
 		v.errorf(at("ingest.max_size", "ingest"), "ingest.max_size must be positive")
@@ -313,6 +319,11 @@ func (v *validator) validateDigests(topics map[string]bool) {
 			if !topics[t] {
 				pp := fmt.Sprintf("%s.topics.%d", p, j)
 				v.errorf(at(pp, p), "%s: unknown topic %q", label, v.raw(pp, t))
+			}
+		}
+		if d.Timezone != "" {
+			if _, err := time.LoadLocation(d.Timezone); err != nil {
+				v.errorf(at(p+".timezone", p), "%s: unknown time zone %q (an IANA name such as Europe/Berlin)", label, d.Timezone)
 			}
 		}
 		if len(d.To) == 0 {

@@ -26,6 +26,9 @@ type Spec struct {
 	// AlertAfter is how long a feed fails before the digest reports it
 	// (fetch.alert_after); 0 reports it at its first failure.
 	AlertAfter time.Duration
+	// Location is the zone of the times its text and HTML show; nil is
+	// UTC. The JSON payload is UTC whatever it is.
+	Location *time.Location
 }
 
 // Input is what a digest is composed from.
@@ -64,6 +67,7 @@ func Compose(spec Spec, in Input) *Digest {
 		Name:    spec.Name,
 		Subject: spec.Subject,
 		Window:  Window{End: in.End.UTC()},
+		loc:     spec.Location,
 	}
 	if !in.Start.IsZero() {
 		start := in.Start.UTC()

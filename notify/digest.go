@@ -41,6 +41,8 @@ type Digest struct {
 	// Events this digest introduces and whose outcome it reports, for
 	// threading (not part of the payload).
 	announced, reported []int64
+	// loc is the zone of the times the text and HTML show (Spec.Location).
+	loc *time.Location
 }
 
 // Window is the span of time a digest covers.

@@ -19,8 +19,6 @@ var templates embed.FS
 const textWidth = 72
 
 var funcs = map[string]any{
-	"window":    windowText,
-	"when":      func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006 15:04 MST") },
 	"day":       dayText,
 	"outlet":    func(source, feed string) string { return outletText(source, feed) },
 	"also":      alsoText,
@@ -109,12 +107,28 @@ func ParsePayload(b []byte) (*Payload, error) {
 	return &p, nil
 }
 
-func windowText(w Window) string {
-	const layout = "Mon 2 Jan 2006 15:04 MST"
+const timeLayout = "Mon 2 Jan 2006 15:04 MST"
+
+func whenText(t time.Time, loc *time.Location) string { return t.In(loc).Format(timeLayout) }
+
+func windowText(w Window, loc *time.Location) string {
 	if w.Start == nil {
-		return "Until " + w.End.UTC().Format(layout)
+		return "Until " + w.End.In(loc).Format(timeLayout)
 	}
-	return w.Start.UTC().Format(layout) + " to " + w.End.UTC().Format(layout)
+	return w.Start.In(loc).Format(timeLayout) + " to " + w.End.In(loc).Format(timeLayout)
+}
+
+// When shows t in the digest's zone (templates: {{$.When .Published}}).
+func (d *Digest) When(t time.Time) string { return whenText(t, d.location()) }
+
+// WindowText shows the digest's window in its zone.
+func (d *Digest) WindowText() string { return windowText(d.Window, d.location()) }
+
+func (d *Digest) location() *time.Location {
+	if d.loc == nil {
+		return time.UTC
+	}
+	return d.loc
 }
 
 func dayText(day *string) string {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/internal/golden"
 )
@@ -171,5 +172,27 @@ func TestPayloadListsNeverNull(t *testing.T) {
 	}
 	if d.FollowUps != nil || d.Sections[0].Stories[0].Also != nil {
 		t.Error("rendering changed the digest")
+	}
+}
+
+// TestDigestTimezone: a digest shows its times in its zone; its JSON stays
+// UTC.
+func TestDigestTimezone(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	end := time.Date(2024, 7, 1, 5, 0, 0, 0, time.UTC)
+	d := Compose(Spec{Name: "m", Subject: "s", MaxStories: 10, Location: berlin}, Input{End: end})
+	text, err := RenderText(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "Mon 1 Jul 2024 07:00 CEST") {
+		t.Errorf("text not in Europe/Berlin:\n%s", text)
+	}
+	b, err := RenderPayload(d)
+	if err != nil || !strings.Contains(string(b), `"end": "2024-07-01T05:00:00Z"`) {
+		t.Errorf("payload: %v\n%s", err, b)
 	}
 }

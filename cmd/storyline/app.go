@@ -35,6 +35,15 @@ type app struct {
 	reloads chan os.Signal           // run's reload requests: SIGHUP unless a test sets it
 }
 
+// zone is where the command line shows times (display.timezone; the
+// machine's zone by default). JSON output stays UTC.
+func (a *app) zone() *time.Location {
+	if a.cfg == nil {
+		return time.Local
+	}
+	return a.cfg.Display.Location()
+}
+
 // coordinator returns the coordinator that hands the daemon's loops the
 // running config, starting from the loaded one.
 func (a *app) coordinator() *config.Coordinator {

@@ -27,26 +27,27 @@ func cmdCheck(ctx context.Context, a *app, args []string) error {
 		a.cfgPath, len(cfg.Feeds), len(cfg.Topics), len(cfg.Digests), cfg.Storage.Path)
 	opts := watcherOptions(cfg)
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "FEED\tSCHEDULE\tNEXT RUN (UTC)\tURL")
+	loc := a.zone()
+	fmt.Fprintf(tw, "FEED\tSCHEDULE\tNEXT RUN (%s)\tURL\n", loc)
 	for _, f := range feeds {
 		spec := f.Spec
 		if spec == "" {
 			spec = "every " + config.FormatDuration(cfg.Fetch.DefaultInterval) + " (default, jittered)"
 		}
 		next := opts.ScheduleFor(f).Next(now)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Name, spec, next.UTC().Format("2006-01-02 15:04:05"), f.URL)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Name, spec, next.In(loc).Format("2006-01-02 15:04:05"), f.URL)
 	}
 	tw.Flush()
 	if len(cfg.Digests) > 0 {
 		fmt.Fprintln(a.stdout)
 		tw = tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "DIGEST\tSCHEDULE\tNEXT RUN (UTC)\tTO")
+		fmt.Fprintf(tw, "DIGEST\tSCHEDULE\tNEXT RUN (%s)\tTO\n", loc)
 		for _, d := range cfg.Digests {
 			s, err := config.ParseSchedule(d.Schedule)
 			if err != nil {
 				return fmt.Errorf("digest %s: %w", d.Name, err)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", d.Name, d.Schedule, s.Next(now).UTC().Format("2006-01-02 15:04:05"), d.To)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", d.Name, d.Schedule, s.Next(now).In(loc).Format("2006-01-02 15:04:05"), d.To)
 		}
 		tw.Flush()
 	}

@@ -437,3 +437,33 @@ feeds:
 		t.Errorf("after removes: %+v %v", loaded.Feeds, err)
 	}
 }
+
+// TestDisplayTimezone: CLI tables show times in display.timezone; JSON
+// stays UTC.
+func TestDisplayTimezone(t *testing.T) {
+	cfg := writeConfig(t, `storage: {path: DBPATH}
+display: {timezone: Asia/Tokyo}
+feeds:
+  - {name: wire, url: "https://wire.example/feed"}
+`)
+	file := filepath.Join(filepath.Dir(cfg), "wire.xml")
+	os.WriteFile(file, []byte(`<rss version="2.0"><channel><title>W</title>
+<item><title>Harbour reopens</title><link>https://w.example/1</link><pubDate>Mon, 02 Mar 2020 10:00:00 GMT</pubDate></item>
+</channel></rss>`), 0o600)
+	if code, _, stderr := run(t, nil, "--config", cfg, "ingest", file); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, stdout, _ := run(t, nil, "--config", cfg, "stories"); !strings.Contains(stdout, "2020-03-02 19:00") {
+		t.Errorf("stories table not in Asia/Tokyo:\n%s", stdout)
+	}
+	if _, stdout, _ := run(t, nil, "--config", cfg, "stories", "--json"); !strings.Contains(stdout, `"published": "2020-03-02T10:00:00Z"`) {
+		t.Errorf("stories JSON not UTC:\n%s", stdout)
+	}
+	if _, stdout, _ := run(t, nil, "--config", cfg, "check"); !strings.Contains(stdout, "NEXT RUN (Asia/Tokyo)") {
+		t.Errorf("check:\n%s", stdout)
+	}
+	bad := writeConfig(t, "storage: {path: DBPATH}\ndisplay: {timezone: Mars/Olympus}\n")
+	if code, _, stderr := run(t, nil, "--config", bad, "check"); code != 2 || !strings.Contains(stderr, "unknown time zone") {
+		t.Errorf("bad zone: %d %s", code, stderr)
+	}
+}

@@ -119,7 +119,7 @@ func reportDeliveries(a *app, ds []storyline.Delivery) error {
 		case storyline.DeliverySent:
 		case storyline.DeliveryPending:
 			notSent++
-			line += "\tretry " + d.NextAttempt.Format(time.DateTime) + ": " + d.LastError
+			line += "\tretry " + d.NextAttempt.In(a.zone()).Format(time.DateTime) + ": " + d.LastError
 		default:
 			notSent++
 			line += "\t" + d.LastError
@@ -245,11 +245,11 @@ func outboxList(ctx context.Context, a *app, args []string) error {
 		when := ""
 		switch d.Status {
 		case storyline.DeliveryPending:
-			when = "next " + d.NextAttempt.Format(time.DateTime)
+			when = "next " + d.NextAttempt.In(a.zone()).Format(time.DateTime)
 		case storyline.DeliverySent:
-			when = "sent " + d.Sent.Format(time.DateTime)
+			when = "sent " + d.Sent.In(a.zone()).Format(time.DateTime)
 		case storyline.DeliveryDead:
-			when = "last " + d.LastAttempt.Format(time.DateTime)
+			when = "last " + d.LastAttempt.In(a.zone()).Format(time.DateTime)
 		}
 		errText := d.LastError
 		if r := []rune(errText); len(r) > 80 {
@@ -360,6 +360,7 @@ func newNotifier(cfg *config.Config, db *storage.DB, log *slog.Logger, now func(
 		specs = append(specs, notify.Spec{
 			Name: d.Name, Subject: d.Subject, Topics: d.Topics, To: d.To, MaxStories: d.MaxStories, SendEmpty: d.SendEmpty,
 			Upcoming: cfg.Followup.Upcoming, Grace: cfg.Followup.Grace, AlertAfter: cfg.Fetch.AlertAfter,
+			Location: digestLocation(d.Timezone),
 		})
 	}
 	// Feeds dropped from the config stay stored but are no one's concern.
@@ -501,4 +502,13 @@ func (o observedOutbox) FinishDelivery(ctx context.Context, d storyline.Delivery
 		o.m.Deliveries.WithLabelValues(result).Inc()
 	}
 	return ok, err
+}
+
+// digestLocation is a digest's zone (validated by config.Load); UTC when
+// it sets none.
+func digestLocation(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil && name != "" {
+		return loc
+	}
+	return time.UTC
 }

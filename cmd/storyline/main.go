@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // time zone names work on hosts without zoneinfo files
 
 	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/storage"

@@ -128,7 +128,7 @@ func printStories(a *app, stories []storyline.Story) {
 		if s.DuplicateOf != 0 {
 			title += fmt.Sprintf("  (duplicate of %d)", s.DuplicateOf)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", s.ID, s.Published.UTC().Format("2006-01-02 15:04"), feed, clip(title, 100))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", s.ID, s.Published.In(a.zone()).Format("2006-01-02 15:04"), feed, clip(title, 100))
 	}
 	tw.Flush()
 }
