@@ -467,3 +467,34 @@ feeds:
 		t.Errorf("bad zone: %d %s", code, stderr)
 	}
 }
+
+// TestReadmeListsEveryCommand: README's command table and storyline help
+// name the same commands.
+func TestReadmeListsEveryCommand(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table strings.Builder
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "| `") {
+			cell, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " |")
+			table.WriteString(cell + "\n")
+		}
+	}
+	names := []string{"help", "version"}
+	for n := range commands {
+		names = append(names, n)
+	}
+	for _, n := range names {
+		if !strings.Contains(table.String(), "`"+n+" ") && !strings.Contains(table.String(), "`"+n+"`") {
+			t.Errorf("README's command table lacks %s", n)
+		}
+	}
+	_, stdout, _ := run(t, nil, "help")
+	for n := range commands {
+		if !strings.Contains(stdout, "  "+n+" ") {
+			t.Errorf("storyline help lacks %s", n)
+		}
+	}
+}
