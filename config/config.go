@@ -94,6 +94,10 @@ type Status struct {
 	// (disk full, a malformed or locked database) before /healthz answers
 	// 503 and the systemd watchdog stops being fed.
 	UnhealthyAfter time.Duration `yaml:"unhealthy_after"`
+	// Token, when set, must come with every request for the web views, the
+	// calendar and the Atom feed (Authorization: Bearer, or ?token=);
+	// required when Listen is not loopback.
+	Token Secret `yaml:"token"`
 }
 
 // Log configures logging.

@@ -988,3 +988,21 @@ func TestDocumentTooLarge(t *testing.T) {
 		t.Errorf("%d problems, want the one: %.300v", len(es), err)
 	}
 }
+
+// TestStatusTokenBeyondLoopback: a status listener beyond loopback needs a
+// token.
+func TestStatusTokenBeyondLoopback(t *testing.T) {
+	c := Default()
+	c.Status.Listen = "0.0.0.0:9464"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "set status.token") {
+		t.Errorf("no token: %v", err)
+	}
+	c.Status.Token = "a-long-random-string"
+	if err := c.Validate(); err != nil {
+		t.Errorf("with a token: %v", err)
+	}
+	c.Status.Listen, c.Status.Token = "127.0.0.1:9464", ""
+	if err := c.Validate(); err != nil {
+		t.Errorf("loopback: %v", err)
+	}
+}

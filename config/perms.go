@@ -40,6 +40,9 @@ func CheckPermissions(path string, c *Config) []string {
 // rather than a ${VAR} reference to one.
 func literalSecrets(raw []byte) bool {
 	var doc struct {
+		Status struct {
+			Token string `yaml:"token"`
+		} `yaml:"status"`
 		Notify struct {
 			Email struct {
 				Password string `yaml:"password"`
@@ -53,7 +56,7 @@ func literalSecrets(raw []byte) bool {
 		return true // Load read it; be safe
 	}
 	literal := func(s string) bool { return s != "" && !strings.Contains(s, "${") }
-	if literal(doc.Notify.Email.Password) {
+	if literal(doc.Notify.Email.Password) || literal(doc.Status.Token) {
 		return true
 	}
 	for _, w := range doc.Notify.Webhooks {
@@ -65,6 +68,9 @@ func literalSecrets(raw []byte) bool {
 }
 
 func (c *Config) hasSecrets() bool {
+	if c.Status.Token != "" {
+		return true
+	}
 	if e := c.Notify.Email; e != nil && e.Password != "" {
 		return true
 	}

@@ -133,8 +133,11 @@ func (v *validator) validateGeneral() {
 		v.errorf(at("fetch.user_agent", "fetch"), "fetch.user_agent must not be empty")
 	}
 	if l := c.Status.Listen; l != "" {
-		if _, port, err := net.SplitHostPort(l); err != nil || !validPort(port) {
+		if host, port, err := net.SplitHostPort(l); err != nil || !validPort(port) {
 			v.errorf(at("status.listen", "status"), "status.listen must be host:port, got %q", v.raw("status.listen", l))
+		} else if !loopbackHost(host) && c.Status.Token == "" {
+			// The web view, calendar and metrics would be open to the network.
+			v.errorf(at("status.listen", "status"), "status.listen %q is not loopback: set status.token (a long random string, e.g. ${STATUS_TOKEN}) so that only its holders read the views", v.raw("status.listen", l))
 		}
 	}
 	if !oneOf(c.Log.Format, "text", "json") {

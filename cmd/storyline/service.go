@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/storyline/storyline/internal/status"
 	"github.com/storyline/storyline/watcher"
+	"github.com/storyline/storyline/web"
 )
 
 // service is the daemon's face to its supervisor: sd_notify states, the
@@ -73,7 +75,13 @@ func (a *app) startService(ctx context.Context, w *watcher.Watcher) (*service, e
 		return db.Ping(ctx)
 	}
 	if addr := a.cfg.Status.Listen; addr != "" {
-		h := status.Handler(m, health, a.now)
+		probes := status.Handler(m, health, a.now)
+		h := http.NewServeMux()
+		h.Handle("/metrics", probes)
+		h.Handle("/healthz", probes)
+		// The read-only views of what the news expects, from the same database.
+		h.Handle("/", web.New(web.Options{DB: db, Followup: a.followupOptions(), Now: a.now, Log: a.log,
+			Token: a.cfg.Status.Token.Value()}))
 		// Listen now so that a bad address fails the start, not later.
 		errc := make(chan error, 1)
 		s.wg.Add(1)

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/storyline/storyline"
+)
+
+// calendar serves each event with a date as an all-day calendar event
+// (RFC 5545): tentative until reported, confirmed once it happened,
+// cancelled when called off. ?topic= narrows it.
+func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
+	now := s.o.Now()
+	evs, err := s.events(r.Context(), r, now)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	cal := ics.NewCalendar()
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetProductId("-//storyline//what the news expects//EN")
+	cal.SetName("storyline: what the news expects")
+	for _, e := range evs {
+		if e.Expected.IsZero() {
+			continue
+		}
+		ev := cal.AddEvent(fmt.Sprintf("event-%d@storyline", e.Event.ID))
+		ev.SetDtStampTime(e.Announced)
+		ev.SetAllDayStartAt(e.Expected)
+		ev.SetAllDayEndAt(e.Expected.Add(24 * time.Hour))
+		ev.SetSummary(e.Event.Summary)
+		ev.SetURL(e.Anticipation.URL)
+		desc := "Announced: " + e.Anticipation.Title
+		for _, o := range e.Outcomes {
+			desc += "\n" + o.Relation + ": " + o.Title + " " + o.URL
+		}
+		ev.SetDescription(desc)
+		switch storyline.EventStatus(e.Status) {
+		case storyline.StatusHappened:
+			ev.SetStatus(ics.ObjectStatusConfirmed)
+		case storyline.StatusCancelled, storyline.StatusPostponed:
+			ev.SetStatus(ics.ObjectStatusCancelled)
+		default:
+			ev.SetStatus(ics.ObjectStatusTentative)
+		}
+	}
+	s.send(w, r, "text/calendar; charset=utf-8", []byte(cal.Serialize()))
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomPerson  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	Title   string     `xml:"title"`
+	ID      string     `xml:"id"`
+	Updated string     `xml:"updated"`
+	Links   []atomLink `xml:"link"`
+	Summary string     `xml:"summary"`
+}
+
+// atom serves the follow-ups, newest first, as an Atom feed: what
+// storyline found reaches any feed reader. ?topic= narrows it.
+func (s *server) atom(w http.ResponseWriter, r *http.Request) {
+	now := s.o.Now()
+	evs, err := s.events(r.Context(), r, now)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	evs = slices.DeleteFunc(evs, func(e event) bool { return len(e.Outcomes) == 0 })
+	slices.SortStableFunc(evs, func(a, b event) int { return b.Resolved.Compare(a.Resolved) })
+	f := atomFeed{Title: "storyline: follow-ups", ID: "tag:storyline,2017:followups", Author: atomPerson{Name: "storyline"},
+		Updated: now.UTC().Format(time.RFC3339), Links: []atomLink{{Href: "/", Rel: "alternate"}}}
+	if len(evs) > 0 {
+		f.Updated = evs[0].Resolved.UTC().Format(time.RFC3339)
+	}
+	for _, e := range evs[:min(len(evs), 100)] {
+		o := e.Outcomes[0]
+		lines := []string{"Announced: " + e.Anticipation.Title + " (" + e.Anticipation.URL + ")"}
+		for _, oc := range e.Outcomes {
+			lines = append(lines, oc.Relation+": "+oc.Title+" ("+oc.URL+")")
+		}
+		if o.Explanation != "" {
+			lines = append(lines, "Why: "+o.Explanation)
+		}
+		f.Entries = append(f.Entries, atomEntry{
+			Title:   e.Event.Summary + ": " + o.Relation,
+			ID:      "tag:storyline,2017:event-" + strconv.FormatInt(e.Event.ID, 10),
+			Updated: e.Resolved.UTC().Format(time.RFC3339),
+			Links:   []atomLink{{Href: o.URL, Rel: "alternate"}, {Href: e.Anticipation.URL, Rel: "related"}},
+			Summary: strings.Join(lines, "\n"),
+		})
+	}
+	out, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.send(w, r, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
+}
