@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -496,5 +497,38 @@ func TestReadmeListsEveryCommand(t *testing.T) {
 		if !strings.Contains(stdout, "  "+n+" ") {
 			t.Errorf("storyline help lacks %s", n)
 		}
+	}
+}
+
+// TestDemoServesTheView: the demo prints the web view's URL; with --serve
+// it keeps serving it until stopped.
+func TestDemoServesTheView(t *testing.T) {
+	var out syncBuffer
+	a := &app{stdout: &out, stderr: discard{}, log: slog.New(slog.DiscardHandler), now: func() time.Time { return time.Now().UTC() },
+		getenv: func(string) string { return "" }}
+	defer func() {
+		if a.db != nil {
+			a.db.Close()
+		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- cmdDemo(ctx, a, []string{"--serve"}) }()
+	waitFor(t, "the demo serving its view", func() bool { return strings.Contains(out.String(), "Serving the web view at ") })
+	_, rest, _ := strings.Cut(out.String(), "Serving the web view at ")
+	url, _, _ := strings.Cut(rest, " ")
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "What the news expects") || !strings.Contains(string(body), "Ortiz") {
+		t.Errorf("GET %s: %d\n%s", url, resp.StatusCode, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("demo --serve: %v", err)
 	}
 }

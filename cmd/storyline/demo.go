@@ -18,6 +18,7 @@ import (
 	"github.com/storyline/storyline/internal/demo"
 	"github.com/storyline/storyline/notify/webhook"
 	"github.com/storyline/storyline/storage"
+	"github.com/storyline/storyline/web"
 )
 
 // cmdDemo runs the real pipeline against built-in feeds served on loopback,
@@ -26,6 +27,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	keep := fs.String("keep", "", "keep the demo database in this directory instead of a temporary one")
+	serve := fs.Bool("serve", false, "keep serving the web view of the demo's database until Ctrl-C")
 	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
@@ -90,6 +92,14 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 
+	// The web view of the demo's database, on loopback while the demo runs.
+	view, err := startView(ctx, a)
+	if err != nil {
+		return err
+	}
+	defer view.close()
+	fmt.Fprintf(a.stdout, "\n== Web view: %s (calendar %scalendar.ics, Atom %sfeed.atom)\n", view.url, view.url, view.url)
+
 	db := a.db
 	stories, err := db.Stories(ctx, storage.StoryFilter{})
 	if err != nil {
@@ -148,7 +158,43 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 		abs, _ := filepath.Abs(kept)
 		fmt.Fprintf(a.stdout, "\nKept in %s. Browse it with:\n  storyline --config %s stories\n  storyline --config %s threads\n", dir, abs, abs)
 	}
+	if *serve {
+		fmt.Fprintf(a.stdout, "\nServing the web view at %s until Ctrl-C.\n", view.url)
+		<-ctx.Done()
+	}
 	return nil
+}
+
+// view is the web view served on a loopback port.
+type view struct {
+	url   string
+	srv   *http.Server
+	done  chan struct{}
+	close func()
+}
+
+// startView serves the web view of the app's database on a free loopback
+// port until close.
+func startView(ctx context.Context, a *app) (*view, error) {
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	v := &view{url: "http://" + ln.Addr().String() + "/", done: make(chan struct{})}
+	v.srv = &http.Server{Handler: web.New(web.Options{DB: db, Followup: a.followupOptions(), Now: a.now, Log: a.log}),
+		ReadHeaderTimeout: 5 * time.Second}
+	go func() { defer close(v.done); v.srv.Serve(ln) }()
+	v.close = func() {
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		v.srv.Shutdown(shutdown)
+		<-v.done
+	}
+	return v, nil
 }
 
 // demoSecret signs the demo's webhook; it never leaves the machine.
