@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -169,4 +170,76 @@ func scanStory(row interface{ Scan(...any) error }) (storyline.Story, error) {
 		s.Feeds = strings.Split(feeds.String, "\n")
 	}
 	return s, nil
+}
+
+// Storyline is a same-story cluster as a reader sees it: the stories of
+// one happening across outlets.
+type Storyline struct {
+	ID          int64 // its first story's id
+	Title       string
+	Stories     int
+	Outlets     []string
+	First, Last time.Time // publication of its first and latest story
+}
+
+// Storylines returns the clusters of two or more stories with a story
+// published since, the latest first.
+func (db *DB) Storylines(ctx context.Context, since time.Time, limit int) ([]Storyline, error) {
+	return db.storylines(ctx, `WHERE s.storyline IS NOT NULL GROUP BY s.storyline HAVING count(*) > 1 AND max(s.published) >= ?
+		ORDER BY max(s.published) DESC, s.storyline DESC LIMIT ?`, unix(since), max(limit, 1))
+}
+
+// StorylineByID returns one cluster, ok false when there is none.
+func (db *DB) StorylineByID(ctx context.Context, id int64) (Storyline, bool, error) {
+	ls, err := db.storylines(ctx, `WHERE s.storyline = ? GROUP BY s.storyline`, id)
+	if err != nil || len(ls) == 0 {
+		return Storyline{}, false, err
+	}
+	return ls[0], true, nil
+}
+
+func (db *DB) storylines(ctx context.Context, where string, args ...any) ([]Storyline, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT s.storyline, COALESCE((SELECT title FROM stories WHERE id = s.storyline), ''),
+		count(*), min(s.published), max(s.published), group_concat(DISTINCT f.name)
+		FROM stories s JOIN feeds f ON f.id = s.feed_id `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: storylines: %w", err)
+	}
+	defer rows.Close()
+	var out []Storyline
+	for rows.Next() {
+		var l Storyline
+		var first, last int64
+		var outlets string
+		if err := rows.Scan(&l.ID, &l.Title, &l.Stories, &first, &last, &outlets); err != nil {
+			return nil, fmt.Errorf("storage: storylines: %w", err)
+		}
+		l.First, l.Last, l.Outlets = fromUnix(first), fromUnix(last), strings.Split(outlets, ",")
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// StorylineStories returns the stories of one cluster, oldest first.
+func (db *DB) StorylineStories(ctx context.Context, id int64) ([]storyline.Story, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM stories WHERE storyline = ? ORDER BY published, id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("storage: storyline %d: %w", id, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var sid int64
+		if err := rows.Scan(&sid); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, sid)
+	}
+	rows.Close()
+	if len(ids) == 0 {
+		return nil, rows.Err()
+	}
+	stories, err := db.Stories(ctx, StoryFilter{IDs: ids})
+	slices.Reverse(stories) // newest first from Stories
+	return stories, err
 }

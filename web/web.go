@@ -54,6 +54,7 @@ func New(o Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /events/{id}", s.event)
+	mux.HandleFunc("GET /storylines/{id}", s.storyline)
 	mux.HandleFunc("GET /calendar.ics", s.calendar)
 	mux.HandleFunc("GET /feed.atom", s.atom)
 	mux.HandleFunc("GET /style.css", s.style)
@@ -173,6 +174,7 @@ type indexPage struct {
 	Topic, Query                 string
 	Upcoming, FollowUps, Overdue []event
 	Undated                      []event
+	Storylines                   []storage.Storyline
 	Timeline                     template.HTML
 }
 
@@ -200,7 +202,40 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) {
 	slices.SortStableFunc(p.FollowUps, func(a, b event) int { return b.Resolved.Compare(a.Resolved) })
 	slices.SortStableFunc(p.Overdue, func(a, b event) int { return b.Expected.Compare(a.Expected) })
 	p.Timeline = overview(p.Upcoming, now)
+	if p.Topic == "" && p.Query == "" {
+		if p.Storylines, err = s.o.DB.Storylines(r.Context(), now.Add(-7*24*time.Hour), 20); err != nil {
+			s.fail(w, err)
+			return
+		}
+	}
 	s.render(w, r, "index.html.tmpl", "text/html; charset=utf-8", p)
+}
+
+// storyline shows the stories of one same-story cluster.
+func (s *server) storyline(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	l, ok, err := s.o.DB.StorylineByID(r.Context(), id)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	stories, err := s.o.DB.StorylineStories(r.Context(), id)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.render(w, r, "storyline.html.tmpl", "text/html; charset=utf-8", struct {
+		storage.Storyline
+		List []storyline.Story
+	}{l, stories})
 }
 
 func (s *server) event(w http.ResponseWriter, r *http.Request) {

@@ -16,6 +16,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/mmcdole/gofeed"
 
+	"github.com/storyline/storyline/dedupe"
 	"github.com/storyline/storyline/feedparse"
 	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/pipeline"
@@ -44,7 +45,11 @@ func seeded(t *testing.T, extra ...string) *storage.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	log := slog.New(slog.DiscardHandler)
-	p := pipeline.New(txDB{db}, pipeline.Stages{Followup: followup.NewLinker(followup.DefaultOptions(), log)}, log)
+	idx, err := dedupe.New(dedupe.DefaultConfig(), log, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pipeline.New(txDB{db}, pipeline.Stages{Dedupe: idx, Followup: followup.NewLinker(followup.DefaultOptions(), log)}, log)
 	var items []pipeline.Archived
 	add := func(name string, body []byte) {
 		f, err := feedparse.Parse(body, "", "file:///"+name)
@@ -214,3 +219,29 @@ func TestHostileContent(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestStorylines: the same story from several outlets shows as one
+// storyline on the page and has a page of its own.
+func TestStorylines(t *testing.T) {
+	item := func(outlet, title, lead string) string {
+		return `<rss version="2.0"><channel><title>` + outlet + `</title><item><title>` + title + `</title><link>https://` + outlet +
+			`.example/harbour</link><description>` + lead + `</description><pubDate>Mon, 30 Jan 2017 09:00:00 GMT</pubDate></item></channel></rss>`
+	}
+	lead := "Dock workers at the northern harbour walked out on Monday over shift pay, halting container traffic for the day, the port authority said."
+	db := seeded(t, item("coastpost", "Harbour strike halts container traffic", lead),
+		item("baytimes", "Harbour strike halts container traffic at northern port", lead))
+	h := handler(db, "")
+	body := get(t, h, "/").Body.String()
+	if !strings.Contains(body, "Storylines this week") || !strings.Contains(body, "2 stories from 2 outlets") {
+		t.Fatalf("page lacks the storyline:\n%s", body)
+	}
+	_, rest, _ := strings.Cut(body, `href="/storylines/`)
+	id, _, _ := strings.Cut(rest, `"`)
+	w := get(t, h, "/storylines/"+id)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "coastpost") || !strings.Contains(w.Body.String(), "baytimes") {
+		t.Errorf("storyline page: %d\n%s", w.Code, w.Body)
+	}
+	if w := get(t, h, "/storylines/424242"); w.Code != 404 {
+		t.Errorf("no such storyline: %d", w.Code)
+	}
+}
