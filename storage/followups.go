@@ -355,6 +355,7 @@ func (tx *Tx) MergeEvents(ctx context.Context, into, from int64) error {
 type ThreadFilter struct {
 	Since time.Time // anticipations published at or after; zero for all
 	Limit int       // newest first when set; 0 for all
+	ID    int64     // only the event with this id, when not 0
 }
 
 // Threads returns anticipated events with their story and linked outcomes,
@@ -363,12 +364,12 @@ type ThreadFilter struct {
 // (followup.Threads).
 func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, error) {
 	q := `SELECT ` + anticipationColumns + `, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published
-		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ? AND e.root = 0`
+		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ? AND e.root = 0 AND (?2 = 0 OR e.id = ?2)`
 	if f.Limit > 0 {
 		q = `SELECT * FROM (` + q + ` ORDER BY e.published DESC, e.id DESC LIMIT ` + fmt.Sprint(f.Limit) + `)`
 	}
 	q += ` ORDER BY 3, 1`
-	rows, err := db.r.QueryContext(ctx, q, unix(f.Since))
+	rows, err := db.r.QueryContext(ctx, q, unix(f.Since), f.ID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: threads: %w", err)
 	}

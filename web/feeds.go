@@ -12,6 +12,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/storage"
 )
 
 // calendar serves each event with a date as an all-day calendar event
@@ -19,7 +20,7 @@ import (
 // cancelled when called off. ?topic= narrows it.
 func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
 	now := s.o.Now()
-	evs, err := s.events(r.Context(), r, now)
+	evs, err := s.events(r.Context(), r, now, storage.ThreadFilter{Since: now.Add(-reach)})
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -86,7 +87,7 @@ type atomEntry struct {
 // storyline found reaches any feed reader. ?topic= narrows it.
 func (s *server) atom(w http.ResponseWriter, r *http.Request) {
 	now := s.o.Now()
-	evs, err := s.events(r.Context(), r, now)
+	evs, err := s.events(r.Context(), r, now, storage.ThreadFilter{Since: now.Add(-reach)})
 	if err != nil {
 		s.fail(w, err)
 		return

@@ -97,10 +97,14 @@ type event struct {
 	Timeline  template.HTML
 }
 
-// events reads every event and its status at now, keeping those whose
-// stories match the filter.
-func (s *server) events(ctx context.Context, r *http.Request, now time.Time) ([]event, error) {
-	threads, err := s.o.DB.Threads(ctx, storage.ThreadFilter{})
+// reach is how far back the views read events: what is upcoming, the
+// follow-ups of the last weeks, what turned overdue lately; not the years.
+const reach = 60 * 24 * time.Hour
+
+// events reads the events f selects and their status at now, keeping those
+// whose stories match the request's filter.
+func (s *server) events(ctx context.Context, r *http.Request, now time.Time, f storage.ThreadFilter) ([]event, error) {
+	threads, err := s.o.DB.Threads(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +125,6 @@ func (s *server) events(ctx context.Context, r *http.Request, now time.Time) ([]
 		if len(v.Outcomes) > 0 {
 			e.Resolved, _ = time.Parse(time.RFC3339, v.Outcomes[0].Published)
 		}
-		e.Timeline = timeline(e, now)
 		out = append(out, e)
 	}
 	return out, nil
@@ -176,11 +179,16 @@ type indexPage struct {
 	Undated                      []event
 	Storylines                   []storage.Storyline
 	Timeline                     template.HTML
+	More                         map[string]int // events left out of each section
 }
+
+// shown bounds each section of the page: the soonest, the latest; the
+// calendar and the feed carry every event.
+const shown = 100
 
 func (s *server) index(w http.ResponseWriter, r *http.Request) {
 	now := s.o.Now()
-	evs, err := s.events(r.Context(), r, now)
+	evs, err := s.events(r.Context(), r, now, storage.ThreadFilter{Since: now.Add(-reach)})
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -202,6 +210,15 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) {
 	slices.SortStableFunc(p.FollowUps, func(a, b event) int { return b.Resolved.Compare(a.Resolved) })
 	slices.SortStableFunc(p.Overdue, func(a, b event) int { return b.Expected.Compare(a.Expected) })
 	p.Timeline = overview(p.Upcoming, now)
+	p.More = map[string]int{}
+	for name, sec := range map[string]*[]event{"upcoming": &p.Upcoming, "undated": &p.Undated, "followups": &p.FollowUps, "overdue": &p.Overdue} {
+		if n := len(*sec); n > shown {
+			p.More[name], *sec = n-shown, (*sec)[:shown]
+		}
+		for i := range *sec {
+			(*sec)[i].Timeline = timeline((*sec)[i], now) // only for what is shown
+		}
+	}
 	if p.Topic == "" && p.Query == "" {
 		if p.Storylines, err = s.o.DB.Storylines(r.Context(), now.Add(-7*24*time.Hour), 20); err != nil {
 			s.fail(w, err)
@@ -245,13 +262,14 @@ func (s *server) event(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.o.Now()
-	evs, err := s.events(r.Context(), r, now)
+	evs, err := s.events(r.Context(), r, now, storage.ThreadFilter{ID: id})
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
 	for _, e := range evs {
 		if e.Event.ID == id {
+			e.Timeline = timeline(e, now)
 			s.render(w, r, "event.html.tmpl", "text/html; charset=utf-8", struct {
 				Now time.Time
 				event
