@@ -192,6 +192,28 @@ func (db *DB) Digest(ctx context.Context, key string) (storyline.DigestRecord, e
 	return r, rows.Err()
 }
 
+// RecentDigests returns the digests composed since, newest first, at most
+// limit: their key, name, subject, creation time and text.
+func (db *DB) RecentDigests(ctx context.Context, since time.Time, limit int) ([]storyline.DigestRecord, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT key, name, subject, created, text FROM digests WHERE created >= ?
+		ORDER BY created DESC, key DESC LIMIT ?`, unix(since), max(limit, 1))
+	if err != nil {
+		return nil, fmt.Errorf("storage: recent digests: %w", err)
+	}
+	defer rows.Close()
+	var out []storyline.DigestRecord
+	for rows.Next() {
+		var r storyline.DigestRecord
+		var created int64
+		if err := rows.Scan(&r.Key, &r.Name, &r.Subject, &created, &r.Text); err != nil {
+			return nil, fmt.Errorf("storage: recent digests: %w", err)
+		}
+		r.Created = fromUnix(created)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 const deliveryColumns = `id, digest_key, recipient, status, attempts, queued, next_attempt, last_attempt, sent, last_error`
 
 func scanDelivery(row interface{ Scan(...any) error }) (storyline.Delivery, error) {

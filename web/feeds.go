@@ -83,8 +83,9 @@ type atomEntry struct {
 	Summary string     `xml:"summary"`
 }
 
-// atom serves the follow-ups, newest first, as an Atom feed: what
-// storyline found reaches any feed reader. ?topic= narrows it.
+// atom serves the follow-ups and the digests sent, newest first, as an
+// Atom feed: what storyline found reaches any feed reader. ?topic= narrows
+// it to that topic's follow-ups.
 func (s *server) atom(w http.ResponseWriter, r *http.Request) {
 	now := s.o.Now()
 	evs, err := s.events(r.Context(), r, now, storage.ThreadFilter{Since: now.Add(-reach)})
@@ -115,6 +116,26 @@ func (s *server) atom(w http.ResponseWriter, r *http.Request) {
 			Links:   []atomLink{{Href: o.URL, Rel: "alternate"}, {Href: e.Anticipation.URL, Rel: "related"}},
 			Summary: strings.Join(lines, "\n"),
 		})
+	}
+	if r.URL.Query().Get("topic") == "" {
+		digests, err := s.o.DB.RecentDigests(r.Context(), now.Add(-reach), 50)
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		for _, d := range digests {
+			f.Entries = append(f.Entries, atomEntry{
+				Title:   "Digest: " + d.Subject,
+				ID:      "tag:storyline,2017:digest-" + d.Key,
+				Updated: d.Created.UTC().Format(time.RFC3339),
+				Links:   []atomLink{{Href: "/", Rel: "alternate"}},
+				Summary: d.Text,
+			})
+			if u := d.Created.UTC().Format(time.RFC3339); u > f.Updated {
+				f.Updated = u
+			}
+		}
+		slices.SortStableFunc(f.Entries, func(a, b atomEntry) int { return strings.Compare(b.Updated, a.Updated) })
 	}
 	out, err := xml.MarshalIndent(f, "", "  ")
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/mmcdole/gofeed"
 
+	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/dedupe"
 	"github.com/storyline/storyline/feedparse"
 	"github.com/storyline/storyline/followup"
@@ -243,5 +244,33 @@ func TestStorylines(t *testing.T) {
 	}
 	if w := get(t, h, "/storylines/424242"); w.Code != 404 {
 		t.Errorf("no such storyline: %d", w.Code)
+	}
+}
+
+// TestAtomCarriesDigests: each digest sent is an entry of the feed.
+func TestAtomCarriesDigests(t *testing.T) {
+	db := seeded(t)
+	ctx := context.Background()
+	at := now.Add(-2 * time.Hour)
+	err := db.Update(ctx, func(tx *storage.Tx) error {
+		return tx.RecordDigest(ctx, storyline.DigestState{Name: "morning", LastEnd: at},
+			&storyline.DigestRecord{Key: "morning@2017-01-31T10:00:00Z", Name: "morning", Subject: "Morning briefing",
+				WindowEnd: at, Created: at, MessageID: "<d1@example.org>", Text: "Two calls, one happened.", HTML: "<p>x</p>", Payload: []byte("{}")}, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := gofeed.NewParser().ParseString(get(t, handler(db, ""), "/feed.atom").Body.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range f.Items {
+		if it.Title == "Digest: Morning briefing" && strings.Contains(it.Description, "Two calls") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no digest entry in %d entries", len(f.Items))
 	}
 }
