@@ -356,6 +356,47 @@ type ThreadFilter struct {
 	Since time.Time // anticipations published at or after; zero for all
 	Limit int       // newest first when set; 0 for all
 	ID    int64     // only the event with this id, when not 0
+	IDs   []int64   // only these events, when not nil
+}
+
+// ViewSections picks, among the events announced since, the ones a page
+// of limited sections shows, at most limit each: without an outcome and
+// expected from today on (soonest first) or with no date (newest first),
+// with an outcome (latest first resolved), and without an outcome whose
+// date passed (latest first). The caller reads them with Threads(IDs) and
+// computes their status: only these few rows are read.
+func (db *DB) ViewSections(ctx context.Context, since, today time.Time, limit int) ([]int64, error) {
+	noOutcome := `NOT EXISTS (SELECT 1 FROM followup_links l WHERE l.event_id = e.id)`
+	queries := []string{
+		`SELECT e.id FROM followup_events e WHERE e.root = 0 AND e.published >= ?1 AND e.win_to >= ?2 AND ` + noOutcome + `
+			ORDER BY e.win_from, e.id LIMIT ?3`,
+		`SELECT e.id FROM followup_events e WHERE e.root = 0 AND e.published >= ?1 AND e.win_to = 0 AND ` + noOutcome + `
+			ORDER BY e.published DESC, e.id DESC LIMIT ?3`,
+		`SELECT e.id FROM followup_events e JOIN followup_links l ON l.event_id = e.id JOIN stories s ON s.id = l.story_id
+			WHERE e.root = 0 AND e.published >= ?1 GROUP BY e.id ORDER BY min(s.published) DESC, e.id DESC LIMIT ?3`,
+		`SELECT e.id FROM followup_events e WHERE e.root = 0 AND e.published >= ?1 AND e.win_to > 0 AND e.win_to < ?2 AND ` + noOutcome + `
+			ORDER BY e.win_to DESC, e.id DESC LIMIT ?3`,
+	}
+	var ids []int64
+	for _, q := range queries {
+		rows, err := db.r.QueryContext(ctx, q, unix(since), unix(today), limit)
+		if err != nil {
+			return nil, fmt.Errorf("storage: view sections: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("storage: view sections: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("storage: view sections: %w", err)
+		}
+	}
+	return ids, nil
 }
 
 // Threads returns anticipated events with their story and linked outcomes,
@@ -364,12 +405,20 @@ type ThreadFilter struct {
 // (followup.Threads).
 func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, error) {
 	q := `SELECT ` + anticipationColumns + `, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published
-		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ? AND e.root = 0 AND (?2 = 0 OR e.id = ?2)`
+		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ? AND e.root = 0 AND (?2 = 0 OR e.id = ?2)
+		AND (?3 IS NULL OR e.id IN (SELECT value FROM json_each(?3)))`
 	if f.Limit > 0 {
 		q = `SELECT * FROM (` + q + ` ORDER BY e.published DESC, e.id DESC LIMIT ` + fmt.Sprint(f.Limit) + `)`
 	}
 	q += ` ORDER BY 3, 1`
-	rows, err := db.r.QueryContext(ctx, q, unix(f.Since), f.ID)
+	var only any // NULL: every event
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return nil, nil
+		}
+		only = jsonList(f.IDs)
+	}
+	rows, err := db.r.QueryContext(ctx, q, unix(f.Since), f.ID, only)
 	if err != nil {
 		return nil, fmt.Errorf("storage: threads: %w", err)
 	}

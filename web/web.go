@@ -188,7 +188,18 @@ const shown = 100
 
 func (s *server) index(w http.ResponseWriter, r *http.Request) {
 	now := s.o.Now()
-	evs, err := s.events(r.Context(), r, now, storage.ThreadFilter{Since: now.Add(-reach)})
+	f := storage.ThreadFilter{Since: now.Add(-reach)}
+	if r.URL.Query().Get("topic") == "" && r.URL.Query().Get("q") == "" {
+		// Only the events the sections can show, not every event in reach.
+		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		ids, err := s.o.DB.ViewSections(r.Context(), f.Since, today, shown+1)
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		f.IDs = nonNil(ids)
+	}
+	evs, err := s.events(r.Context(), r, now, f)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -341,4 +352,11 @@ func took(e event) string {
 		return fmt.Sprintf("%.0f hours later", d.Hours())
 	}
 	return fmt.Sprintf("%.0f days later", d.Hours()/24)
+}
+
+func nonNil(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
 }
