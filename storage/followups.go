@@ -357,6 +357,9 @@ type ThreadFilter struct {
 	Limit int       // newest first when set; 0 for all
 	ID    int64     // only the event with this id, when not 0
 	IDs   []int64   // only these events, when not nil
+	// Dated keeps the events with an expected time only, and Lean leaves
+	// out the other stories announcing them (a calendar needs neither).
+	Dated, Lean bool
 }
 
 // ViewSections picks, among the events announced since, the ones a page
@@ -406,7 +409,7 @@ func (db *DB) ViewSections(ctx context.Context, since, today time.Time, limit in
 func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, error) {
 	q := `SELECT ` + anticipationColumns + `, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published
 		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ? AND e.root = 0 AND (?2 = 0 OR e.id = ?2)
-		AND (?3 IS NULL OR e.id IN (SELECT value FROM json_each(?3)))`
+		AND (?3 IS NULL OR e.id IN (SELECT value FROM json_each(?3))) AND (?4 = 0 OR e.win_to > 0)`
 	if f.Limit > 0 {
 		q = `SELECT * FROM (` + q + ` ORDER BY e.published DESC, e.id DESC LIMIT ` + fmt.Sprint(f.Limit) + `)`
 	}
@@ -418,7 +421,7 @@ func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, 
 		}
 		only = jsonList(f.IDs)
 	}
-	rows, err := db.r.QueryContext(ctx, q, unix(f.Since), f.ID, only)
+	rows, err := db.r.QueryContext(ctx, q, unix(f.Since), f.ID, only, f.Dated)
 	if err != nil {
 		return nil, fmt.Errorf("storage: threads: %w", err)
 	}
@@ -451,28 +454,30 @@ func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, 
 	for _, t := range out {
 		ids = append(ids, t.Anticipation.ID)
 	}
-	arows, err := db.r.QueryContext(ctx, `SELECT e.root, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
-		s.title, s.published FROM followup_events e JOIN stories s ON s.id = e.story_id
-		WHERE e.root IN (SELECT value FROM json_each(?)) AND e.root > 0 ORDER BY s.published, s.id`, jsonList(ids))
-	if err != nil {
-		return nil, fmt.Errorf("storage: thread announcements: %w", err)
-	}
-	for arows.Next() {
-		var root, pub int64
-		var r storyline.StoryRef
-		if err := arows.Scan(&root, &r.ID, &r.URL, &r.Title, &pub); err != nil {
-			arows.Close()
+	if !f.Lean {
+		arows, err := db.r.QueryContext(ctx, `SELECT e.root, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
+			s.title, s.published FROM followup_events e JOIN stories s ON s.id = e.story_id
+			WHERE e.root IN (SELECT value FROM json_each(?)) AND e.root > 0 ORDER BY s.published, s.id`, jsonList(ids))
+		if err != nil {
 			return nil, fmt.Errorf("storage: thread announcements: %w", err)
 		}
-		r.Published = fromUnix(pub)
-		t := &out[index[root]]
-		if r.ID != t.Story.ID && !slices.ContainsFunc(t.Announcements, func(x storyline.StoryRef) bool { return x.ID == r.ID }) {
-			t.Announcements = append(t.Announcements, r)
+		for arows.Next() {
+			var root, pub int64
+			var r storyline.StoryRef
+			if err := arows.Scan(&root, &r.ID, &r.URL, &r.Title, &pub); err != nil {
+				arows.Close()
+				return nil, fmt.Errorf("storage: thread announcements: %w", err)
+			}
+			r.Published = fromUnix(pub)
+			t := &out[index[root]]
+			if r.ID != t.Story.ID && !slices.ContainsFunc(t.Announcements, func(x storyline.StoryRef) bool { return x.ID == r.ID }) {
+				t.Announcements = append(t.Announcements, r)
+			}
 		}
-	}
-	arows.Close()
-	if err := arows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: thread announcements: %w", err)
+		arows.Close()
+		if err := arows.Err(); err != nil {
+			return nil, fmt.Errorf("storage: thread announcements: %w", err)
+		}
 	}
 	lrows, err := db.r.QueryContext(ctx, `SELECT l.event_id, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
 		s.title, s.published, l.relation, l.score, l.explanation

@@ -20,7 +20,7 @@ import (
 // cancelled when called off. ?topic= narrows it.
 func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
 	now := s.o.Now()
-	evs, err := s.events(r.Context(), r, now, storage.ThreadFilter{Since: now.Add(-reach)})
+	evs, err := s.events(r.Context(), r, now, storage.ThreadFilter{Since: now.Add(-reach), Dated: true, Lean: true})
 	if err != nil {
 		s.fail(w, err)
 		return
