@@ -24,6 +24,11 @@ import (
 const anticipationColumns = `e.id, e.story_id, e.published, e.summary, e.actors, e.action, e.class,
 	e.win_from, e.win_to, e.evidence, e.terms, e.root`
 
+// leanColumns are anticipationColumns without the actors, the evidence and
+// the terms, which a calendar does not show.
+const leanColumns = `e.id, e.story_id, e.published, e.summary, '[]', e.action, e.class,
+	e.win_from, e.win_to, '', '[]', e.root`
+
 func scanAnticipation(row interface{ Scan(...any) error }) (storyline.Anticipation, error) {
 	var a storyline.Anticipation
 	var pub, from, to int64
@@ -358,7 +363,8 @@ type ThreadFilter struct {
 	ID    int64     // only the event with this id, when not 0
 	IDs   []int64   // only these events, when not nil
 	// Dated keeps the events with an expected time only, and Lean leaves
-	// out the other stories announcing them (a calendar needs neither).
+	// out the other stories announcing them and the events' actors,
+	// evidence and terms (a calendar needs none of them).
 	Dated, Lean bool
 }
 
@@ -407,7 +413,11 @@ func (db *DB) ViewSections(ctx context.Context, since, today time.Time, limit in
 // set). Statuses depend on the clock and are computed by the caller
 // (followup.Threads).
 func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, error) {
-	q := `SELECT ` + anticipationColumns + `, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published
+	cols := anticipationColumns
+	if f.Lean {
+		cols = leanColumns
+	}
+	q := `SELECT ` + cols + `, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published
 		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ? AND e.root = 0 AND (?2 = 0 OR e.id = ?2)
 		AND (?3 IS NULL OR e.id IN (SELECT value FROM json_each(?3))) AND (?4 = 0 OR e.win_to > 0)`
 	if f.Limit > 0 {
