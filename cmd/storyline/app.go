@@ -10,7 +10,6 @@ import (
 
 	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/followup"
-	"github.com/storyline/storyline/internal/status"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/storage"
 	"github.com/storyline/storyline/topic"
@@ -29,9 +28,7 @@ type app struct {
 	db      *storage.DB // nil until openDB
 	topics  *topic.Set  // compiled from cfg by loadConfig
 	pipe    *pipeline.Pipeline
-	metrics *status.Metrics          // set by run's service; nil otherwise
 	trace   func(followup.Candidate) // follow-up candidates, for ingest --trace
-	coord   *config.Coordinator      // the running config of run's loops (coordinator)
 	reloads chan os.Signal           // run's reload requests: SIGHUP unless a test sets it
 }
 
@@ -42,15 +39,6 @@ func (a *app) zone() *time.Location {
 		return time.Local
 	}
 	return a.cfg.Display.Location()
-}
-
-// coordinator returns the coordinator that hands the daemon's loops the
-// running config, starting from the loaded one.
-func (a *app) coordinator() *config.Coordinator {
-	if a.coord == nil {
-		a.coord = config.NewCoordinator(a.cfg)
-	}
-	return a.coord
 }
 
 // openDB opens the configured database once; main closes it on exit.

@@ -23,6 +23,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/daemon"
 	"github.com/storyline/storyline/internal/farm"
 	"github.com/storyline/storyline/internal/memstat"
 )
@@ -117,7 +118,7 @@ func cmdBench(ctx context.Context, a *app, args []string) error {
 		cfg.Feeds = append(cfg.Feeds, config.Feed{Name: fmt.Sprintf("feed-%05d", i), URL: u, Timeout: cfg.Fetch.Timeout, UserAgent: cfg.Fetch.UserAgent})
 	}
 	a.cfg = cfg
-	feeds, err := watchedFeeds(cfg)
+	feeds, err := daemon.Feeds(cfg)
 	if err != nil {
 		return err
 	}

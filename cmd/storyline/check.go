@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/daemon"
 )
 
 func cmdCheck(ctx context.Context, a *app, args []string) error {
@@ -13,7 +14,7 @@ func cmdCheck(ctx context.Context, a *app, args []string) error {
 		return usageError{fmt.Errorf("check takes no arguments")}
 	}
 	cfg := a.cfg
-	feeds, err := watchedFeeds(cfg)
+	feeds, err := daemon.Feeds(cfg)
 	if err != nil {
 		return err
 	}
@@ -25,7 +26,7 @@ func cmdCheck(ctx context.Context, a *app, args []string) error {
 	now := a.now()
 	fmt.Fprintf(a.stdout, "%s: ok (%d feeds, %d topics, %d digests; database %s)\n\n",
 		a.cfgPath, len(cfg.Feeds), len(cfg.Topics), len(cfg.Digests), cfg.Storage.Path)
-	opts := watcherOptions(cfg)
+	opts := daemon.WatcherOptions(cfg)
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	loc := a.zone()
 	fmt.Fprintf(tw, "FEED\tSCHEDULE\tNEXT RUN (%s)\tURL\n", loc)

@@ -11,51 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/storyline/storyline/config"
 	"github.com/storyline/storyline/storage"
 )
-
-// TestReloadDuringPrune reloads the config (as SIGHUP does) while the
-// prune loop runs, in process, so that go test -race sees both.
-func TestReloadDuringPrune(t *testing.T) {
-	cfg := writeConfig(t, `storage: {path: DBPATH, retention: 30d}
-feeds:
-  - {name: wire, url: "https://wire.example/feed", schedule: "@every 1h"}
-`)
-	a := &app{cfgPath: cfg, stdout: discard{}, stderr: discard{}, log: slog.New(slog.DiscardHandler),
-		now: time.Now, getenv: func(string) string { return "" }}
-	if err := a.loadConfig(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	defer func() {
-		if a.db != nil {
-			a.db.Close()
-		}
-	}()
-	w, err := a.watcher(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sched := w.NewScheduler(ctx)
-	defer sched.Stop()
-	coord := a.coordinator()
-	var wg sync.WaitGroup
-	wg.Go(func() { a.pruneLoop(ctx, coord, time.Millisecond) })
-	for range 20 {
-		if _, err := a.reload(sched, coord); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	cancel()
-	wg.Wait()
-}
 
 type discard struct{}
 

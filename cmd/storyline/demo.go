@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/daemon"
 	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/internal/demo"
 	"github.com/storyline/storyline/notify/webhook"
@@ -67,7 +68,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	cfg.Digests = []config.Digest{{Name: "demo", Schedule: "0 7 * * *", To: []string{"webhook:inbox"}, MaxStories: 50, Subject: "storyline demo digest"}}
 	a.cfg = cfg
 	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	feeds, err := watchedFeeds(cfg)
+	feeds, err := daemon.Feeds(cfg)
 	if err != nil {
 		return err
 	}
@@ -113,14 +114,14 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	fmt.Fprintln(a.stdout, "\n== Follow-ups: anticipated events and what became of them")
-	printThreads(a, followup.Threads(ts, a.followupOptions(), a.now()))
+	printThreads(a, followup.Threads(ts, daemon.FollowupOptions(a.cfg), a.now()))
 
 	fmt.Fprintln(a.stdout, "\n== Digest (stories from the first poll are backlog and left out)")
-	n, err := newNotifier(cfg, db, a.log, a.now)
+	n, err := daemon.NewNotifier(cfg, db, a.log, a.now)
 	if err != nil {
 		return err
 	}
-	res, err := n.digester.Run(ctx, "demo")
+	res, err := n.Digester.Run(ctx, "demo")
 	if err != nil {
 		return err
 	}
@@ -128,8 +129,8 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("demo digest: nothing to send")
 	}
 	fmt.Fprint(a.stdout, res.Record.Text)
-	n.deliverer.Policy = foregroundPolicy(n.deliverer.Policy)
-	if err := n.deliverer.Drain(ctx, a.now().Add(30*time.Second)); err != nil {
+	n.Deliverer.Policy = foregroundPolicy(n.Deliverer.Policy)
+	if err := n.Deliverer.Drain(ctx, a.now().Add(30*time.Second)); err != nil {
 		return err
 	}
 	got := inbox.received()
@@ -140,7 +141,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 			}
 			return "-"
 		}())
-	again, err := n.digester.Run(ctx, "demo")
+	again, err := n.Digester.Run(ctx, "demo")
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func startView(ctx context.Context, a *app) (*view, error) {
 		return nil, err
 	}
 	v := &view{url: "http://" + ln.Addr().String() + "/", done: make(chan struct{})}
-	v.srv = &http.Server{Handler: web.New(web.Options{DB: db, Followup: a.followupOptions(), Now: a.now, Log: a.log}),
+	v.srv = &http.Server{Handler: web.New(web.Options{DB: db, Followup: daemon.FollowupOptions(a.cfg), Now: a.now, Log: a.log}),
 		ReadHeaderTimeout: 5 * time.Second}
 	go func() { defer close(v.done); v.srv.Serve(ln) }()
 	v.close = func() {

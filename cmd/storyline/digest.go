@@ -6,21 +6,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/config"
-	"github.com/storyline/storyline/internal/status"
+	"github.com/storyline/storyline/daemon"
 	"github.com/storyline/storyline/notify"
-	"github.com/storyline/storyline/notify/email"
-	"github.com/storyline/storyline/notify/webhook"
 	"github.com/storyline/storyline/storage"
 )
 
@@ -57,13 +51,13 @@ func cmdDigest(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := newNotifier(a.cfg, db, a.log, a.now)
+	n, err := daemon.NewNotifier(a.cfg, db, a.log, a.now)
 	if err != nil {
 		return err
 	}
 	if *dry {
 		for _, name := range names {
-			res, err := n.digester.Preview(ctx, name)
+			res, err := n.Digester.Preview(ctx, name)
 			if err != nil {
 				return err
 			}
@@ -78,7 +72,7 @@ func cmdDigest(ctx context.Context, a *app, args []string) error {
 
 	var keys []string
 	for _, name := range names {
-		res, err := n.digester.Run(ctx, name)
+		res, err := n.Digester.Run(ctx, name)
 		if err != nil {
 			return err
 		}
@@ -94,8 +88,8 @@ func cmdDigest(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "%s: %d stories, %d follow-ups%s -> %s\n", name, res.Record.Stories, len(res.Digest.FollowUps), health, res.Record.Key)
 	}
 	// Deliver everything due, including what an earlier run left behind.
-	n.deliverer.Policy = foregroundPolicy(n.deliverer.Policy)
-	if err := n.deliverer.Drain(ctx, a.now().Add(*wait)); err != nil {
+	n.Deliverer.Policy = foregroundPolicy(n.Deliverer.Policy)
+	if err := n.Deliverer.Drain(ctx, a.now().Add(*wait)); err != nil {
 		return err
 	}
 	if len(keys) == 0 {
@@ -325,12 +319,12 @@ func outboxRetry(ctx context.Context, a *app, args []string) error {
 	if n == 0 {
 		return nil
 	}
-	nt, err := newNotifier(a.cfg, db, a.log, a.now)
+	nt, err := daemon.NewNotifier(a.cfg, db, a.log, a.now)
 	if err != nil {
 		return err
 	}
-	nt.deliverer.Policy = foregroundPolicy(nt.deliverer.Policy)
-	if err := nt.deliverer.Drain(ctx, a.now().Add(*wait)); err != nil {
+	nt.Deliverer.Policy = foregroundPolicy(nt.Deliverer.Policy)
+	if err := nt.Deliverer.Drain(ctx, a.now().Add(*wait)); err != nil {
 		return err
 	}
 	ds, err := db.Deliveries(ctx, storage.DeliveryFilter{IDs: ids})
@@ -338,177 +332,4 @@ func outboxRetry(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	return reportDeliveries(a, ds)
-}
-
-// notifier is the digest machinery built from a config.
-type notifier struct {
-	digester  *notify.Digester
-	deliverer *notify.Deliverer
-}
-
-// digestUpdate lets *storage.DB serve the digester, whose transactions are
-// typed by the interface it declares.
-func digestUpdate(db *storage.DB) func(context.Context, func(notify.Tx) error) error {
-	return func(ctx context.Context, fn func(notify.Tx) error) error {
-		return db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
-	}
-}
-
-func newNotifier(cfg *config.Config, db *storage.DB, log *slog.Logger, now func() time.Time) (*notifier, error) {
-	specs := make([]notify.Spec, 0, len(cfg.Digests))
-	for _, d := range cfg.Digests {
-		specs = append(specs, notify.Spec{
-			Name: d.Name, Subject: d.Subject, Topics: d.Topics, To: d.To, MaxStories: d.MaxStories, SendEmpty: d.SendEmpty,
-			Upcoming: cfg.Followup.Upcoming, Grace: cfg.Followup.Grace, AlertAfter: cfg.Fetch.AlertAfter,
-			Location: digestLocation(d.Timezone),
-		})
-	}
-	// Feeds dropped from the config stay stored but are no one's concern.
-	feeds := make([]string, 0, len(cfg.Feeds))
-	for _, f := range cfg.Feeds {
-		feeds = append(feeds, f.Name)
-	}
-	senders := map[string]notify.Sender{}
-	domain := ""
-	if e := cfg.Notify.Email; e != nil {
-		s, err := email.New(email.Config{Host: e.Host, Port: e.Port, TLS: e.TLS, Username: e.Username,
-			Password: e.Password.Value(), From: e.From})
-		if err != nil {
-			return nil, err
-		}
-		senders[config.RecipientEmail] = s
-		domain = email.Domain(e.From)
-	}
-	if len(cfg.Notify.Webhooks) > 0 {
-		hooks := make(map[string]webhook.Hook, len(cfg.Notify.Webhooks))
-		for name, w := range cfg.Notify.Webhooks {
-			hooks[name] = webhook.Hook{URL: w.URL, Format: w.Format, Secret: w.Secret.Value()}
-		}
-		senders[config.RecipientWebhook] = &webhook.Sender{Hooks: hooks, Now: now, UserAgent: cfg.Fetch.UserAgent}
-	}
-	return &notifier{
-		digester: &notify.Digester{Update: digestUpdate(db), Specs: specs, Feeds: feeds, Domain: domain, Now: now, Log: log},
-		deliverer: &notify.Deliverer{Outbox: db, Senders: senders, Now: now, Log: log,
-			Policy: notify.Policy{MaxAttempts: cfg.Notify.Retry.MaxAttempts, MaxAge: cfg.Notify.Retry.MaxAge}},
-	}, nil
-}
-
-// digestService runs digests for the daemon: each digest's schedule
-// composes and queues it, and a worker delivers the outbox in the
-// background (resuming what a previous run left pending).
-type digestService struct {
-	cron     *cron.Cron
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	stopOnce sync.Once
-}
-
-// startDigests starts the digest schedules and the delivery worker for cfg.
-// The daemon calls it after opening the database and stops it (Stop) before
-// exiting; on SIGHUP it stops the old service and starts one for the new
-// config.
-func (a *app) startDigests(ctx context.Context, cfg *config.Config) (*digestService, error) {
-	db, err := a.openDB(ctx)
-	if err != nil {
-		return nil, err
-	}
-	n, err := newNotifier(cfg, db, a.log, a.now)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	logger := digestCronLogger{a.log}
-	s := &digestService{
-		cron:   cron.New(cron.WithLogger(logger), cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger))),
-		cancel: cancel,
-	}
-	for _, d := range cfg.Digests {
-		sched, err := config.ParseSchedule(d.Schedule)
-		if err != nil {
-			cancel()
-			return nil, fmt.Errorf("digest %s: %w", d.Name, err)
-		}
-		s.cron.Schedule(sched, cron.FuncJob(func() {
-			if ctx.Err() != nil {
-				return
-			}
-			res, err := n.digester.Run(ctx, d.Name)
-			a.observeDigest(res, err)
-			if err != nil {
-				a.log.Error("digest failed", "digest", d.Name, "err", err)
-				return
-			}
-			n.deliverer.Kick()
-		}))
-	}
-	if a.metrics != nil {
-		n.deliverer.Outbox = observedOutbox{Outbox: n.deliverer.Outbox, m: a.metrics}
-	}
-	n.deliverer.Grace = shutdownGrace // as polls get: a receiver that has the request answers, and it is recorded
-	s.wg.Go(func() { n.deliverer.Loop(ctx) })
-	s.cron.Start()
-	return s, nil
-}
-
-// Stop stops the schedules, waits for a digest being composed, and stops
-// the delivery worker once its sends in flight end (within shutdownGrace).
-// Calls after the first return at once.
-func (s *digestService) Stop() {
-	s.stopOnce.Do(func() {
-		<-s.cron.Stop().Done()
-		s.cancel()
-		s.wg.Wait()
-	})
-}
-
-type digestCronLogger struct{ log *slog.Logger }
-
-func (l digestCronLogger) Info(msg string, kv ...any) { l.log.Debug("digest cron: "+msg, kv...) }
-func (l digestCronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("digest cron: "+msg, append([]any{"err", err}, kv...)...)
-}
-
-// observeDigest counts a scheduled digest run for /metrics.
-func (a *app) observeDigest(res notify.Result, err error) {
-	if a.metrics == nil {
-		return
-	}
-	switch {
-	case err != nil:
-		a.metrics.Digests.WithLabelValues("error").Inc()
-	case res.Recorded:
-		a.metrics.Digests.WithLabelValues("queued").Inc()
-	default:
-		a.metrics.Digests.WithLabelValues("empty").Inc()
-	}
-}
-
-// observedOutbox counts delivery attempts by their result for /metrics.
-type observedOutbox struct {
-	notify.Outbox
-	m *status.Metrics
-}
-
-func (o observedOutbox) FinishDelivery(ctx context.Context, d storyline.Delivery) (bool, error) {
-	ok, err := o.Outbox.FinishDelivery(ctx, d)
-	if err == nil && ok {
-		result := "retry"
-		switch d.Status {
-		case storyline.DeliverySent:
-			result = "sent"
-		case storyline.DeliveryDead:
-			result = "dead"
-		}
-		o.m.Deliveries.WithLabelValues(result).Inc()
-	}
-	return ok, err
-}
-
-// digestLocation is a digest's zone (validated by config.Load); UTC when
-// it sets none.
-func digestLocation(name string) *time.Location {
-	if loc, err := time.LoadLocation(name); err == nil && name != "" {
-		return loc
-	}
-	return time.UTC
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline"
+	"github.com/storyline/storyline/daemon"
 )
 
 // feedJSON is one element of `feeds --json`.
@@ -71,11 +72,11 @@ func cmdFeeds(ctx context.Context, a *app, args []string) error {
 			StoriesPerDay: float64(perFeed[st.Name]) / (healthWindow.Hours() / 24),
 		})
 	}
-	watched, err := watchedFeeds(a.cfg)
+	watched, err := daemon.Feeds(a.cfg)
 	if err != nil {
 		return err
 	}
-	opts := watcherOptions(a.cfg)
+	opts := daemon.WatcherOptions(a.cfg)
 	for _, f := range watched {
 		st, ok := byName[f.Name]
 		if !ok {

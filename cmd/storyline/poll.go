@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/storyline/storyline/daemon"
 	"github.com/storyline/storyline/watcher"
 )
 
@@ -19,7 +20,7 @@ func cmdPoll(ctx context.Context, a *app, args []string) error {
 	if err := parseOnlyFlags(fs, args); err != nil {
 		return err
 	}
-	feeds, err := watchedFeeds(a.cfg)
+	feeds, err := daemon.Feeds(a.cfg)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/storyline/storyline/daemon"
 	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/storage"
 )
@@ -39,7 +40,7 @@ func cmdThreads(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	views := followup.Threads(ts, a.followupOptions(), a.now())
+	views := followup.Threads(ts, daemon.FollowupOptions(a.cfg), a.now())
 	kept := views[:0]
 	for _, v := range views {
 		if *status == "" || followup.MatchesStatus(v, *status) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/daemon"
 	"github.com/storyline/storyline/topic"
 )
 
@@ -109,7 +110,7 @@ func topicToTest(a *app, name, query string) (*topic.Topic, error) {
 	}
 	var opt topic.Options
 	if ct != nil {
-		opt = topicOptions(*ct)
+		opt = daemon.TopicOptions(*ct)
 	}
 	if query != "" {
 		tp, err := topic.Compile(name, query, opt)
@@ -129,10 +130,6 @@ func topicToTest(a *app, name, query string) (*topic.Topic, error) {
 	return tp, nil
 }
 
-func topicOptions(t config.Topic) topic.Options {
-	return topic.Options{Feeds: t.Feeds, Exclude: t.Exclude, MinSources: t.MinSources, Priority: t.Priority}
-}
-
 // compileTopicSet compiles the config's topics into the Set the pipeline
 // matches each new story against (a reload builds a new one). Query errors
 // come back as config.Errors pointing at the file, line and column.
@@ -140,7 +137,7 @@ func compileTopicSet(cfgPath string, cfg *config.Config) (*topic.Set, error) {
 	var errs config.Errors
 	topics := make([]*topic.Topic, 0, len(cfg.Topics))
 	for i, t := range cfg.Topics {
-		tp, err := topic.Compile(t.Name, t.Query, topicOptions(t))
+		tp, err := topic.Compile(t.Name, t.Query, daemon.TopicOptions(t))
 		if err != nil {
 			errs = append(errs, topicConfigError(cfgPath, i, err))
 			continue

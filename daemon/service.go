@@ -1,9 +1,10 @@
-package main
+package daemon
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -20,17 +21,14 @@ import (
 // watchdog, metrics and the status endpoint. Outside systemd the
 // notifications are no-ops.
 type service struct {
-	a       *app
+	log     *slog.Logger
 	metrics *status.Metrics
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 }
 
-func (a *app) startService(ctx context.Context, w *watcher.Watcher) (*service, error) {
-	db, err := a.openDB(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (d *Daemon) startService(ctx context.Context) (*service, error) {
+	db, w, cfg := d.db, d.w, d.coord.Current()
 	gaugeCtx := context.WithoutCancel(ctx)
 	m := status.NewMetrics(status.Gauges{
 		FeedsInError: func() float64 {
@@ -42,7 +40,7 @@ func (a *app) startService(ctx context.Context, w *watcher.Watcher) (*service, e
 			return float64(n)
 		},
 	})
-	a.metrics = m
+	d.metrics = m
 	states, err := db.FeedStates(ctx)
 	if err != nil {
 		return nil, err
@@ -56,39 +54,39 @@ func (a *app) startService(ctx context.Context, w *watcher.Watcher) (*service, e
 		m.ObservePoll(status.Poll{
 			Status: r.Status, NotModified: r.NotModified, Failed: r.Err != nil, Bytes: r.Bytes,
 			Duration: r.Duration, New: r.Stats.New, Updated: r.Stats.Updated, Seen: r.Stats.Seen,
-			Duplicates: r.Stats.Duplicates, At: a.now(), StoreErr: r.StoreErr,
+			Duplicates: r.Stats.Duplicates, At: d.now(), StoreErr: r.StoreErr,
 		})
 		if r.StoreErr == nil {
 			m.Followups.Add(float64(r.Stats.Followups))
 		}
 	}
 	sctx, cancel := context.WithCancel(ctx)
-	s := &service{a: a, metrics: m, cancel: cancel}
-	unhealthyAfter := a.cfg.Status.UnhealthyAfter
+	s := &service{log: d.log, metrics: m, cancel: cancel}
+	unhealthyAfter := cfg.Status.UnhealthyAfter
 	health := func(ctx context.Context) error {
 		if sctx.Err() != nil {
 			return errors.New("stopping")
 		}
-		if err := m.StorageHealth(a.now(), unhealthyAfter); err != nil {
+		if err := m.StorageHealth(d.now(), unhealthyAfter); err != nil {
 			return err
 		}
 		return db.Ping(ctx)
 	}
-	if addr := a.cfg.Status.Listen; addr != "" {
-		probes := status.Handler(m, health, a.now)
+	if addr := cfg.Status.Listen; addr != "" {
+		probes := status.Handler(m, health, d.now)
 		h := http.NewServeMux()
 		h.Handle("/metrics", probes)
 		h.Handle("/healthz", probes)
 		// The read-only views of what the news expects, from the same database.
-		h.Handle("/", web.New(web.Options{DB: db, Followup: a.followupOptions(), Now: a.now, Log: a.log,
-			Token: a.cfg.Status.Token.Value()}))
+		h.Handle("/", web.New(web.Options{DB: db, Followup: FollowupOptions(cfg), Now: d.now, Log: d.log,
+			Token: cfg.Status.Token.Value()}))
 		// Listen now so that a bad address fails the start, not later.
 		errc := make(chan error, 1)
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			if err := status.Serve(sctx, addr, h, a.log); err != nil {
-				a.log.Error("status endpoint stopped", "err", err)
+			if err := status.Serve(sctx, addr, h, d.log); err != nil {
+				d.log.Error("status endpoint stopped", "err", err)
 				errc <- err
 			}
 		}()
@@ -124,7 +122,7 @@ func (s *service) watchdog(ctx context.Context, every time.Duration, health stat
 			err := health(check)
 			cancel()
 			if err != nil {
-				s.a.log.Warn("health check failed; not pinging the watchdog", "err", err)
+				s.log.Warn("health check failed; not pinging the watchdog", "err", err)
 				continue
 			}
 			s.notify(daemon.SdNotifyWatchdog)
@@ -134,7 +132,7 @@ func (s *service) watchdog(ctx context.Context, every time.Duration, health stat
 
 func (s *service) notify(state string) {
 	if _, err := daemon.SdNotify(false, state); err != nil {
-		s.a.log.Warn("sd_notify failed", "state", state, "err", err)
+		s.log.Warn("sd_notify failed", "state", state, "err", err)
 	}
 }
 
