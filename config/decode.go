@@ -364,6 +364,11 @@ func structKeys(t reflect.Type) []string {
 	return keys
 }
 
+// Closest returns the word of known within edit distance 2 of word (the
+// nearest, the first of equals), or "": "did you mean" for keys and
+// commands.
+func Closest(word string, known []string) string { return closest(word, known) }
+
 // closest returns the known key within edit distance 2 of key, if any.
 func closest(key string, known []string) string {
 	best, bestDist := "", 3

@@ -17,19 +17,14 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/storyline/storyline"
-	"github.com/storyline/storyline/dedupe"
+	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/daemon"
 	"github.com/storyline/storyline/feedparse"
 	"github.com/storyline/storyline/followup"
 	"github.com/storyline/storyline/pipeline"
 	"github.com/storyline/storyline/storage"
 	"github.com/storyline/storyline/web"
 )
-
-type txDB struct{ db *storage.DB }
-
-func (d txDB) Update(ctx context.Context, fn func(pipeline.Tx) error) error {
-	return d.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
-}
 
 // seeded is a real store with the seed scenario ingested, plus extra feed
 // documents.
@@ -45,12 +40,11 @@ func seeded(t *testing.T, extra ...string) *storage.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	log := slog.New(slog.DiscardHandler)
-	idx, err := dedupe.New(dedupe.DefaultConfig(), log, func() time.Time { return now })
+	// The daemon's own pipeline: dedupe, follow-ups, topics.
+	p, err := daemon.NewPipeline(config.Default(), db, nil, nil, slog.New(slog.DiscardHandler), func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := pipeline.New(txDB{db}, pipeline.Stages{Dedupe: idx, Followup: followup.NewLinker(followup.DefaultOptions(), log)}, log)
 	var items []pipeline.Archived
 	add := func(name string, body []byte) {
 		f, err := feedparse.Parse(body, "", "file:///"+name)

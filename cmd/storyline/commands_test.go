@@ -18,6 +18,26 @@ import (
 	"github.com/storyline/storyline/storage"
 )
 
+// testApp is an app as main makes it, writing to stdout, with cfg loaded
+// when it is not "" (the demo needs none); its database is closed with the
+// test.
+func testApp(t *testing.T, cfg string, stdout io.Writer) *app {
+	t.Helper()
+	a := &app{cfgPath: cfg, stdout: stdout, stderr: discard{}, log: slog.New(slog.DiscardHandler),
+		now: func() time.Time { return time.Now().UTC() }, getenv: func(string) string { return "" }}
+	if cfg != "" {
+		if err := a.loadConfig(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		if a.db != nil {
+			a.db.Close()
+		}
+	})
+	return a
+}
+
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
@@ -276,16 +296,7 @@ feeds:
   - {name: fast, url: "%[1]s/fast"}
 `, srv.URL))
 	var out syncBuffer
-	a := &app{cfgPath: cfg, stdout: &out, stderr: discard{}, log: slog.New(slog.DiscardHandler), now: time.Now,
-		getenv: func(string) string { return "" }}
-	if err := a.loadConfig(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if a.db != nil {
-			a.db.Close()
-		}
-	}()
+	a := testApp(t, cfg, &out)
 	done := make(chan error, 1)
 	go func() { done <- cmdPoll(context.Background(), a, nil) }()
 	waitFor(t, "the fast feed's line while the slow one loads", func() bool { return strings.Contains(out.String(), "fast  ") })
@@ -465,13 +476,7 @@ func TestReadmeListsEveryCommand(t *testing.T) {
 // it keeps serving it until stopped.
 func TestDemoServesTheView(t *testing.T) {
 	var out syncBuffer
-	a := &app{stdout: &out, stderr: discard{}, log: slog.New(slog.DiscardHandler), now: func() time.Time { return time.Now().UTC() },
-		getenv: func(string) string { return "" }}
-	defer func() {
-		if a.db != nil {
-			a.db.Close()
-		}
-	}()
+	a := testApp(t, "", &out)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)

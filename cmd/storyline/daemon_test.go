@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -55,16 +54,8 @@ feeds:
 		}
 	}
 	writeCfg(1)
-	a := &app{cfgPath: cfgPath, stdout: discard{}, stderr: discard{}, log: slog.New(slog.DiscardHandler),
-		now: time.Now, getenv: func(string) string { return "" }, reloads: make(chan os.Signal, 1)}
-	if err := a.loadConfig(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if a.db != nil {
-			a.db.Close()
-		}
-	}()
+	a := testApp(t, cfgPath, discard{})
+	a.reloads = make(chan os.Signal, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)

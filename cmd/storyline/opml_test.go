@@ -71,10 +71,7 @@ feeds:
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	a := &app{cfgPath: cfg, stdout: discard{}, stderr: discard{}, getenv: func(string) string { return "" }}
-	if err := a.loadConfig(); err != nil {
-		t.Fatal(err)
-	}
+	a := testApp(t, cfg, discard{})
 	if err := opmlImport(ctx, a, []string{opml}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled import: %v", err)
 	}
