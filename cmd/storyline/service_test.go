@@ -52,6 +52,29 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// start starts cmd and returns the channel its exit arrives on; the
+// test's end kills it if it still runs.
+func start(t *testing.T, cmd *exec.Cmd) <-chan error {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	var stopped atomic.Bool
+	go func() {
+		err := cmd.Wait()
+		stopped.Store(true) // before the send: a test that took the exit must not be waited for again
+		exited <- err
+	}()
+	t.Cleanup(func() {
+		if !stopped.Load() {
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	return exited
+}
+
 // waitFor polls cond until it holds; the deadline only guards against a hang.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -169,17 +192,7 @@ func TestServiceLifecycle(t *testing.T) {
 	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET="+sock, "WATCHDOG_USEC=200000")
 	cmd.Stderr = &stderr
 	cmd.Stdout = io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-exited
-		}
-	}()
+	exited := start(t, cmd)
 
 	waitFor(t, "READY=1", func() bool { return notes.has("READY=1") })
 	waitFor(t, "the first feed polled at start", func() bool { return hits[1].Load() == 1 })

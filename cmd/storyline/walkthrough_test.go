@@ -82,17 +82,7 @@ func TestReadmeWalkthrough(t *testing.T) {
 	run.Dir, run.Env = dir, env
 	var runErr syncBuffer
 	run.Stderr = &runErr
-	if err := run.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- run.Wait() }()
-	defer func() {
-		if run.ProcessState == nil {
-			run.Process.Kill()
-			<-exited
-		}
-	}()
+	exited := start(t, run)
 	waitFor(t, "every feed polled", func() bool { return int(polls.Load()) >= len(feeds.Content) })
 	waitFor(t, "the stories stored", func() bool {
 		stdout, _, _ := storyline("stories")
