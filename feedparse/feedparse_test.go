@@ -1,9 +1,11 @@
 package feedparse
 
 import (
+	"crypto/rand"
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -201,5 +203,23 @@ func TestAbsoluteLinkKeptAsPublished(t *testing.T) {
 	}
 	if f.Items[0].URL != link {
 		t.Errorf("URL %q, want it as published %q", f.Items[0].URL, link)
+	}
+}
+
+// TestNotAFeedIsCheap: bytes that cannot open a feed are refused before
+// the copies decoding and parsing make.
+func TestNotAFeedIsCheap(t *testing.T) {
+	body := make([]byte, 8<<20)
+	rand.Read(body)
+	body[0] = 'x'
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Parse(body, "", "https://x.example/feed")
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrNotFeed) {
+		t.Errorf("random bytes: %v, want ErrNotFeed", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Errorf("refusing 8 MB of random bytes allocated %d bytes", grew)
 	}
 }

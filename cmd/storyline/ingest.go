@@ -128,8 +128,16 @@ func readFeedFile(file string, max int64) (name, url string, body []byte, err er
 // readAtMost reads r whole unless it holds more than max bytes.
 func readAtMost(r io.Reader, max int64) ([]byte, error) {
 	if f, ok := r.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > max {
-			return nil, tooLarge(st.Size(), max)
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if st.Size() > max {
+				return nil, tooLarge(st.Size(), max)
+			}
+			// One buffer of the file's size, not the doubling ones of ReadAll.
+			body := make([]byte, st.Size())
+			if _, err := io.ReadFull(f, body); err != nil {
+				return nil, err
+			}
+			return body, nil
 		}
 	}
 	body, err := io.ReadAll(io.LimitReader(r, max+1))
