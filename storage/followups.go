@@ -24,11 +24,6 @@ import (
 const anticipationColumns = `e.id, e.story_id, e.published, e.summary, e.actors, e.action, e.class,
 	e.win_from, e.win_to, e.evidence, e.terms, e.root`
 
-// leanColumns are anticipationColumns without the actors, the evidence and
-// the terms, which a calendar does not show.
-const leanColumns = `e.id, e.story_id, e.published, e.summary, '[]', e.action, e.class,
-	e.win_from, e.win_to, '', '[]', e.root`
-
 func scanAnticipation(row interface{ Scan(...any) error }) (storyline.Anticipation, error) {
 	var a storyline.Anticipation
 	var pub, from, to int64
@@ -362,10 +357,6 @@ type ThreadFilter struct {
 	Limit int       // newest first when set; 0 for all
 	ID    int64     // only the event with this id, when not 0
 	IDs   []int64   // only these events, when not nil
-	// Dated keeps the events with an expected time only, and Lean leaves
-	// out the other stories announcing them and the events' actors,
-	// evidence and terms (a calendar needs none of them).
-	Dated, Lean bool
 }
 
 // ViewSections picks, among the events announced since, the ones a page
@@ -413,13 +404,9 @@ func (db *DB) ViewSections(ctx context.Context, since, today time.Time, limit in
 // set). Statuses depend on the clock and are computed by the caller
 // (followup.Threads).
 func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, error) {
-	cols := anticipationColumns
-	if f.Lean {
-		cols = leanColumns
-	}
-	q := `SELECT ` + cols + `, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published
+	q := `SELECT ` + anticipationColumns + `, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published
 		FROM followup_events e JOIN stories s ON s.id = e.story_id WHERE e.published >= ? AND e.root = 0 AND (?2 = 0 OR e.id = ?2)
-		AND (?3 IS NULL OR e.id IN (SELECT value FROM json_each(?3))) AND (?4 = 0 OR e.win_to > 0)`
+		AND (?3 IS NULL OR e.id IN (SELECT value FROM json_each(?3)))`
 	if f.Limit > 0 {
 		q = `SELECT * FROM (` + q + ` ORDER BY e.published DESC, e.id DESC LIMIT ` + fmt.Sprint(f.Limit) + `)`
 	}
@@ -431,7 +418,7 @@ func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, 
 		}
 		only = jsonList(f.IDs)
 	}
-	rows, err := db.r.QueryContext(ctx, q, unix(f.Since), f.ID, only, f.Dated)
+	rows, err := db.r.QueryContext(ctx, q, unix(f.Since), f.ID, only)
 	if err != nil {
 		return nil, fmt.Errorf("storage: threads: %w", err)
 	}
@@ -464,30 +451,28 @@ func (db *DB) Threads(ctx context.Context, f ThreadFilter) ([]storyline.Thread, 
 	for _, t := range out {
 		ids = append(ids, t.Anticipation.ID)
 	}
-	if !f.Lean {
-		arows, err := db.r.QueryContext(ctx, `SELECT e.root, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
-			s.title, s.published FROM followup_events e JOIN stories s ON s.id = e.story_id
-			WHERE e.root IN (SELECT value FROM json_each(?)) AND e.root > 0 ORDER BY s.published, s.id`, jsonList(ids))
-		if err != nil {
+	arows, err := db.r.QueryContext(ctx, `SELECT e.root, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
+		s.title, s.published FROM followup_events e JOIN stories s ON s.id = e.story_id
+		WHERE e.root IN (SELECT value FROM json_each(?)) AND e.root > 0 ORDER BY s.published, s.id`, jsonList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("storage: thread announcements: %w", err)
+	}
+	for arows.Next() {
+		var root, pub int64
+		var r storyline.StoryRef
+		if err := arows.Scan(&root, &r.ID, &r.URL, &r.Title, &pub); err != nil {
+			arows.Close()
 			return nil, fmt.Errorf("storage: thread announcements: %w", err)
 		}
-		for arows.Next() {
-			var root, pub int64
-			var r storyline.StoryRef
-			if err := arows.Scan(&root, &r.ID, &r.URL, &r.Title, &pub); err != nil {
-				arows.Close()
-				return nil, fmt.Errorf("storage: thread announcements: %w", err)
-			}
-			r.Published = fromUnix(pub)
-			t := &out[index[root]]
-			if r.ID != t.Story.ID && !slices.ContainsFunc(t.Announcements, func(x storyline.StoryRef) bool { return x.ID == r.ID }) {
-				t.Announcements = append(t.Announcements, r)
-			}
+		r.Published = fromUnix(pub)
+		t := &out[index[root]]
+		if r.ID != t.Story.ID && !slices.ContainsFunc(t.Announcements, func(x storyline.StoryRef) bool { return x.ID == r.ID }) {
+			t.Announcements = append(t.Announcements, r)
 		}
-		arows.Close()
-		if err := arows.Err(); err != nil {
-			return nil, fmt.Errorf("storage: thread announcements: %w", err)
-		}
+	}
+	arows.Close()
+	if err := arows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: thread announcements: %w", err)
 	}
 	lrows, err := db.r.QueryContext(ctx, `SELECT l.event_id, s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END,
 		s.title, s.published, l.relation, l.score, l.explanation
@@ -631,6 +616,56 @@ func (tx *Tx) digestRefs(ctx context.Context, ids []int64) (map[int64]storyline.
 			r.Topics = strings.Split(topics, "\n")
 		}
 		out[r.ID] = r
+	}
+	return out, rows.Err()
+}
+
+// CalendarEvent is a dated root event with what a calendar shows of it.
+type CalendarEvent struct {
+	Anticipation storyline.Anticipation // ID, Published, Summary, From, To
+	Story        storyline.StoryRef     // the announcing story
+	Outcomes     []storyline.ThreadOutcome
+}
+
+// CalendarEvents returns the dated events announced since, with their
+// announcing story and outcomes, in one lean query (no actors, terms or
+// other announcements): a calendar of thousands of events reads fast.
+func (db *DB) CalendarEvents(ctx context.Context, since time.Time) ([]CalendarEvent, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.published, e.summary, e.win_from, e.win_to,
+		s.id, CASE WHEN s.link <> '' THEN s.link ELSE s.url END, s.title, s.published,
+		COALESCE((SELECT json_group_array(json_array(l.relation, o.id, CASE WHEN o.link <> '' THEN o.link ELSE o.url END, o.title, o.published))
+			FROM followup_links l JOIN stories o ON o.id = l.story_id WHERE l.event_id = e.id), '[]')
+		FROM followup_events e JOIN stories s ON s.id = e.story_id
+		WHERE e.published >= ? AND e.root = 0 AND e.win_to > 0 ORDER BY e.win_from, e.id`, unix(since))
+	if err != nil {
+		return nil, fmt.Errorf("storage: calendar: %w", err)
+	}
+	defer rows.Close()
+	var out []CalendarEvent
+	for rows.Next() {
+		var c CalendarEvent
+		var pub, from, to, spub int64
+		var outcomes string
+		if err := rows.Scan(&c.Anticipation.ID, &pub, &c.Anticipation.Summary, &from, &to,
+			&c.Story.ID, &c.Story.URL, &c.Story.Title, &spub, &outcomes); err != nil {
+			return nil, fmt.Errorf("storage: calendar: %w", err)
+		}
+		c.Anticipation.Published, c.Anticipation.From, c.Anticipation.To = fromUnix(pub), fromUnix(from), fromUnix(to)
+		c.Story.Published = fromUnix(spub)
+		var raw [][5]any
+		if err := json.Unmarshal([]byte(outcomes), &raw); err != nil {
+			return nil, fmt.Errorf("storage: calendar outcomes of event %d: %w", c.Anticipation.ID, err)
+		}
+		for _, r := range raw {
+			rel, _ := r[0].(string)
+			id, _ := r[1].(float64)
+			url, _ := r[2].(string)
+			title, _ := r[3].(string)
+			p, _ := r[4].(float64)
+			c.Outcomes = append(c.Outcomes, storyline.ThreadOutcome{Relation: storyline.Relation(rel),
+				Story: storyline.StoryRef{ID: int64(id), URL: url, Title: title, Published: fromUnix(int64(p))}})
+		}
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }

@@ -20,7 +20,12 @@ import (
 // cancelled when called off. ?topic= narrows it.
 func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
 	now := s.o.Now()
-	evs, err := s.events(r.Context(), r, now, storage.ThreadFilter{Since: now.Add(-reach), Dated: true, Lean: true})
+	evs, err := s.o.DB.CalendarEvents(r.Context(), now.Add(-reach))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	keep, err := s.filter(r.Context(), r)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -30,21 +35,24 @@ func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
 	cal.SetProductId("-//storyline//what the news expects//EN")
 	cal.SetName("storyline: what the news expects")
 	for _, e := range evs {
-		if e.Expected.IsZero() {
+		a := &e.Anticipation
+		if keep != nil && !keep[e.Story.ID] && !slices.ContainsFunc(e.Outcomes, func(o storyline.ThreadOutcome) bool { return keep[o.Story.ID] }) {
 			continue
 		}
-		ev := cal.AddEvent(fmt.Sprintf("event-%d@storyline", e.Event.ID))
-		ev.SetDtStampTime(e.Announced)
-		ev.SetAllDayStartAt(e.Expected)
-		ev.SetAllDayEndAt(e.Expected.Add(24 * time.Hour))
-		ev.SetSummary(e.Event.Summary)
-		ev.SetURL(e.Anticipation.URL)
-		desc := "Announced: " + e.Anticipation.Title
+		// The window's last day, as threads and the page show it.
+		day := time.Date(a.To.Year(), a.To.Month(), a.To.Day(), 0, 0, 0, 0, time.UTC)
+		ev := cal.AddEvent(fmt.Sprintf("event-%d@storyline", a.ID))
+		ev.SetDtStampTime(a.Published)
+		ev.SetAllDayStartAt(day)
+		ev.SetAllDayEndAt(day.Add(24 * time.Hour))
+		ev.SetSummary(a.Summary)
+		ev.SetURL(e.Story.URL)
+		desc := "Announced: " + e.Story.Title
 		for _, o := range e.Outcomes {
-			desc += "\n" + o.Relation + ": " + o.Title + " " + o.URL
+			desc += "\n" + string(o.Relation) + ": " + o.Story.Title + " " + o.Story.URL
 		}
 		ev.SetDescription(desc)
-		switch storyline.EventStatus(e.Status) {
+		switch s.o.Followup.Status(a, e.Outcomes, now) {
 		case storyline.StatusHappened:
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		case storyline.StatusCancelled, storyline.StatusPostponed:
