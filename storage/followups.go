@@ -636,7 +636,7 @@ func (db *DB) CalendarEvents(ctx context.Context, since time.Time) ([]CalendarEv
 		COALESCE((SELECT json_group_array(json_array(l.relation, o.id, CASE WHEN o.link <> '' THEN o.link ELSE o.url END, o.title, o.published))
 			FROM followup_links l JOIN stories o ON o.id = l.story_id WHERE l.event_id = e.id), '[]')
 		FROM followup_events e JOIN stories s ON s.id = e.story_id
-		WHERE e.published >= ? AND e.root = 0 AND e.win_to > 0 ORDER BY e.win_from, e.id`, unix(since))
+		WHERE e.published >= ? AND e.root = 0 AND e.win_to > 0`, unix(since)) // a calendar has no order: no sort
 	if err != nil {
 		return nil, fmt.Errorf("storage: calendar: %w", err)
 	}
