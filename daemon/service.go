@@ -75,7 +75,7 @@ func (d *Daemon) startService(ctx context.Context) (*service, error) {
 	if addr := cfg.Status.Listen; addr != "" {
 		probes := status.Handler(m, health, d.now)
 		h := http.NewServeMux()
-		h.Handle("/metrics", probes)
+		h.Handle("/metrics", web.RequireToken(cfg.Status.Token.Value(), probes)) // /healthz stays open for probes
 		h.Handle("/healthz", probes)
 		// The read-only views of what the news expects, from the same database.
 		h.Handle("/", web.New(web.Options{DB: db, Followup: FollowupOptions(cfg), Now: d.now, Log: d.log,

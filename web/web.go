@@ -80,12 +80,31 @@ func (s *server) guard(next http.Handler) http.Handler {
 	})
 }
 
-func (s *server) authorized(r *http.Request) bool {
+func (s *server) authorized(r *http.Request) bool { return authorized(r, s.o.Token) }
+
+func authorized(r *http.Request, token string) bool {
 	got := r.URL.Query().Get("token")
 	if auth, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		got = auth
 	}
-	return subtle.ConstantTimeCompare([]byte(got), []byte(s.o.Token)) == 1
+	return subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
+// RequireToken lets through the requests that carry token (as the views
+// take it); "" lets every request through. The daemon puts /metrics
+// behind it: a scraper sends the token as a bearer token.
+func RequireToken(token string, next http.Handler) http.Handler {
+	if token == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !authorized(r, token) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="storyline"`)
+			http.Error(w, "a token is needed (Authorization: Bearer TOKEN)", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // event is one anticipated event as the views show it.

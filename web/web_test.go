@@ -268,3 +268,17 @@ func TestAtomCarriesDigests(t *testing.T) {
 		t.Errorf("no digest entry in %d entries", len(f.Items))
 	}
 }
+
+func TestRequireToken(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
+	if w := get(t, web.RequireToken("", ok), "/metrics"); w.Code != 204 {
+		t.Errorf("no token set: %d", w.Code)
+	}
+	h := web.RequireToken("tok", ok)
+	if w := get(t, h, "/metrics"); w.Code != 401 {
+		t.Errorf("without the token: %d", w.Code)
+	}
+	if w := get(t, h, "/metrics", "Authorization", "Bearer tok"); w.Code != 204 {
+		t.Errorf("with the token: %d", w.Code)
+	}
+}
