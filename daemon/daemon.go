@@ -114,22 +114,21 @@ func (d *Daemon) Run(ctx context.Context) error {
 	// once but lets in-flight polls finish within ShutdownGrace.
 	pollCtx, cancelPolls := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelPolls()
-	sched := w.NewScheduler(pollCtx)
-	sched.Schedule(feeds)
-	sched.Start()
-
+	// The service first: it sets the watcher's observer, which the
+	// scheduler's polls then read.
 	svc, err := d.startService(ctx)
 	if err != nil {
-		sched.Stop()
 		return err
 	}
 	defer svc.wait()
 	digests, err := d.startDigests(pollCtx, coord.Current())
 	if err != nil {
-		sched.Stop()
 		return err
 	}
 	defer func() { digests.Stop() }()
+	sched := w.NewScheduler(pollCtx)
+	sched.Schedule(feeds)
+	sched.Start()
 
 	var wg sync.WaitGroup
 	pollNow := func(fs []watcher.Feed, force bool) {
