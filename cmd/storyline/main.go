@@ -21,6 +21,7 @@ import (
 	_ "time/tzdata" // time zone names work on hosts without zoneinfo files
 
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/daemon"
 	"github.com/storyline/storyline/storage"
 )
 
@@ -235,7 +236,7 @@ func (a *app) loadConfig() error {
 	if err != nil {
 		return err
 	}
-	topics, err := compileTopicSet(path, cfg)
+	topics, err := daemon.CompileTopics(cfg) // validation parsed every query, with file:line
 	if err != nil {
 		return err
 	}

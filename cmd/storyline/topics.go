@@ -130,26 +130,6 @@ func topicToTest(a *app, name, query string) (*topic.Topic, error) {
 	return tp, nil
 }
 
-// compileTopicSet compiles the config's topics into the Set the pipeline
-// matches each new story against (a reload builds a new one). Query errors
-// come back as config.Errors pointing at the file, line and column.
-func compileTopicSet(cfgPath string, cfg *config.Config) (*topic.Set, error) {
-	var errs config.Errors
-	topics := make([]*topic.Topic, 0, len(cfg.Topics))
-	for i, t := range cfg.Topics {
-		tp, err := topic.Compile(t.Name, t.Query, daemon.TopicOptions(t))
-		if err != nil {
-			errs = append(errs, topicConfigError(cfgPath, i, err))
-			continue
-		}
-		topics = append(topics, tp)
-	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	return topic.NewSet(topics...), nil
-}
-
 // caret shows where a query error is: the query, and a ^ under the column.
 func caret(query string, err error) string {
 	var se *topic.SyntaxError

@@ -11,6 +11,7 @@ import (
 
 	"github.com/storyline/storyline"
 	"github.com/storyline/storyline/config"
+	"github.com/storyline/storyline/daemon"
 	"github.com/storyline/storyline/storage"
 )
 
@@ -222,9 +223,9 @@ func TestTopicQueryErrorsPointAtConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := compileTopicSet(path, c)
+	set, err := daemon.CompileTopics(c)
 	if err != nil || len(set.Topics()) != 2 {
-		t.Fatalf("compileTopicSet = %v, %v", set, err)
+		t.Fatalf("CompileTopics = %v, %v", set, err)
 	}
 }
 
