@@ -104,7 +104,7 @@ var (
 		"plans", "plan", "aims", "aim", "intends", "intend", "hopes", "vows", "vowed", "pledges", "promises",
 		"threatens", "agreed", "agree", "agrees", "prepares", "prepare", "wants", "seeks", "expect", "expects",
 		"scheduled", "tipped", "tentatively", "gearing", "gear", "try", "tries", "seek", "continue",
-		"forecast", "forecasted", "anticipated")
+		"forecast", "forecasted", "anticipated", "certain")
 	// Past forms of plan cues: a past plan ("was set to", "planned to")
 	// anticipates only when its time is still ahead.
 	pastPlanCues = set("planned", "intended", "hoped", "aimed", "wanted", "sought", "meant")

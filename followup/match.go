@@ -167,7 +167,9 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 	case sig.Timed:
 		score += cueBonus
 	}
-	if !sig.Actor {
+	if !sig.Actor && !(sig.Timed && rel != storyline.Happened && ov.dice >= o.Threshold/2) {
+		// A call-off before the date names the event itself more than
+		// its actors ("Shutdown averted", "Election postponed").
 		score *= noActor
 	}
 	m := Match{Relation: rel, Score: float64(int(score*1000+0.5)) / 1000, signals: sig}

@@ -80,6 +80,29 @@ func TestNoActorDiscount(t *testing.T) {
 	}
 }
 
+// TestCallOffNamesTheEvent: a call-off before the date names the event
+// rather than who announced it ("Shutdown averted" for "White House
+// prepares for a shutdown"), so it keeps its score without the actors; a
+// call-off sharing little else is still discounted.
+func TestCallOffNamesTheEvent(t *testing.T) {
+	opts := DefaultOptions()
+	shutdown := anticipation(t, "White House prepares for government shutdown as funding runs out",
+		"The White House directed federal agencies to prepare for a government shutdown on Sunday as funding runs out.", friday)
+	averted, ok := opts.Score(&shutdown, Analyze(story("Government shutdown averted as Congress passes funding bill",
+		"Congress passed a stopgap funding bill hours before the deadline, averting a government shutdown.", at(2023, 3, 4, 22))), nil)
+	if !ok || averted.Relation != storyline.Cancelled || averted.signals.Actor {
+		t.Fatalf("averted: %+v, %v; want a cancellation naming no actor, linked", averted, ok)
+	}
+	if full := averted.signals.Dice + 0.1*averted.signals.Class + offBonus; averted.Score < full-0.001 {
+		t.Errorf("averted scores %.3f, want %.3f: no discount for the missing actors", averted.Score, full)
+	}
+	other, _ := opts.Score(&shutdown, Analyze(story("Concert cancelled as storm nears",
+		"Organisers called off the concert on Saturday, citing funding worries.", at(2023, 3, 4, 22))), nil)
+	if other.Score >= opts.Threshold {
+		t.Errorf("an unrelated call-off scores %.3f (signals %+v), want below %.2f", other.Score, other.signals, opts.Threshold)
+	}
+}
+
 func TestStatus(t *testing.T) {
 	opts := DefaultOptions() // grace 2 days
 	dated := storyline.Anticipation{Published: friday, From: at(2023, 3, 4, 0), To: at(2023, 3, 4, 0)}

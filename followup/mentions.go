@@ -550,7 +550,20 @@ func headlineTo(toks []token, k int) bool {
 	if _, isCountry := countries[next.low]; isCountry {
 		return false
 	}
-	return true
+	return !addressed(toks, k)
+}
+
+// addressed reports whether a headline's "to" names whom a quote is
+// addressed to ("O'Donnell to Al Franken: 'Great to see you'"): names
+// that are no known verb, then a colon.
+func addressed(toks []token, k int) bool {
+	q := k + 1
+	for ; q < len(toks) && toks[q].word && toks[q].cap; q++ {
+		if lemmaClass[lemma(toks[q].low)] != "" || irregularLemmas[toks[q].low] {
+			return false
+		}
+	}
+	return q > k+1 && q < len(toks) && toks[q].low == ":"
 }
 
 // isVerbForm reports whether w is an inflected verb (not a bare noun).

@@ -94,7 +94,7 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 			sig.headReport = !future && past >= 0
 		} else {
 			sig.leadFuture = sig.leadFuture || future
-			if i == first-1 && past >= 0 && (!strong || past < cue) && !nounCue(st) {
+			if i == first-1 && past >= 0 && (!strong || past < cue) && !nounCue(st, past) {
 				sig.leadReport = true // "has won ... and will remain"
 				// "conceded defeat ahead of a vote on Friday": a report
 				// that looks ahead to a time announces that too.
@@ -385,16 +385,35 @@ func pastReport(st *sentence) int {
 		if k+1 < len(toks) && (toks[k+1].low == "to" || toks[k+1].low == "that") || headingFor(toks, k) {
 			continue // "slated to", "announced that", "headed for": what follows says more
 		}
+		if seemed(toks, k) {
+			continue // "looked all but certain to enter a shutdown"
+		}
 		return k
 	}
 	return -1
+}
+
+// seemed reports whether token k is a past "looked", "seemed" or
+// "appeared" before a cue looking ahead: how things stood, not an action.
+func seemed(toks []token, k int) bool {
+	switch toks[k].low {
+	case "looked", "seemed", "appeared":
+	default:
+		return false
+	}
+	for q := k + 1; q < len(toks) && q <= k+4; q++ {
+		if toks[q].lx.is(lxToCue) && q+1 < len(toks) && toks[q+1].low == "to" {
+			return true
+		}
+	}
+	return false
 }
 
 // headlineFuture recognises the headline future "Joshua to fight Miller",
 // "Cohen, Trump's former lawyer, to testify": "to" and a verb, with no verb
 // before it ("Liverpool beat Spurs to win the final" reports).
 func headlineFuture(toks []token, k int) bool {
-	if k == 0 || k+1 >= len(toks) {
+	if k == 0 || k+1 >= len(toks) || copulaBefore(toks, k) {
 		return false
 	}
 	if toks[k-1].low == "," && k > 1 && toks[k-2].word {
@@ -404,6 +423,28 @@ func headlineFuture(toks []token, k int) bool {
 	}
 	return !verbBefore(toks, k) && headlineTo(toks, k)
 }
+
+// copulaBefore reports whether a copula stands in the clause before token
+// k: "It's great to see you" says how it is, not what is to come ("is
+// about to", "is due to" are cues of their own).
+func copulaBefore(toks []token, k int) bool {
+	if toks[k-1].lx.is(lxToCue) {
+		return false
+	}
+	for q := k - 1; q >= 0 && toks[q].low != ":"; q-- {
+		switch toks[q].low {
+		case "is", "are", "was", "were", "'re", "am":
+			return true
+		case "'s":
+			if q > 0 && pronouns[toks[q-1].low] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var pronouns = set("it", "that", "there", "here", "he", "she", "what", "who", "this")
 
 // verbBefore reports whether a finite verb stands before token k: a past
 // form, an irregular verb or an inflected action word.
@@ -448,8 +489,8 @@ var linkingVerbs = set("remain", "remains", "stay", "stays", "seem", "seems", "l
 // nounCue reports whether a sentence names an event as still to come with
 // an adjective ("the upcoming summit"): whatever was done before it, the
 // sentence looks ahead.
-func nounCue(st *sentence) bool {
-	for _, t := range st.toks {
+func nounCue(st *sentence, before int) bool {
+	for _, t := range st.toks[:before] {
 		switch t.low {
 		case "upcoming", "forthcoming", "impending", "looming", "scheduled", "planned":
 			return true

@@ -41,6 +41,11 @@ func TestSignals(t *testing.T) {
 		{"a modifier opens the lead", "Champion takes on challenger in US debut", "Undefeated champion Joshua will defend his titles against Miller on Saturday.", true, false, ""},
 		{"a report looking ahead to a time", "Leader and the confidence vote", "The prime minister conceded defeat ahead of a no-confidence vote on Saturday in parliament.", true, true, ""},
 		{"stays in power is no cue", "Leader stays in power after vote", "The leader survived the challenge.", false, true, ""},
+		{"looked certain is no report", "Shutdown imminent as chambers split", "The government looked all but certain to shut down on Sunday.", true, false, ""},
+		{"blocked a planned merger", "Regulator blocks rail merger", "The regulator on Friday blocked a planned merger of the two groups.", false, true, ""},
+		{"great to see you is no future", "Host to senator: 'It's great to see you here'", "The host greeted the senator.", false, true, ""},
+		{"a quote addressed to someone", "Whistleblower to Tech Summit: I'd do it again", "The whistleblower spoke by video link.", false, true, ""},
+		{"a copula before to is no future", "Company is spending heavily to woo lawmakers", "Lobbying rose sharply last year.", false, true, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

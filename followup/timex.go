@@ -266,7 +266,20 @@ func findTimes(toks []token) []timeExpr {
 			out = append(out, timeExpr{start: i, end: i + 1, kind: tkYear, year: y})
 		}
 	}
+	for i := range out {
+		// A day right before a past verb is when it was done: "on Friday
+		// rejected a bill" (only a weekday or a date: "this year saw").
+		if e := &out[i]; (e.kind == tkWeekday || e.kind == tkDate) && e.end < len(toks) && !e.futureOnly && pastVerb(toks[e.end]) {
+			e.pastOnly = true
+		}
+	}
 	return out
+}
+
+// pastVerb reports whether t is a past form of an action or of saying,
+// not a cue looking ahead ("expected", "scheduled", "planned").
+func pastVerb(t token) bool {
+	return t.word && t.lx.is(lxPast) && !t.lx.is(lxPastPlan|lxPostNoun|lxToCue|lxPreNoun|lxCopula)
 }
 
 var spanUnits = map[string]int{"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
@@ -385,7 +398,9 @@ func (e timeExpr) resolve(pub time.Time, forward bool) (window, bool) {
 			d := time.Date(y, e.month, e.dayOfMonth, 0, 0, 0, 0, time.UTC)
 			if forward && d.Before(addDays(p, -7)) {
 				y++
-			} else if !forward && d.After(addDays(p, 7)) {
+			} else if !forward && d.After(addDays(p, 183)) {
+				// A past sentence may still name a date ahead ("funded
+				// until Nov. 17"): only one far ahead is last year's.
 				y--
 			}
 		}

@@ -50,6 +50,10 @@ func TestTimeExpressions(t *testing.T) {
 		{"The storm is not expected to come ashore until early Sunday.", true, "2023-03-05"},
 		{"The Friday meeting may change.", true, "2023-03-03"},
 		{"He may change his mind.", true, ""},
+		{"Congress passed a bill funding agencies until April 17.", false, "2023-04-17"},
+		{"The House on Thursday rejected the bill.", true, ""}, // done that day, not next week
+		{"The House on Thursday rejected the bill.", false, "2023-03-02"},
+		{"A vote on Thursday expected to pass.", true, "2023-03-09"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
