@@ -76,6 +76,8 @@ var weekdayAbbrevs = map[string]time.Weekday{
 	"thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
 }
 
+var deadlinePreps = set("by", "until", "before")
+
 var months = map[string]time.Month{
 	"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
 	"june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
@@ -240,7 +242,9 @@ func findTimes(toks []token) []timeExpr {
 			}
 		}
 		// A month alone after "in", "by", "until", "early", "late", "mid", "next", "this".
-		if m, ok := lx.month, lx.is(lxMonth); ok && (t.cap || t.upper) && len(t.low) > 3 || ok && t.low == "may" && t.cap && prev == "in" {
+		// An abbreviation only as a deadline ("by Feb"): "Jan" is a name
+		// too, and "in Jan." as often past.
+		if m, ok := lx.month, lx.is(lxMonth); ok && (t.cap || t.upper) && (len(t.low) > 3 || t.low != "may" && deadlinePreps[prev]) || ok && t.low == "may" && t.cap && prev == "in" {
 			switch prev {
 			case "in", "by", "until", "early", "late", "mid", "next", "this", "since", "from", "before", "during":
 				e := timeExpr{start: i, end: i + 1, kind: tkMonth, month: m, modifier: prev}
@@ -266,14 +270,46 @@ func findTimes(toks []token) []timeExpr {
 			out = append(out, timeExpr{start: i, end: i + 1, kind: tkYear, year: y})
 		}
 	}
+	if len(out) > 0 && dateline(toks, out[0]) {
+		out = out[1:]
+	}
 	for i := range out {
-		// A day right before a past verb is when it was done: "on Friday
-		// rejected a bill" (only a weekday or a date: "this year saw").
-		if e := &out[i]; (e.kind == tkWeekday || e.kind == tkDate) && e.end < len(toks) && !e.futureOnly && pastVerb(toks[e.end]) {
+		// A day right before or after a past verb is when it was done:
+		// "on Friday rejected a bill", "said on Friday" (only a weekday or
+		// a date: "this year saw").
+		e := &out[i]
+		if e.kind != tkWeekday && e.kind != tkDate || e.futureOnly {
+			continue
+		}
+		if e.end < len(toks) && pastVerb(toks[e.end]) ||
+			e.start > 1 && toks[e.start-1].low == "on" && pastVerb(toks[e.start-2]) && (e.start < 3 || toks[e.start-3].low != "be") { // "will be announced on"
 			e.pastOnly = true
 		}
 	}
 	return out
+}
+
+// dateline reports whether e is the date of a dateline opening the
+// sentence ("BRUSSELS, Jan 18 (Reuters) -", "PARIS, October 10. /TASS/.",
+// "WASHINGTON Feb 7 The Senate"): when the story was filed, not when
+// anything happens.
+func dateline(toks []token, e timeExpr) bool {
+	if e.kind != tkDate || e.start == 0 || e.start > 6 || e.end >= len(toks) {
+		return false
+	}
+	for _, t := range toks[:e.start] {
+		if t.word && !t.cap || !t.word && t.low != "," && t.low != "." {
+			return false
+		}
+	}
+	if !toks[0].upper {
+		return toks[e.end].low == "(" // "Washington, Sept 15 (UrduPoint)"
+	}
+	switch toks[e.end].low {
+	case "(", "-", "--", "—", "–", "/", ".":
+		return true
+	}
+	return toks[e.end].cap
 }
 
 // pastVerb reports whether t is a past form of an action or of saying,

@@ -54,6 +54,12 @@ func TestTimeExpressions(t *testing.T) {
 		{"The House on Thursday rejected the bill.", true, ""}, // done that day, not next week
 		{"The House on Thursday rejected the bill.", false, "2023-03-02"},
 		{"A vote on Thursday expected to pass.", true, "2023-03-09"},
+		{"Officials said on Friday the vote will be held later.", true, ""},
+		{"BRUSSELS, March 3 (Reuters) - Regulators will block the merger.", true, ""}, // a dateline
+		{"WASHINGTON March 3 The Senate will vote.", true, ""},
+		{"The regulator will decide by Feb.", true, "2024-02-01..2024-02-29"},
+		{"Jan will decide.", true, ""},
+		{"Winners will be announced on March 15th.", true, "2023-03-15"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
