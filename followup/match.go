@@ -35,7 +35,7 @@ type Options struct {
 
 // DefaultOptions are the settings measured on the development set.
 func DefaultOptions() Options {
-	return Options{Threshold: 0.2, Horizon: 14 * 24 * time.Hour, Lag: 3 * 24 * time.Hour, Grace: 2 * 24 * time.Hour, Merge: 0.25,
+	return Options{Threshold: 0.2, Horizon: 14 * 24 * time.Hour, Lag: 3 * 24 * time.Hour, Grace: 2 * 24 * time.Hour, Merge: 0.2,
 		Undated: 30 * 24 * time.Hour}
 }
 

@@ -272,7 +272,7 @@ func callOff(st *sentence) storyline.Relation {
 		if k > 0 && (toks[k-1].lx.is(lxNegation) || k > 1 && toks[k-2].lx.is(lxNegation) && toks[k-1].lx.is(lxModal|lxCopula)) {
 			continue
 		}
-		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || cancelling[w] || stayCue(toks, k)) || hedged(toks, k) {
+		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || cancelling[w] || stayCue(toks, k)) || hedged(toks, k, st.headline) {
 			continue
 		}
 		two := ""
@@ -310,13 +310,13 @@ var cancelling = set("averting", "scrapping", "scrubbing", "aborting", "halting"
 // government open and avert a shutdown", "two weeks after his death was
 // delayed". A cancellation itself expected ("expected to postpone") is
 // news.
-func hedged(toks []token, k int) bool {
+func hedged(toks []token, k int, headline bool) bool {
 	for q := k - 1; q >= max(0, k-6); q-- {
 		w := toks[q].low
 		switch {
 		case toks[q].lx.is(lxModal|lxConditional) && w != "will":
 			return true
-		case w == "after" || w == "since" || w == "risk" || w == "threat" || w == "fears":
+		case w == "after" && !headline || w == "since" || w == "risk" || w == "threat" || w == "fears":
 			return true
 		case w == "to":
 			if q > 0 {
