@@ -51,6 +51,18 @@ type memory struct {
 	recent     map[int64]recentStory
 	recentRing []int64
 	recentNext int
+	// Scratch of anticipations, kept between calls (the linker holds its
+	// lock): a common key finds thousands of events, and allocating for
+	// them each time made the collector the slowest part of an
+	// announcement.
+	hitIndex  map[*openEvent]int
+	hits, top []eventHit
+}
+
+// eventHit is an open event found under n of the looked-up keys.
+type eventHit struct {
+	e *openEvent
+	n int
 }
 
 // recentStories bounds the analyses kept (a few kilobytes each).
@@ -265,34 +277,31 @@ func (m *memory) addOutcomes(storyID int64, published time.Time, keys []string) 
 // AnticipationCandidates returns from the database.
 func (m *memory) anticipations(keys []string, at time.Time, limit int) []storyline.Anticipation {
 	t := at.Unix()
-	var found []*openEvent
+	if m.hitIndex == nil {
+		m.hitIndex = map[*openEvent]int{}
+	}
+	clear(m.hitIndex)
+	// Count each event's keys in one pass (a common key finds thousands).
+	hits := m.hits[:0]
 	for i, k := range keys {
 		if slices.Contains(keys[:i], k) {
 			continue
 		}
 		for _, e := range m.events[k] {
-			if e.openUntil >= t && e.a.Published.Unix() <= t {
-				found = append(found, e)
+			if e.openUntil < t || e.a.Published.Unix() > t {
+				continue
 			}
+			if i, ok := m.hitIndex[e]; ok {
+				hits[i].n++
+				continue
+			}
+			m.hitIndex[e] = len(hits)
+			hits = append(hits, eventHit{e, 1})
 		}
 	}
-	if len(found) == 0 {
+	m.hits = hits
+	if len(hits) == 0 {
 		return nil
-	}
-	// Count each event's keys in one pass (a common key finds thousands).
-	type hit struct {
-		e *openEvent
-		n int
-	}
-	index := make(map[*openEvent]int, len(found))
-	hits := make([]hit, 0, len(found))
-	for _, e := range found {
-		if i, ok := index[e]; ok {
-			hits[i].n++
-			continue
-		}
-		index[e] = len(hits)
-		hits = append(hits, hit{e, 1})
 	}
 	// The most shared keys first, then the newest: only the hits that can
 	// make the limit are sorted (most share one key).
@@ -300,7 +309,7 @@ func (m *memory) anticipations(keys []string, at time.Time, limit int) []storyli
 	for _, h := range hits {
 		most = max(most, h.n)
 	}
-	var top []hit
+	top := m.top[:0]
 	for n := most; n > 0 && len(top) < limit; n-- {
 		from := len(top)
 		for _, h := range hits {
@@ -308,16 +317,16 @@ func (m *memory) anticipations(keys []string, at time.Time, limit int) []storyli
 				top = append(top, h)
 			}
 		}
-		slices.SortFunc(top[from:], func(x, y hit) int {
+		slices.SortFunc(top[from:], func(x, y eventHit) int {
 			if c := x.e.a.Published.Compare(y.e.a.Published); c != 0 {
 				return -c
 			}
 			return -cmp.Compare(x.e.a.ID, y.e.a.ID)
 		})
 	}
-	hits = top
-	out := make([]storyline.Anticipation, 0, min(len(hits), limit))
-	for _, h := range hits[:min(len(hits), limit)] {
+	m.top = top
+	out := make([]storyline.Anticipation, 0, min(len(top), limit))
+	for _, h := range top[:min(len(top), limit)] {
 		a := h.e.a
 		a.Actors = slices.Clone(a.Actors) // the caller's to change
 		out = append(out, a)
