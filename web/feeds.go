@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -34,6 +35,7 @@ func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//storyline//what the news expects//EN")
 	cal.SetName("storyline: what the news expects")
+	var desc strings.Builder
 	for _, e := range evs {
 		a := &e.Anticipation
 		if keep != nil && !keep[e.Story.ID] && !slices.ContainsFunc(e.Outcomes, func(o storyline.ThreadOutcome) bool { return keep[o.Story.ID] }) {
@@ -41,17 +43,21 @@ func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
 		}
 		// The window's last day, as threads and the page show it.
 		day := time.Date(a.To.Year(), a.To.Month(), a.To.Day(), 0, 0, 0, 0, time.UTC)
-		ev := cal.AddEvent(fmt.Sprintf("event-%d@storyline", a.ID))
+		// A new event has none of its properties yet: adding them spares
+		// the library's search for one to replace.
+		ev := cal.AddEvent("event-" + strconv.FormatInt(a.ID, 10) + "@storyline")
 		ev.SetDtStampTime(a.Published)
 		ev.SetAllDayStartAt(day)
 		ev.SetAllDayEndAt(day.Add(24 * time.Hour))
-		ev.SetSummary(a.Summary)
-		ev.SetURL(e.Story.URL)
-		desc := "Announced: " + e.Story.Title
+		ev.AddProperty(ics.ComponentPropertySummary, a.Summary)
+		ev.AddProperty(ics.ComponentPropertyUrl, e.Story.URL)
+		desc.Reset()
+		desc.WriteString("Announced: ")
+		desc.WriteString(e.Story.Title)
 		for _, o := range e.Outcomes {
-			desc += "\n" + string(o.Relation) + ": " + o.Story.Title + " " + o.Story.URL
+			fmt.Fprintf(&desc, "\n%s: %s %s", o.Relation, o.Story.Title, o.Story.URL)
 		}
-		ev.SetDescription(desc)
+		ev.AddProperty(ics.ComponentPropertyDescription, desc.String())
 		switch s.o.Followup.Status(a, e.Outcomes, now) {
 		case storyline.StatusHappened:
 			ev.SetStatus(ics.ObjectStatusConfirmed)
@@ -61,7 +67,13 @@ func (s *server) calendar(w http.ResponseWriter, r *http.Request) {
 			ev.SetStatus(ics.ObjectStatusTentative)
 		}
 	}
-	s.send(w, r, "text/calendar; charset=utf-8", []byte(cal.Serialize()))
+	var buf bytes.Buffer
+	buf.Grow(1024 * (len(evs) + 1)) // about a kilobyte an event: no copying as it grows
+	if err := cal.SerializeTo(&buf); err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.send(w, r, "text/calendar; charset=utf-8", buf.Bytes())
 }
 
 type atomFeed struct {
