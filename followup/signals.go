@@ -227,6 +227,8 @@ func futureCues(st *sentence) (first int, weak, byTo bool) {
 			mark(k)
 		case w == "ahead" && at(k+1) == "of", w == "eve" && at(k+1) == "of":
 			mark(k)
+		case prev == "in" && (w == "anticipation" || w == "advance") && at(k+1) == "of", prev == "in" && w == "preparation" && at(k+1) == "for":
+			mark(k) // "in anticipation of the storm", "in advance of the vote"
 		case w == "awaits" || w == "awaiting" || w == "awaited" || w == "preview" || w == "previews":
 			mark(k)
 		case w == "countdown" || w == "deadline":
