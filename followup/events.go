@@ -342,6 +342,12 @@ func storyEvents(a *Analysis, sents []*sentence, ms []mention, fullest map[strin
 			if !a.sig.announces() && !a.sig.puts(e) {
 				continue
 			}
+			if reportsOn(ms, lead, e) {
+				// "Moon and Kim will announce the summit's outcome. The
+				// leaders met early Friday": the meeting is reported.
+				a.sig.reportsToo = true
+				continue
+			}
 			e.Terms, inLead = a.Terms, true
 			if !e.HasTime() && !a.sig.when.zero() {
 				e.From, e.To = a.sig.when.from, a.sig.when.to // the lead's time bounds it
@@ -373,6 +379,20 @@ func storyEvents(a *Analysis, sents []*sentence, ms []mention, fullest map[strin
 		events = append(events, announcement(sents, ms, a, fullest))
 	}
 	return events
+}
+
+// reportsOn reports whether a lead sentence reports an action of e's
+// class as done on a day of e's window.
+func reportsOn(ms []mention, lead int, e storyline.Anticipation) bool {
+	if e.Class == "" || !e.HasTime() {
+		return false
+	}
+	for _, m := range ms {
+		if m.sent < lead && m.class == e.Class && m.mode == modeRealised && !m.when.zero() && m.when.overlaps(window{e.From, e.To}, 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // reportsClass reports whether the first lead sentences report an action

@@ -22,6 +22,7 @@ type signals struct {
 	leadFuture bool // a lead sentence looks ahead
 	leadReport bool // the first lead sentence reports an action done
 	leadTimed  bool // a later lead sentence looks ahead to a time ("set to visit later this month")
+	reportsToo bool // a lead sentence reports, on its day, an action the lead announces
 	cueSent    int  // the sentence of the first cue looking ahead, -1 if none
 	// relation is Cancelled or Postponed when the headline or the first
 	// lead sentence calls something off or puts it back; "" otherwise.
@@ -53,7 +54,7 @@ func (s *signals) announces() bool {
 // announces none, or its headline or lead also reports something done
 // ("Abe, Trump agree to hold summit: ... agreed during a telephone
 // conversation Saturday").
-func (s *signals) reports() bool { return !s.announces() || s.headReport || s.leadReport }
+func (s *signals) reports() bool { return !s.announces() || s.headReport || s.leadReport || s.reportsToo }
 
 // puts reports whether event e is what the story puts back, at the new
 // date it gives.

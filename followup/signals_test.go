@@ -43,6 +43,7 @@ func TestSignals(t *testing.T) {
 		{"stays in power is no cue", "Leader stays in power after vote", "The leader survived the challenge.", false, true, ""},
 		{"a headline's after gives the news", "Governor responds after issuing stay of execution", "The inmate had been due to die on Wednesday.", false, true, storyline.Postponed},
 		{"in anticipation of", "Storm worries the coast", "The governor declared a state of emergency in anticipation of the storm, which could get stronger.", true, false, ""},
+		{"announces one thing, reports the meeting", "Leaders hold summit at the border", "President Moon Jae-in and leader Kim Jong-un will jointly announce the outcome of their summit on Friday, an official said.The leaders met at the border early Friday.", true, true, ""},
 		{"looked certain is no report", "Shutdown imminent as chambers split", "The government looked all but certain to shut down on Sunday.", true, false, ""},
 		{"blocked a planned merger", "Regulator blocks rail merger", "The regulator on Friday blocked a planned merger of the two groups.", false, true, ""},
 		{"great to see you is no future", "Host to senator: 'It's great to see you here'", "The host greeted the senator.", false, true, ""},

@@ -82,7 +82,9 @@ func firstSentences(text string, limit int) []string {
 			for j < len(para) && (para[j] == '"' || para[j] == '\'' || para[j] == ')') {
 				j++
 			}
-			if j >= len(para) || para[j] != ' ' {
+			// "the official said.The leaders met": a scraped feed lost the
+			// space after a sentence.
+			if !glued(para, i, j) && (j >= len(para) || para[j] != ' ') {
 				continue
 			}
 			k := j
@@ -145,6 +147,15 @@ func (m *sentenceMarks) next(para string, i int) int {
 		}
 	}
 	return best
+}
+
+// glued reports whether the period at i ends a sentence whose space was
+// lost: two lower-case letters before it, a capitalised word right after
+// ("said.The"; not "U.S.", "view.php" or "3.5").
+func glued(para string, i, j int) bool {
+	lower := func(c byte) bool { return 'a' <= c && c <= 'z' }
+	return para[i] == '.' && j == i+1 && i >= 2 && j+1 < len(para) &&
+		lower(para[i-1]) && lower(para[i-2]) && 'A' <= para[j] && para[j] <= 'Z' && lower(para[j+1])
 }
 
 func lastWord(s string) string {

@@ -79,14 +79,16 @@ func TestTimeExpressions(t *testing.T) {
 }
 
 func TestSentences(t *testing.T) {
-	text := "U.S. President Donald Trump met Mr. Smith on Jan. 5 in Washington. The talks lasted an hour! \"We agreed,\" he said. Next, J. R. Ewing left.\nA new paragraph"
+	text := "U.S. President Donald Trump met Mr. Smith on Jan. 5 in Washington. The talks lasted an hour! \"We agreed,\" he said. Next, J. R. Ewing left.\nA new paragraph, view.php and 3.5 points.An official said.The leaders met."
 	got := sentences(text)
 	want := []string{
 		"U.S. President Donald Trump met Mr. Smith on Jan. 5 in Washington.",
 		"The talks lasted an hour!",
 		"\"We agreed,\" he said.",
 		"Next, J. R. Ewing left.",
-		"A new paragraph",
+		"A new paragraph, view.php and 3.5 points.", // lost spaces after sentences
+		"An official said.",
+		"The leaders met.",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d sentences %q, want %d", len(got), got, len(want))
