@@ -34,7 +34,14 @@ func refSentences(text string) []string {
 			for j < len(para) && (para[j] == '"' || para[j] == '\'' || para[j] == ')') {
 				j++
 			}
-			if j >= len(para) || para[j] != ' ' {
+			// A lost space: "said.The", a word of lower-case letters after a space.
+			lostSpace := false
+			if c == '.' && j == i+1 && j+1 < len(para) && unicode.IsUpper(rune(para[j])) && unicode.IsLower(rune(para[j+1])) && para[j] < utf8.RuneSelf && para[j+1] < utf8.RuneSelf {
+				w := strings.LastIndex(para[:i], " ") + 1
+				word := para[w:i]
+				lostSpace = len(word) >= 2 && strings.Trim(word, "abcdefghijklmnopqrstuvwxyz") == ""
+			}
+			if !lostSpace && (j >= len(para) || para[j] != ' ') {
 				continue
 			}
 			k := j

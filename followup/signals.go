@@ -54,7 +54,9 @@ func (s *signals) announces() bool {
 // announces none, or its headline or lead also reports something done
 // ("Abe, Trump agree to hold summit: ... agreed during a telephone
 // conversation Saturday").
-func (s *signals) reports() bool { return !s.announces() || s.headReport || s.leadReport || s.reportsToo }
+func (s *signals) reports() bool {
+	return !s.announces() || s.headReport || s.leadReport || s.reportsToo
+}
 
 // puts reports whether event e is what the story puts back, at the new
 // date it gives.

@@ -150,12 +150,19 @@ func (m *sentenceMarks) next(para string, i int) int {
 }
 
 // glued reports whether the period at i ends a sentence whose space was
-// lost: two lower-case letters before it, a capitalised word right after
-// ("said.The"; not "U.S.", "view.php" or "3.5").
+// lost: a lower-case word of two letters or more before it, after a space,
+// and a capitalised word right after ("said.The"; not "U.S.", "view.php",
+// "3.5" or "www.Dicas-L.com").
 func glued(para string, i, j int) bool {
 	lower := func(c byte) bool { return 'a' <= c && c <= 'z' }
-	return para[i] == '.' && j == i+1 && i >= 2 && j+1 < len(para) &&
-		lower(para[i-1]) && lower(para[i-2]) && 'A' <= para[j] && para[j] <= 'Z' && lower(para[j+1])
+	if para[i] != '.' || j != i+1 || j+1 >= len(para) || !('A' <= para[j] && para[j] <= 'Z' && lower(para[j+1])) {
+		return false
+	}
+	w := i
+	for w > 0 && lower(para[w-1]) {
+		w--
+	}
+	return i-w >= 2 && (w == 0 || para[w-1] == ' ')
 }
 
 func lastWord(s string) string {
