@@ -128,8 +128,8 @@ func TestFollowups(t *testing.T) {
 func TestFollowupsDev2(t *testing.T) {
 	res := scoreFollowups(t, "followups-dev2")
 	p, r := figure(t, res, "precision"), figure(t, res, "recall")
-	if p < 0.91 || r < 0.73 {
-		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.91, 0.73)", p, r)
+	if p < 0.92 || r < 0.78 {
+		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.92, 0.78)", p, r)
 	}
 	if hn := figure(t, res, "hard_negatives_linked"); hn > 2 {
 		t.Errorf("%v hard negatives linked, more than the 2 reached", hn)
@@ -141,8 +141,15 @@ func TestFollowupsDev2(t *testing.T) {
 	if m == nil {
 		t.Fatal("no threads-an-event figure")
 	}
-	if x, _ := strconv.ParseFloat(m[1], 64); x > 1.2 {
-		t.Errorf("%.2f threads an event, more than the 1.2 reached", x)
+	if x, _ := strconv.ParseFloat(m[1], 64); x > 1.15 {
+		t.Errorf("%.2f threads an event, more than the 1.15 reached", x)
+	}
+	c := regexp.MustCompile(`marked cancelled/postponed (\d+)`).FindStringSubmatch(res)
+	if c == nil {
+		t.Fatal("no cancellations figure")
+	}
+	if n, _ := strconv.Atoi(c[1]); n < 135 {
+		t.Errorf("%d cancellations marked, fewer than the 135 reached", n)
 	}
 	t.Logf("issue targets: precision >= 0.90, recall >= 0.85, 80%% of cancellations marked, <= 1.2 threads an event")
 }
