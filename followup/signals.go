@@ -492,8 +492,9 @@ var linkingVerbs = set("remain", "remains", "stay", "stays", "seem", "seems", "l
 	"feel", "feels", "become", "becomes", "sound", "sounds")
 
 // nounCue reports whether a sentence names an event as still to come with
-// an adjective ("the upcoming summit"): whatever was done before it, the
-// sentence looks ahead.
+// an adjective ("the upcoming summit") before token before, its reported
+// verb: the sentence then looks ahead; after the verb the adjective names
+// what was done to it ("blocked a planned merger").
 func nounCue(st *sentence, before int) bool {
 	for _, t := range st.toks[:before] {
 		switch t.low {
