@@ -256,7 +256,7 @@ func forwardTime(st *sentence, pub time.Time) (window, bool) {
 			continue // a year alone is background more often than a date
 		}
 		if w, ok := e.resolve(pub, true); ok && !w.to.Before(p) {
-			if k := e.start - 1; k >= 0 && (st.toks[k].low == "by" || st.toks[k].low == "before" || st.toks[k].low == "until") {
+			if k := e.start - 1; k >= 0 && deadlinePreps[st.toks[k].low] {
 				w.from = p // a deadline: any day until then
 			}
 			return w, true

@@ -282,6 +282,7 @@ func findTimes(toks []token) []timeExpr {
 			continue
 		}
 		if e.end < len(toks) && pastVerb(toks[e.end]) ||
+			commaPast(toks, e.end) ||
 			e.start > 1 && toks[e.start-1].low == "on" && pastVerb(toks[e.start-2]) && (e.start < 3 || toks[e.start-3].low != "be") { // "will be announced on"
 			e.pastOnly = true
 		}
@@ -310,6 +311,20 @@ func dateline(toks []token, e timeExpr) bool {
 		return true
 	}
 	return toks[e.end].cap
+}
+
+// commaPast reports whether a comma at k closes a subject's time before
+// its past verb, "the union, in letters to GM Saturday, said it will",
+// not a clause before an inverted "said Abe" ("meet on Feb. 10, said Abe").
+func commaPast(toks []token, k int) bool {
+	if k+2 >= len(toks) || toks[k].low != "," || !pastVerb(toks[k+1]) {
+		return false
+	}
+	switch toks[k+2].low {
+	case "it", "they", "he", "she", "we", "that":
+		return true
+	}
+	return false
 }
 
 // pastVerb reports whether t is a past form of an action or of saying,

@@ -60,6 +60,8 @@ func TestTimeExpressions(t *testing.T) {
 		{"The regulator will decide by Feb.", true, "2024-02-01..2024-02-29"},
 		{"Jan will decide.", true, ""},
 		{"Winners will be announced on March 15th.", true, "2023-03-15"},
+		{"The union, in letters to members Thursday, said it will strike.", true, ""}, // said on Thursday
+		{"They agreed to meet on March 10, said Abe.", true, "2023-03-10"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
