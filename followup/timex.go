@@ -273,20 +273,7 @@ func findTimes(toks []token) []timeExpr {
 	if len(out) > 0 && dateline(toks, out[0]) {
 		out = out[1:]
 	}
-	for i := range out {
-		// A day right before or after a past verb is when it was done:
-		// "on Friday rejected a bill", "said on Friday" (only a weekday or
-		// a date: "this year saw").
-		e := &out[i]
-		if e.kind != tkWeekday && e.kind != tkDate || e.futureOnly {
-			continue
-		}
-		if e.end < len(toks) && pastVerb(toks[e.end]) ||
-			commaPast(toks, e.end) ||
-			e.start > 1 && toks[e.start-1].low == "on" && pastVerb(toks[e.start-2]) && (e.start < 3 || toks[e.start-3].low != "be") { // "will be announced on"
-			e.pastOnly = true
-		}
-	}
+	markPast(toks, out)
 	return out
 }
 
@@ -311,6 +298,24 @@ func dateline(toks []token, e timeExpr) bool {
 		return true
 	}
 	return toks[e.end].cap
+}
+
+// markPast marks a weekday or date next to a past verb as past only.
+func markPast(toks []token, out []timeExpr) {
+	for i := range out {
+		// A day right before or after a past verb is when it was done:
+		// "on Friday rejected a bill", "said on Friday" (only a weekday or
+		// a date: "this year saw").
+		e := &out[i]
+		if e.kind != tkWeekday && e.kind != tkDate || e.futureOnly {
+			continue
+		}
+		if e.end < len(toks) && pastVerb(toks[e.end]) ||
+			commaPast(toks, e.end) ||
+			e.start > 1 && toks[e.start-1].low == "on" && pastVerb(toks[e.start-2]) && (e.start < 3 || toks[e.start-3].low != "be") { // "will be announced on"
+			e.pastOnly = true
+		}
+	}
 }
 
 // commaPast reports whether a comma at k closes a subject's time before
