@@ -131,7 +131,7 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 	pubDay := day(out.Published)
 	why := "reported " + pubDay.Format(time.DateOnly)
 	if rel == storyline.Happened {
-		if out.looksAheadTo(win) {
+		if out.looksAheadTo(win, a.Class) {
 			return Match{gate: "looks ahead to it"}, false
 		}
 		if pubDay.Before(addDays(win.from, -1)) || pubDay.After(win.to.Add(o.Lag)) {
@@ -301,9 +301,17 @@ func isPerson(ac storyline.Actor) bool {
 // Texas: Harvey has strengthened ..." reports what leads up to the event it
 // announces, no outcome of it. "Abe, Trump agree to hold summit on Feb. 10"
 // may still report the call of the day before.
-func (a *Analysis) looksAheadTo(win window) bool {
+func (a *Analysis) looksAheadTo(win window, class string) bool {
 	if !a.sig.headFuture || a.sig.headReport || !a.Announces() {
 		return false
+	}
+	for _, oc := range a.Outcomes {
+		// A lead reporting the event's action done on a day of the window
+		// overrides a stale headline: "Photo of black hole expected soon:
+		// scientists revealed it on Wednesday".
+		if class != "" && oc.Class == class && oc.Relation == storyline.Happened && !oc.When.zero() && oc.When.overlaps(win, 0) && !oc.When.from.After(day(a.Published)) {
+			return false
+		}
 	}
 	if len(a.Events) == 0 {
 		return a.sig.when.zero() || a.sig.when.overlaps(win, 0)

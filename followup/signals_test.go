@@ -79,9 +79,17 @@ func TestLooksAheadTo(t *testing.T) {
 		{"Storm strikes the coast", "The storm made landfall on Saturday.", saturday, false},
 	}
 	for _, tc := range tests {
-		if got := Analyze(story(tc.title, tc.body, friday)).looksAheadTo(tc.win); got != tc.want {
+		if got := Analyze(story(tc.title, tc.body, friday)).looksAheadTo(tc.win, ""); got != tc.want {
 			t.Errorf("%q looks ahead to %s: %v, want %v", tc.title, tc.win, got, tc.want)
 		}
+	}
+	// A stale headline over a lead reporting the event's action done in
+	// the window reports it.
+	thursday := window{addDays(day(friday), -1), addDays(day(friday), -1)}
+	stale := Analyze(story("First photo of a black hole expected soon", "Scientists revealed the first photo of a black hole on Thursday.", friday))
+	if !stale.looksAheadTo(thursday, "") || stale.looksAheadTo(thursday, "announce") {
+		t.Errorf("stale headline: looks ahead %v without the event's class, %v with it; want true, false",
+			stale.looksAheadTo(thursday, ""), stale.looksAheadTo(thursday, "announce"))
 	}
 }
 
