@@ -128,8 +128,8 @@ func TestFollowups(t *testing.T) {
 func TestFollowupsDev2(t *testing.T) {
 	res := scoreFollowups(t, "followups-dev2")
 	p, r := figure(t, res, "precision"), figure(t, res, "recall")
-	if p < 0.92 || r < 0.78 {
-		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.92, 0.78)", p, r)
+	if p < 0.92 || r < 0.79 {
+		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.92, 0.79)", p, r)
 	}
 	if hn := figure(t, res, "hard_negatives_linked"); hn > 2 {
 		t.Errorf("%v hard negatives linked, more than the 2 reached", hn)
