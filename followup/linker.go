@@ -293,7 +293,7 @@ func (l *Linker) linkStored(ctx context.Context, st Store, s *storyline.Story, e
 		}
 		for _, o := range stored {
 			oan := o.an
-			if o.duplicateOf == s.ID || !oan.Reports() || l.announcesSame(oan, a) {
+			if o.duplicateOf == s.ID || !oan.Reports() || l.announcesSame(oan, a) || l.mem.announces(a.RootID(), o.id) {
 				continue
 			}
 			m, ok := l.opts.score(a, oan, l.w.story(oan.Terms), &l.w)

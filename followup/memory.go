@@ -32,6 +32,9 @@ type memory struct {
 	pruned int64 // the cut at the last prune
 	events map[string][]*openEvent
 	byID   map[int64]*openEvent
+	// announcers holds, for each open event, the stories announcing it
+	// (its own and those joined to it): none of them is its outcome.
+	announcers map[int64][]int64
 	// The stories that may report outcomes, and for each key the
 	// positions of its stories among them: 4 bytes a story and key. Lists
 	// by pointer: appending must not assign the map again, which would
@@ -83,7 +86,7 @@ type outcomeRef struct {
 }
 
 func newMemory(cut time.Time, snap Snapshot) *memory {
-	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byID: map[int64]*openEvent{},
+	m := &memory{cut: cut.Unix(), pruned: cut.Unix(), events: map[string][]*openEvent{}, byID: map[int64]*openEvent{}, announcers: map[int64][]int64{},
 		byKey: map[string]*[]uint32{}, settled: map[int64]int64{}, calledOff: map[int64]int64{}, recent: map[int64]recentStory{}}
 	for i := range snap.Open {
 		m.addEvent(&snap.Open[i].Anticipation, snap.Open[i].OpenUntil)
@@ -123,6 +126,7 @@ func (m *memory) addEvent(a *storyline.Anticipation, openUntil time.Time) {
 		e.a.Terms[i] = strings.Clone(t)
 	}
 	m.byID[e.a.ID] = e
+	m.announcers[e.a.RootID()] = append(m.announcers[e.a.RootID()], e.a.StoryID)
 	for _, k := range e.a.IndexKeys() {
 		list := m.events[k]
 		if n := len(list); n > 0 && list[n-1] == e {
@@ -220,6 +224,12 @@ func (m *memory) dated(id int64, from, to time.Time) {
 	}
 }
 
+// announces reports whether story announces event root (false when the
+// memory does not hold the event).
+func (m *memory) announces(root, story int64) bool {
+	return m != nil && slices.Contains(m.announcers[root], story)
+}
+
 // merged records that event from, and the events announcing it again,
 // now announce event into.
 func (m *memory) merged(into, from int64) {
@@ -236,6 +246,8 @@ func (m *memory) merged(into, from int64) {
 			}
 		}
 	}
+	m.announcers[into] = append(m.announcers[into], m.announcers[from]...)
+	delete(m.announcers, from)
 	if at, ok := m.settled[from]; ok {
 		m.settle(into, time.Unix(at, 0))
 		delete(m.settled, from)
@@ -405,6 +417,11 @@ func (m *memory) advance(t time.Time) {
 	for root := range m.calledOff {
 		if m.byID[root] == nil { // kept while the event is open, as the store does
 			delete(m.calledOff, root)
+		}
+	}
+	for root := range m.announcers {
+		if m.byID[root] == nil {
+			delete(m.announcers, root)
 		}
 	}
 	for k, list := range m.events {
