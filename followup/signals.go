@@ -136,6 +136,75 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 	return sig
 }
 
+// leadUps name the time before an occasion: "build-up to", "run-up to".
+var leadUps = set("build-up", "buildup", "run-up", "lead-up", "countdown")
+
+// occasions are nouns of occasions the action classes do not name: a
+// final, a match, a ceremony.
+var occasions = set("final", "finals", "semifinal", "semi-final", "match", "game", "fight", "bout", "race", "derby",
+	"clash", "showdown", "opener", "kickoff", "kick-off", "ceremony", "concert", "premiere", "festival", "contest",
+	"tournament", "playoff", "playoffs", "rematch")
+
+// occasionAfter reports whether an occasion or an action of a class
+// follows token k within three words ("before Sunday's final", "before
+// the vote").
+func occasionAfter(toks []token, k int) bool {
+	for q := k + 1; q < len(toks) && q <= k+3; q++ {
+		t := toks[q]
+		if !t.word && t.low != "'s" {
+			return false
+		}
+		if occasions[t.low] || lemmaClass[lemma(t.low)] != "" && !t.lx.is(lxPast) {
+			return true
+		}
+	}
+	return false
+}
+
+// pastBefore reports whether a past verb reports something done before
+// token k ("resigned before the vote").
+func pastBefore(toks []token, k int) bool {
+	for q := 1; q < k; q++ {
+		if pastVerb(toks[q]) {
+			return true
+		}
+	}
+	return false
+}
+
+// pollsOpen recognises a vote under way, its result still ahead: "polls
+// open", "polling stations open", "voting begins", "head to the polls".
+func pollsOpen(toks []token, k int) bool {
+	at := func(q int) string {
+		if q >= 0 && q < len(toks) {
+			return toks[q].low
+		}
+		return ""
+	}
+	switch toks[k].low {
+	case "polls", "stations":
+		if toks[k].low == "stations" && at(k-1) != "polling" {
+			return false
+		}
+		switch at(k + 1) {
+		case "open", "opened", "opening":
+			return true
+		}
+		for q := k - 2; q >= k-3; q-- { // "head to the polls", "go to polls"
+			switch at(q) {
+			case "head", "heads", "heading", "go", "goes", "going", "went", "headed":
+				return at(q+1) == "to"
+			}
+		}
+	case "voting":
+		switch at(k + 1) {
+		case "begins", "began", "starts", "started", "opens", "opened", "underway", "under":
+			return true
+		}
+	}
+	return false
+}
+
 // headingFor: a motion toward something still ahead.
 func headingFor(toks []token, k int) bool {
 	switch toks[k].low {
@@ -234,6 +303,12 @@ func futureCues(st *sentence) (first int, weak, byTo bool) {
 			mark(k) // "in anticipation of the storm", "in advance of the vote"
 		case w == "awaits" || w == "awaiting" || w == "awaited" || w == "preview" || w == "previews":
 			mark(k)
+		case leadUps[w] && at(k+1) == "to":
+			mark(k) // "build-up to the title fight", "countdown to launch"
+		case st.headline && w == "before" && occasionAfter(toks, k) && !pastBefore(toks, k):
+			mark(k) // "teams warm up before the final"
+		case pollsOpen(toks, k):
+			mark(k) // "polls open in Italy": the vote is under way, its result ahead
 		case w == "countdown" || w == "deadline":
 			weak = true
 		case w == "prepares" || w == "preparing" || w == "braces" || w == "bracing" || w == "gears" || w == "gearing":

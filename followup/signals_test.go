@@ -44,6 +44,11 @@ func TestSignals(t *testing.T) {
 		{"a headline's after gives the news", "Governor responds after issuing stay of execution", "The inmate had been due to die on Wednesday.", false, true, storyline.Postponed},
 		{"in anticipation of", "Storm worries the coast", "The governor declared a state of emergency in anticipation of the storm, which could get stronger.", true, false, ""},
 		{"announces one thing, reports the meeting", "Leaders hold summit at the border", "President Moon Jae-in and leader Kim Jong-un will jointly announce the outcome of their summit on Friday, an official said.The leaders met at the border early Friday.", true, true, ""},
+		{"build-up to", "Live: build-up to the title fight", "Fans are filling the arena.", true, false, ""},
+		{"before the final", "Photos: the two teams warm up before the final", "Players trained in the rain.", true, true, ""}, // and reports the training
+		{"polls open", "Polls open in referendum on constitutional reform", "Voting booths across the country are open.", true, false, ""},
+		{"head to the polls", "Germans head to the polls", "Voters choose a new parliament.", true, false, ""},
+		{"resigned before the vote", "Minister resigned before the vote", "The minister left office.", false, true, ""},
 		{"looked certain is no report", "Shutdown imminent as chambers split", "The government looked all but certain to shut down on Sunday.", true, false, ""},
 		{"blocked a planned merger", "Regulator blocks rail merger", "The regulator on Friday blocked a planned merger of the two groups.", false, true, ""},
 		{"great to see you is no future", "Host to senator: 'It's great to see you here'", "The host greeted the senator.", false, true, ""},
