@@ -251,7 +251,7 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 	// Negated futures of taking place: "will not attend", "won't go ahead".
 	if !cancelled {
 		for k := max(from, m.start-4); k < min(to, m.end+5); k++ {
-			if (toks[k].low == "not" || toks[k].low == "n't") && k > 0 && toks[k-1].lx.is(lxModal) {
+			if (toks[k].low == "not" || toks[k].low == "n't") && k > 0 && (toks[k-1].low == "will" || toks[k-1].low == "'ll" || toks[k-1].low == "shall") { // "may not" hedges
 				for q := k + 1; q < min(len(toks), k+4); q++ {
 					switch toks[q].lx.lemma {
 					case "attend", "go", "happen", "take", "proceed", "hold", "participate":

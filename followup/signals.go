@@ -350,6 +350,9 @@ func callOff(st *sentence) storyline.Relation {
 			continue
 		}
 		if k > 0 && (toks[k-1].lx.is(lxNegation) || k > 1 && toks[k-2].lx.is(lxNegation) && toks[k-1].lx.is(lxModal|lxCopula)) {
+			if toks[k-1].lx.is(lxNegation) && takesPlace(toks, k) && !hedged(toks, k-1, st.headline) {
+				return storyline.Cancelled // "concert won't go ahead", "will not take place"
+			}
 			continue
 		}
 		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || cancelling[w] || stayCue(toks, k)) || hedged(toks, k, st.headline) {
@@ -376,6 +379,24 @@ func callOff(st *sentence) storyline.Relation {
 	return ""
 }
 
+// takesPlace reports whether token k starts "go ahead", "take place",
+// "proceed" or "happen": negated, the event is off.
+func takesPlace(toks []token, k int) bool {
+	next := ""
+	if k+1 < len(toks) {
+		next = toks[k+1].low
+	}
+	switch toks[k].low {
+	case "go", "goes":
+		return next == "ahead"
+	case "take", "takes":
+		return next == "place"
+	case "proceed", "happen":
+		return true
+	}
+	return false
+}
+
 // commitments look ahead to an action, not to a scheduled event: "agree to
 // split the costs" announces something only with a time ahead.
 var commitments = set("agree", "agrees", "agreed", "vow", "vows", "vowed", "pledge", "pledges", "pledged",
@@ -396,7 +417,7 @@ func hedged(toks []token, k int, headline bool) bool {
 		switch {
 		case toks[q].lx.is(lxModal|lxConditional) && w != "will":
 			return true
-		case w == "after" && !headline || w == "since" || w == "risk" || w == "threat" || w == "fears":
+		case w == "after" && !headline || w == "since" || w == "risk" || w == "threat" || w == "fears" || w == "fear" || w == "feared":
 			return true
 		case w == "to":
 			if q > 0 {

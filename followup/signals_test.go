@@ -44,6 +44,10 @@ func TestSignals(t *testing.T) {
 		{"a headline's after gives the news", "Governor responds after issuing stay of execution", "The inmate had been due to die on Wednesday.", false, true, storyline.Postponed},
 		{"in anticipation of", "Storm worries the coast", "The governor declared a state of emergency in anticipation of the storm, which could get stronger.", true, false, ""},
 		{"announces one thing, reports the meeting", "Leaders hold summit at the border", "President Moon Jae-in and leader Kim Jong-un will jointly announce the outcome of their summit on Friday, an official said.The leaders met at the border early Friday.", true, true, ""},
+		{"won't go ahead", "Concert won't go ahead", "Organisers blamed the storm.", false, true, storyline.Cancelled},
+		{"pulled from", "Team pulled from the final", "The club withdrew after a ruling.", false, true, storyline.Cancelled},
+		{"may not take place is no call-off", "The vote may not take place", "Officials are unsure.", false, true, ""},
+		{"feared call-off is none", "Fans fear the final won't go ahead", "Officials are unsure.", false, true, ""},
 		{"build-up to", "Live: build-up to the title fight", "Fans are filling the arena.", true, false, ""},
 		{"before the final", "Photos: the two teams warm up before the final", "Players trained in the rain.", true, true, ""}, // and reports the training
 		{"polls open", "Polls open in referendum on constitutional reform", "Voting booths across the country are open.", true, false, ""},
