@@ -302,8 +302,8 @@ func findEntities(toks []token, style caseStyle, known *knownNames, sc *scratch,
 		if lx.is(lxWeekdayAbbrev) && i > 0 && (toks[i-1].low == "on" || toks[i-1].low == "by" || toks[i-1].low == "this" || toks[i-1].low == "next") {
 			return false
 		}
-		if lx.is(lxMonth) && (t.low != "may" || t.cap) {
-			return false
+		if lx.is(lxMonth) && (t.low != "may" || t.cap) || holidays[t.low] {
+			return false // "by Christmas" names a time, not an actor
 		}
 		if t.low == "i" || t.low == "n't" || strings.HasPrefix(t.low, "'") || lx.is(lxTimeZone) {
 			return false
@@ -606,3 +606,7 @@ func clauseFollows(toks []token, i int) bool {
 	}
 	return false
 }
+
+// holidays name times of the year, never an actor.
+var holidays = set("christmas", "xmas", "easter", "thanksgiving", "halloween", "ramadan", "eid", "hanukkah", "hanukah",
+	"diwali", "passover", "lent", "kippur", "hashanah")

@@ -233,6 +233,11 @@ func TestActors(t *testing.T) {
 			"On Monday, Macron and Scholz spoke by phone. They will meet later in the year.",
 			[][]string{{"macron", "scholz"}},
 		},
+		{ // a holiday names a time, not an actor
+			"Update",
+			"Biden will sign the bill by Christmas, officials said.",
+			[][]string{{"biden"}},
+		},
 		{ // a Title Case headline trusts names from the body only
 			"Macron, Scholz Expected To Hold Crucial Summit Talks On Friday",
 			"French President Emmanuel Macron and German Chancellor Olaf Scholz are expected to meet on Friday.",
