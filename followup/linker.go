@@ -212,7 +212,7 @@ func (l *Linker) joinOpen(s *storyline.Story, an *Analysis, events, cands []stor
 		e := &events[i]
 		for j := range cands {
 			c := &cands[j]
-			if c.StoryID != s.ID && c.StoryID != s.DuplicateOf && !l.mem.settledBefore(c.RootID(), an.Published) && l.sameEvent(e, c, an) {
+			if c.StoryID != s.ID && c.StoryID != s.DuplicateOf && !l.mem.settledBefore(c.RootID(), an.Published) && l.sameEvent(e, c, an) && l.nearRoot(e, c) {
 				e.Root = c.RootID()
 				announced[e.Root] = true
 				if !e.HasTime() && c.HasTime() {
@@ -330,8 +330,18 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 		into := int64(0)
 		for _, k := range kept {
 			a, b := first[k], first[r]
-			if a != nil && b != nil && l.compatible(b, a, -1) && !l.mem.settledBefore(k, b.Published) &&
-				l.compatible(b, a, l.w.overlap(identity(a), identity(b)).dice) {
+			if a == nil || b == nil || !l.compatible(b, a, -1) || l.mem.settledBefore(k, b.Published) {
+				continue
+			}
+			// A report shared by two events makes them one only when they
+			// share their terms too, or both are dated and framed (an
+			// action or an actor): "10 things to know this morning"
+			// shares reports with everything.
+			d := l.w.overlap(identity(a), identity(b)).dice
+			if d < l.opts.Merge && !(framed(a) && framed(b)) {
+				continue
+			}
+			if l.compatible(b, a, d) {
 				into = k
 				break
 			}
@@ -350,6 +360,12 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 		l.log.Debug("follow-up events merged", "into", into, "event", r)
 	}
 	return kept, nil
+}
+
+// framed reports whether an event has a date and an action class or an
+// actor.
+func framed(a *storyline.Anticipation) bool {
+	return a.HasTime() && (a.Class != "" || len(a.Actors) > 0)
 }
 
 // storedStory is a stored story as the reverse pass weighs it.
@@ -433,6 +449,19 @@ func (l *Linker) sameEvent(e, c *storyline.Anticipation, an *Analysis) bool {
 	}
 	dice := l.w.overlap(identity(c), identity(e)).dice
 	return dice >= l.opts.Merge && l.compatible(e, c, dice)
+}
+
+// nearRoot reports whether event e, the same as announcement c, shares
+// some terms with c's event's first announcement too: joining through the
+// last story to join, with nothing of the first, chains unrelated stories
+// into one event ("10 things to know this morning", then "7 things to know
+// about iOS 7.1", then every iOS story).
+func (l *Linker) nearRoot(e, c *storyline.Anticipation) bool {
+	if c.ID == c.RootID() {
+		return true
+	}
+	r, ok := l.mem.anticipation(c.RootID())
+	return !ok || l.w.overlap(identity(&r), identity(e)).dice >= l.opts.Merge/2
 }
 
 // sameTerms is the term overlap at which two events are one whatever the

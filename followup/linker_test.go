@@ -238,3 +238,34 @@ func TestCalledOffTakesNoLaterOutcome(t *testing.T) {
 		t.Errorf("outcomes %v, want %s", got, want)
 	}
 }
+
+// TestNoChainedAnnouncements: a story joins an event through one of its
+// announcements only if it shares some terms with the event's first: else
+// a roundup ("what to expect this week") gathers every story that shares a
+// word with the last one to join.
+func TestNoChainedAnnouncements(t *testing.T) {
+	ctx := context.Background()
+	db, l := linkerStore(t)
+	mon := time.Date(2023, 3, 6, 9, 0, 0, 0, time.UTC)
+	roundup := &storyline.Story{URL: "https://wire.example/1", Title: "What to expect this week: markets, weather and football",
+		Summary: "What to expect this week in markets, weather and football.", Published: mon}
+	phone := &storyline.Story{URL: "https://wire.example/2", Title: "What to expect this week: markets and the Zephyr phone launch",
+		Summary: "What to expect this week in markets and from the Zephyr phone launch.", Published: mon.Add(time.Hour)}
+	launch := &storyline.Story{URL: "https://wire.example/3", Title: "Orbis set to launch Zephyr phone with foldable screen",
+		Summary: "Orbis is set to launch the Zephyr phone with a foldable screen and a new camera.", Published: mon.Add(2 * time.Hour)}
+	ingest(t, db, l, roundup, phone, launch)
+	threads, err := db.Threads(ctx, storage.ThreadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range followup.Threads(threads, l.Options(), mon) {
+		if v.Anticipation.URL != roundup.URL {
+			continue
+		}
+		for _, a := range v.Announcements {
+			if a.URL == launch.URL {
+				t.Errorf("the launch joined the roundup's event through %v", v.Announcements)
+			}
+		}
+	}
+}

@@ -224,6 +224,14 @@ func (m *memory) dated(id int64, from, to time.Time) {
 	}
 }
 
+// anticipation returns open event id as the memory holds it.
+func (m *memory) anticipation(id int64) (storyline.Anticipation, bool) {
+	if m == nil || m.byID[id] == nil {
+		return storyline.Anticipation{}, false
+	}
+	return m.byID[id].a, true
+}
+
 // announces reports whether story announces event root (false when the
 // memory does not hold the event).
 func (m *memory) announces(root, story int64) bool {
