@@ -197,7 +197,7 @@ func followupCoherence(t *testing.T, labelsPath string, threadsJSON []byte) {
 		story[strings.ReplaceAll(u, `\?`, "?")] = s
 	}
 	var threads []struct {
-		Anticipation struct{ URL string } `json:"anticipation"`
+		Anticipation struct{ URL string }   `json:"anticipation"`
 		Outcomes     []struct{ URL string } `json:"outcomes"`
 	}
 	if err := json.Unmarshal(threadsJSON, &threads); err != nil {
