@@ -329,7 +329,7 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 	for _, r := range roots {
 		into := int64(0)
 		for _, k := range kept {
-			a, b := first[k], first[r]
+			a, b := l.rootOf(k, first[k]), l.rootOf(r, first[r])
 			if a == nil || b == nil || !l.compatible(b, a, -1) || l.mem.settledBefore(k, b.Published) {
 				continue
 			}
@@ -360,6 +360,15 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 		l.log.Debug("follow-up events merged", "into", into, "event", r)
 	}
 	return kept, nil
+}
+
+// rootOf returns event root's first announcement as the memory holds it,
+// else c (one of its announcements).
+func (l *Linker) rootOf(root int64, c *storyline.Anticipation) *storyline.Anticipation {
+	if r, ok := l.mem.anticipation(root); ok {
+		return &r
+	}
+	return c
 }
 
 // framed reports whether an event has a date and an action class or an
