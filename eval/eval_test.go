@@ -220,8 +220,8 @@ func followupCoherence(t *testing.T, labelsPath string, threadsJSON []byte) {
 	share := float64(same) / float64(max(1, same+other))
 	t.Logf("follow-ups on stories-uci: %d threads, %d links to a labelled story, %.2f of them to the first announcement's story; largest thread %d outcomes",
 		len(threads), same+other, share, largest)
-	if share < 0.6 || largest > 500 {
-		t.Errorf("follow-ups on stories-uci: %.2f of links to the announcement's story (floor 0.6), largest thread %d outcomes (ceiling 500)", share, largest)
+	if share < 0.65 || largest > 400 {
+		t.Errorf("follow-ups on stories-uci: %.2f of links to the announcement's story (floor 0.65), largest thread %d outcomes (ceiling 400)", share, largest)
 	}
 }
 

@@ -333,12 +333,13 @@ func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands 
 			if a == nil || b == nil || !l.compatible(b, a, -1) || l.mem.settledBefore(k, b.Published) {
 				continue
 			}
-			// A report shared by two events makes them one only when they
-			// share their terms too, or both are dated and framed (an
-			// action or an actor): "10 things to know this morning"
-			// shares reports with everything.
+			// A report shared by two events makes them one only when their
+			// first announcements share their terms too, or both are dated
+			// and framed (an action or an actor) and share a term at least:
+			// "10 things to know this morning" shares reports with
+			// everything.
 			d := l.w.overlap(identity(a), identity(b)).dice
-			if d < l.opts.Merge && !(framed(a) && framed(b)) {
+			if d < l.opts.Merge && !(framed(a) && framed(b) && d > 0) {
 				continue
 			}
 			if l.compatible(b, a, d) {
