@@ -134,6 +134,11 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 		if out.looksAheadTo(win, a.Class) {
 			return Match{gate: "looks ahead to it"}, false
 		}
+		if out.sig.nextRound && (!a.HasTime() || win.to.After(pubDay)) {
+			// "Israel, Cyprus reach final" reports a round of a contest
+			// still ahead, not the contest's outcome.
+			return Match{gate: "a later round reached"}, false
+		}
 		if pubDay.Before(addDays(win.from, -1)) || pubDay.After(win.to.Add(o.Lag)) {
 			return Match{gate: "reported off window " + win.String()}, false
 		}

@@ -103,6 +103,26 @@ func TestCallOffNamesTheEvent(t *testing.T) {
 	}
 }
 
+// TestLaterRound: a story reporting a later round reached is no outcome
+// of the contest still ahead, but it is the outcome of the round it
+// reports.
+func TestLaterRound(t *testing.T) {
+	opts := DefaultOptions()
+	mon := time.Date(2023, 3, 6, 9, 0, 0, 0, time.UTC)
+	preview := anticipation(t, "Song contest preview: favourites and odds",
+		"The song contest, to be held in Lisbon, looks like one of the most open in years.", mon)
+	semi := anticipation(t, "Second song contest semi-final on Thursday",
+		"Eighteen countries will compete in the second semi-final of the song contest in Lisbon on Thursday.", mon)
+	reached := Analyze(story("Israel and Cyprus reach the Song Contest final",
+		"Israel and Cyprus qualified for the song contest final in Lisbon on Thursday night.", mon.Add(80*time.Hour)))
+	if m, ok := opts.Score(&preview, reached, nil); ok {
+		t.Errorf("a later round reached links to the contest ahead: %+v", m)
+	}
+	if m, ok := opts.Score(&semi, reached, nil); !ok || m.Relation != storyline.Happened {
+		t.Errorf("the semi-final's own outcome is not linked: %+v, %v", m, ok)
+	}
+}
+
 func TestStatus(t *testing.T) {
 	opts := DefaultOptions() // grace 2 days
 	dated := storyline.Anticipation{Published: friday, From: at(2023, 3, 4, 0), To: at(2023, 3, 4, 0)}

@@ -23,6 +23,7 @@ type signals struct {
 	leadReport bool // the first lead sentence reports an action done
 	leadTimed  bool // a later lead sentence looks ahead to a time ("set to visit later this month")
 	reportsToo bool // a lead sentence reports, on its day, an action the lead announces
+	nextRound  bool // the headline reports a later round reached ("Israel, Cyprus reach final")
 	cueSent    int  // the sentence of the first cue looking ahead, -1 if none
 	// relation is Cancelled or Postponed when the headline or the first
 	// lead sentence calls something off or puts it back; "" otherwise.
@@ -87,6 +88,9 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		// ("On Thursday they met and agreed to ...").
 		future := strong || weak && forward && past < 0
 		if st.headline {
+			for k := range st.toks {
+				sig.nextRound = sig.nextRound || nextRound(st.toks, k)
+			}
 			// A headline that names a time ahead and reports nothing done
 			// looks ahead too: "LIGO announcement on Thursday".
 			future = future || forward && when.from.After(day(pub)) && past < 0
@@ -171,6 +175,42 @@ func pastBefore(toks []token, k int) bool {
 	}
 	return false
 }
+
+// nextRound recognises a contestant going through to a later round, which
+// is still ahead: "reach the final", "into the last 8", "advance to the
+// Super Bowl", "qualify for the playoffs".
+func nextRound(toks []token, k int) bool {
+	q := k + 1
+	switch toks[k].low {
+	case "reach", "reaches", "reached", "into":
+	case "advance", "advances", "advanced", "through", "qualify", "qualifies", "qualified":
+		if q < len(toks) && (toks[q].low == "to" || toks[q].low == "for") {
+			q++
+		}
+	default:
+		return false
+	}
+	if q < len(toks) && toks[q].low == "the" {
+		q++
+	}
+	// The round, maybe after the contest's name: "the 2018 Eurovision
+	// Song Contest final", "the Champions League final".
+	for ; q < len(toks) && q <= k+8; q++ {
+		switch w := toks[q].low; {
+		case rounds[w]:
+			return true
+		case w == "last" && q+1 < len(toks) && isDigits(toks[q+1].low), w == "super" && q+1 < len(toks) && toks[q+1].low == "bowl":
+			return true
+		case !toks[q].word || !(toks[q].cap || toks[q].upper || isDigits(w)):
+			return false
+		}
+	}
+	return false
+}
+
+// rounds are the later stages of a contest.
+var rounds = set("final", "finals", "semifinal", "semifinals", "semi-final", "semi-finals", "quarterfinal", "quarterfinals",
+	"quarter-final", "quarter-finals", "playoffs", "playoff", "knockout", "knockouts")
 
 // pollsOpen recognises a vote under way, its result still ahead: "polls
 // open", "polling stations open", "voting begins", "head to the polls".
