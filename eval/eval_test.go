@@ -129,11 +129,11 @@ func TestFollowups(t *testing.T) {
 func TestFollowupsDev2(t *testing.T) {
 	res := scoreFollowups(t, "followups-dev2")
 	p, r := figure(t, res, "precision"), figure(t, res, "recall")
-	if p < 0.92 || r < 0.79 {
-		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.92, 0.79)", p, r)
+	if p < 0.93 || r < 0.80 {
+		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.93, 0.80)", p, r)
 	}
-	if hn := figure(t, res, "hard_negatives_linked"); hn > 2 {
-		t.Errorf("%v hard negatives linked, more than the 2 reached", hn)
+	if hn := figure(t, res, "hard_negatives_linked"); hn > 1 {
+		t.Errorf("%v hard negatives linked, more than the 1 reached", hn)
 	}
 	if d := figure(t, res, "distractor_links"); d > 0 {
 		t.Errorf("%v distractor links", d)
@@ -142,8 +142,8 @@ func TestFollowupsDev2(t *testing.T) {
 	if m == nil {
 		t.Fatal("no threads-an-event figure")
 	}
-	if x, _ := strconv.ParseFloat(m[1], 64); x > 1.16 {
-		t.Errorf("%.2f threads an event, more than the 1.16 reached", x)
+	if x, _ := strconv.ParseFloat(m[1], 64); x > 1.15 {
+		t.Errorf("%.2f threads an event, more than the 1.15 reached", x)
 	}
 	c := regexp.MustCompile(`marked cancelled/postponed (\d+)`).FindStringSubmatch(res)
 	if c == nil {
