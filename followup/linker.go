@@ -311,8 +311,9 @@ func (l *Linker) linkStored(ctx context.Context, st Store, s *storyline.Story, e
 }
 
 // mergeRoots merges the events one story reports on when they are one
-// happening announced by stories that did not recognise each other (the
-// same kind of action, agreeing times, the same people): the oldest stays.
+// happening announced by stories that did not recognise each other (shared
+// terms, the same kind of action, agreeing times, the same people): the
+// oldest stays.
 // It returns the roots left; best keeps each one's best match.
 func (l *Linker) mergeRoots(ctx context.Context, st Store, roots []int64, cands []storyline.Anticipation, best map[int64]Match) ([]int64, error) {
 	if len(roots) < 2 {
