@@ -143,11 +143,18 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 // leadUps name the time before an occasion: "build-up to", "run-up to".
 var leadUps = set("build-up", "buildup", "run-up", "lead-up", "countdown")
 
-// occasions are nouns of occasions the action classes do not name: a
-// final, a match, a ceremony.
-var occasions = set("final", "finals", "semifinal", "semi-final", "match", "game", "fight", "bout", "race", "derby",
-	"clash", "showdown", "opener", "kickoff", "kick-off", "ceremony", "concert", "premiere", "festival", "contest",
-	"tournament", "playoff", "playoffs", "rematch")
+// occasions are nouns of occasions the action classes do not name (with
+// the rounds of a contest): a match, a ceremony.
+var occasions = set("match", "game", "fight", "bout", "race", "derby", "clash", "showdown", "opener", "kickoff",
+	"kick-off", "ceremony", "concert", "premiere", "festival", "contest", "tournament", "rematch")
+
+// lowAt is token k's lower-case form, "" outside the sentence.
+func lowAt(toks []token, k int) string {
+	if k >= 0 && k < len(toks) {
+		return toks[k].low
+	}
+	return ""
+}
 
 // occasionAfter reports whether an occasion or an action of a class
 // follows token k within three words ("before Sunday's final", "before
@@ -158,7 +165,7 @@ func occasionAfter(toks []token, k int) bool {
 		if !t.word && t.low != "'s" {
 			return false
 		}
-		if occasions[t.low] || lemmaClass[lemma(t.low)] != "" && !t.lx.is(lxPast) {
+		if occasions[t.low] || rounds[t.low] || lemmaClass[lemma(t.low)] != "" && !t.lx.is(lxPast) {
 			return true
 		}
 	}
@@ -215,12 +222,7 @@ var rounds = set("final", "finals", "semifinal", "semifinals", "semi-final", "se
 // pollsOpen recognises a vote under way, its result still ahead: "polls
 // open", "polling stations open", "voting begins", "head to the polls".
 func pollsOpen(toks []token, k int) bool {
-	at := func(q int) string {
-		if q >= 0 && q < len(toks) {
-			return toks[q].low
-		}
-		return ""
-	}
+	at := func(q int) string { return lowAt(toks, q) }
 	switch toks[k].low {
 	case "polls", "stations":
 		if toks[k].low == "stations" && at(k-1) != "polling" {
@@ -291,12 +293,7 @@ func futureCues(st *sentence) (first int, weak, byTo bool) {
 		}
 	}()
 	toks := st.toks
-	at := func(k int) string {
-		if k >= 0 && k < len(toks) {
-			return toks[k].low
-		}
-		return ""
-	}
+	at := func(k int) string { return lowAt(toks, k) }
 	negated := func(k int) bool { // "not expected", "won't", "will not"
 		return toks[k].lx.is(lxNegation) && toks[k].low != "without" || at(k+1) == "not" || at(k+1) == "n't" || at(k+1) == "never"
 	}
@@ -422,10 +419,7 @@ func callOff(st *sentence) storyline.Relation {
 // takesPlace reports whether token k starts "go ahead", "take place",
 // "proceed" or "happen": negated, the event is off.
 func takesPlace(toks []token, k int) bool {
-	next := ""
-	if k+1 < len(toks) {
-		next = toks[k+1].low
-	}
+	next := lowAt(toks, k+1)
 	switch toks[k].low {
 	case "go", "goes":
 		return next == "ahead"
