@@ -240,7 +240,8 @@ func readTerms(sc *scratch, sents []*sentence) string {
 func classifyMentions(sc *scratch, sents []*sentence, pub time.Time) []mention {
 	ms := sc.ms[:0]
 	for i, st := range sents {
-		if question(st) {
+		st := asserted(st)
+		if st == nil {
 			continue // a question asserts nothing
 		}
 		sc.found = appendMentions(sc.found[:0], st, i)

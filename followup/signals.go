@@ -77,7 +77,8 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		if i >= lead {
 			break
 		}
-		if question(st) {
+		st := asserted(st)
+		if st == nil {
 			continue
 		}
 		cue, weak, byTo := futureCues(st)
@@ -261,22 +262,49 @@ func headingFor(toks []token, k int) bool {
 	return false
 }
 
-// question reports whether a sentence asks rather than says: "Will the
-// summit go ahead?" asserts nothing; "Rover headed for Mars landing. Are
-// you ready?" (one headline) does before its question.
-func question(st *sentence) bool {
+// questionAt returns the token where a sentence's closing question
+// begins (len(toks) if it asks none): the clause after the last stop,
+// colon, semicolon or dash. "Will the summit go ahead?" asks from 0.
+func questionAt(st *sentence) int {
 	n := len(st.toks)
 	if n == 0 || st.toks[n-1].low != "?" {
-		return false
+		return n
 	}
-	start := 0
 	for k := n - 2; k >= 0; k-- {
-		if w := st.toks[k].low; w == "." || w == "!" || w == ":" {
-			start = k + 1
-			break
+		switch st.toks[k].low {
+		case ".", "!", ":", ";", "—", "–", "--", "|":
+			return k + 1
 		}
 	}
-	return start == 0 // the whole sentence is the question
+	return 0 // the whole sentence is the question
+}
+
+// asserted is the part of a sentence before its closing question:
+// "Game to launch Tuesday; can it save the console?" and "Rover headed
+// for Mars landing. Are you ready?" say their first clause, and the
+// question's cues are no one's plan. nil when it only asks.
+func asserted(st *sentence) *sentence {
+	q := questionAt(st)
+	switch {
+	case q == 0:
+		return nil
+	case q == len(st.toks):
+		return st
+	}
+	cut := *st
+	cut.toks = st.toks[:q]
+	cut.times, cut.ents = nil, nil
+	for _, e := range st.times {
+		if e.end <= q {
+			cut.times = append(cut.times, e)
+		}
+	}
+	for _, e := range st.ents {
+		if e.end <= q {
+			cut.ents = append(cut.ents, e)
+		}
+	}
+	return &cut
 }
 
 // futureCues finds the cues of a sentence that look ahead: strong ones

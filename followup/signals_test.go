@@ -26,6 +26,8 @@ func TestSignals(t *testing.T) {
 		{"lead looks ahead", "Senate and the chips bill", "The Senate is poised to vote on the bill on Tuesday.", true, false, ""},
 		{"headed for, then a question", "Rover headed for Mars landing. Are you ready?", "The nuclear-powered rover is 300 million miles from Earth.", true, false, ""},
 		{"a question asserts nothing", "Will the summit go ahead?", "Nobody knows.", false, true, ""},
+		{"a plan, then a question", "Shooter game to launch Tuesday; can it save the console?", "Reviewers have had copies for a week.", true, false, ""},
+		{"a topic, then a question", "Console price war: will the new game help?", "Prices fell by a third in February.", false, true, ""},
 		{"rates raised", "Interest rates raised for first time in ten years", "The central bank has increased rates to 0.5%.", false, true, ""},
 		{"reported, then looking ahead", "May safe as leader", "Theresa May has won a confidence vote and will remain as leader.", false, true, ""},
 		{"purpose, not future", "France beat Croatia 4-2 to win the World Cup", "France won their second title on Sunday.", false, true, ""},
