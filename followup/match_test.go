@@ -203,6 +203,12 @@ func TestScoreDomains(t *testing.T) {
 			"Perseverance rover touches down on Mars", "NASA's Perseverance rover landed safely in Jezero crater on Thursday.", 80 * time.Hour, "happened"},
 		{"execution stayed", "Texas set to execute Rodney Reed on Wednesday", "Texas is scheduled to execute Rodney Reed on Wednesday evening.",
 			"Court stays Rodney Reed's execution", "The Texas Court of Criminal Appeals halted the execution of Rodney Reed on Friday.", 8 * time.Hour, "postponed"},
+		{"film delayed", "New Bond film No Time to Die to be released in April", "No Time to Die, the latest James Bond film, will be released in April.",
+			"Bond film No Time to Die delayed until November", "The release of No Time to Die has been pushed back to November because of the coronavirus.", 48 * time.Hour, "postponed"},
+		{"ipo pulled", "WeWork to price IPO next week", "WeWork is expected to price its initial public offering next week.",
+			"WeWork pulls IPO", "WeWork has withdrawn its planned initial public offering.", 8 * 24 * time.Hour, "cancelled"},
+		{"jobs report", "US jobs report due on Friday", "The Labor Department will release its monthly jobs report on Friday.",
+			"US economy adds 300,000 jobs in February, jobs report shows", "The US economy added 311,000 jobs in February, the Labor Department said on Friday.", 100 * time.Hour, "happened"},
 		{"signing", "Biden to sign infrastructure bill on Monday", "President Joe Biden will sign the infrastructure bill at the White House on Monday.",
 			"Biden signs infrastructure bill into law", "Biden signed the $1 trillion infrastructure bill into law on Monday.", 8 * time.Hour, "happened"},
 	}

@@ -244,7 +244,7 @@ func classify(st *sentence, m *mention, pub time.Time) mode {
 		if w == "off" && !(k > 0 && (toks[k-1].lx.lemma == "call" || toks[k-1].low == "is" || toks[k-1].low == "was")) {
 			continue
 		}
-		if lx.is(lxCancel) || two != "" && cancelCues[two] {
+		if lx.is(lxCancel) || two != "" && cancelCues[two] || pullCue(toks, k) {
 			cancelled = true
 		}
 	}

@@ -94,7 +94,7 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 			}
 			// A headline that names a time ahead and reports nothing done
 			// looks ahead too: "LIGO announcement on Thursday".
-			future = future || forward && when.from.After(day(pub)) && past < 0
+			future = future || forward && when.from.After(day(pub)) && past < 0 && nearerAhead(st, pub)
 			sig.headFuture = future
 			// Only a bare "X to V" may be a purpose: "Rover to touch down
 			// tonight" names its time.
@@ -405,6 +405,29 @@ func forwardTime(st *sentence, pub time.Time) (window, bool) {
 	return window{}, false
 }
 
+// nearerAhead reports whether the first time of a sentence that may lie
+// ahead does: with no cue, a month names the nearer of its two
+// occurrences ("jobs added in February" published in March is the month
+// just gone); a day of the week is the coming one ("march on Saturday").
+func nearerAhead(st *sentence, pub time.Time) bool {
+	p := day(pub)
+	for _, e := range st.times {
+		if e.kind == tkYear {
+			continue
+		}
+		ahead, ok := e.resolve(pub, true)
+		if !ok || ahead.to.Before(p) {
+			continue
+		}
+		if e.kind != tkMonth || e.year != 0 {
+			return true
+		}
+		behind, ok := e.resolve(pub, false)
+		return !ok || !behind.to.Before(p) || ahead.from.Sub(p) <= p.Sub(behind.to)
+	}
+	return false
+}
+
 // callOff finds a cue calling something off or putting it back in a
 // sentence, not negated: "postponed", "called off", "averted", "stays".
 func callOff(st *sentence) storyline.Relation {
@@ -420,7 +443,7 @@ func callOff(st *sentence) storyline.Relation {
 			}
 			continue
 		}
-		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || cancelling[w] || stayCue(toks, k)) || hedged(toks, k, st.headline) {
+		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || cancelling[w] || stayCue(toks, k) || pullCue(toks, k)) || hedged(toks, k, st.headline) {
 			continue
 		}
 		two := ""
@@ -435,7 +458,7 @@ func callOff(st *sentence) storyline.Relation {
 			if w == "off" && k > 0 && (toks[k-1].lx.lemma == "call" || st.headline && offEnds(toks, k)) {
 				return storyline.Cancelled // "called off", "Joshua-Miller fight off"
 			}
-		case lx.is(lxCancel) || two != "" && cancelCues[two] || cancelling[w]:
+		case lx.is(lxCancel) || two != "" && cancelCues[two] || cancelling[w] || pullCue(toks, k):
 			return storyline.Cancelled
 		case stayCue(toks, k):
 			return storyline.Postponed
@@ -474,14 +497,23 @@ var cancelling = set("averting", "scrapping", "scrubbing", "aborting", "halting"
 // delayed". A cancellation itself expected ("expected to postpone") is
 // news.
 func hedged(toks []token, k int, headline bool) bool {
-	for q := k - 1; q >= max(0, k-6); q-- {
+	for q := k - 1; q >= max(0, k-10); q-- {
 		w := toks[q].low
 		switch {
+		case q < k-6 && (toks[q].word || w == "-"):
+			// Only a background clause reaches this far back: "after a
+			// planned trip to France was postponed".
+			if w == "after" && !headline || w == "since" {
+				return true
+			}
 		case toks[q].lx.is(lxModal|lxConditional) && w != "will":
 			return true
 		case w == "after" && !headline || w == "since" || w == "risk" || w == "threat" || w == "fears" || w == "fear" || w == "feared":
 			return true
 		case w == "to":
+			if toks[k].lx.is(lxPast) && q+1 < k && !auxiliaries[toks[q+1].low] && !attributes[toks[k-1].low] {
+				continue // no infinitive: "No Time to Die delayed", not "to lead probe of delayed recall"
+			}
 			if q > 0 {
 				switch toks[q-1].low {
 				case "expected", "likely", "set", "poised", "due", "going", "about":
@@ -495,6 +527,31 @@ func hedged(toks []token, k int, headline bool) bool {
 	}
 	return false
 }
+
+// pullCue: something withdrawn, "pulls its IPO", "pulled the plug on
+// the tour", "pulls IPO"; not "pulled ahead", "pulls in millions".
+func pullCue(toks []token, k int) bool {
+	switch toks[k].low {
+	case "pull", "pulls", "pulled", "pulling":
+	default:
+		return false
+	}
+	switch lowAt(toks, k+1) {
+	case "its", "their":
+		return true
+	case "the":
+		return lowAt(toks, k+2) == "plug"
+	}
+	return k+1 < len(toks) && toks[k+1].upper
+}
+
+// attributes make the participle after them describe a noun: "of
+// delayed recall", "the postponed final".
+var attributes = set("of", "the", "a", "an", "its", "their", "his", "her", "this", "that")
+
+// auxiliaries begin an infinitive whose participle is its verb ("to be
+// postponed", "to have cancelled").
+var auxiliaries = set("be", "been", "have", "get", "being")
 
 // stayCue: a stay or reprieve of something due ("grants stay of
 // execution", "governor stays execution"), not "stays in power".
