@@ -230,8 +230,8 @@ func pollsOpen(toks []token, k int) bool {
 			return false
 		}
 		switch at(k + 1) {
-		case "open", "opened", "opening":
-			return true
+		case "open", "opened", "opening", "close", "closed", "closing":
+			return true // the result is ahead either way
 		}
 		for q := k - 2; q >= k-3; q-- { // "head to the polls", "go to polls"
 			switch at(q) {
@@ -593,6 +593,7 @@ func pastReport(st *sentence) int {
 	toks := st.toks
 	for k, t := range toks {
 		if !t.word || !t.lx.is(lxPast) || t.lx.is(lxPastPlan|lxPostNoun|lxPreNoun|lxTitle|lxSay|lxCopula) || t.low == "had" || t.low == "did" ||
+			t.low == "fed" && t.cap || // the Fed, not a past "fed"
 			strings.Contains(t.low, "-") { // "nuclear-powered", "long-awaited"
 			continue
 		}
@@ -692,6 +693,9 @@ func verbBefore(toks []token, k int) bool {
 // failed test", "summit is off"), not a particle before an object ("fend
 // off rivals").
 func offEnds(toks []token, k int) bool {
+	if k > 0 && phrasalOff[toks[k-1].lx.lemma] {
+		return false // "rocket lifts off", "season kicks off"
+	}
 	if k+1 == len(toks) || !toks[k+1].word {
 		return true
 	}
@@ -701,6 +705,12 @@ func offEnds(toks []token, k int) bool {
 	}
 	return false
 }
+
+// phrasalOff are the verbs whose "off" is a particle of their own:
+// "lifts off", "kicks off", "tees off", "pays off".
+var phrasalOff = set("lift", "blast", "take", "kick", "tee", "face", "pay", "set", "show", "sign", "tip", "top",
+	"round", "head", "log", "sell", "ease", "cool", "spin", "shake", "start", "see", "run", "switch", "turn", "drop",
+	"write", "jump", "tail", "level", "square", "trade", "peel", "fend", "ward", "stave", "hold")
 
 // linkingVerbs make the participle after them a state, not an action done.
 var linkingVerbs = set("remain", "remains", "stay", "stays", "seem", "seems", "look", "looks", "appear", "appears",

@@ -55,7 +55,7 @@ type timeExpr struct {
 	start, end int // token range [start, end)
 	kind       timeKind
 	weekday    time.Weekday
-	modifier   string // "next", "this", "last" or ""
+	modifier   string // "next", "this", "last", "by" (a deadline) or ""
 	month      time.Month
 	dayOfMonth int
 	year       int
@@ -203,6 +203,9 @@ func findTimes(toks []token) []timeExpr {
 		}
 		if isWD {
 			e := timeExpr{start: i, end: i + 1, kind: tkWeekday, weekday: wd}
+			if deadlinePreps[prev] {
+				e.modifier = "by" // "by Monday" said on a Monday is a week away
+			}
 			if prev == "next" || prev == "this" || prev == "last" || prev == "coming" {
 				e.modifier = prev
 				if prev == "coming" {
@@ -442,6 +445,9 @@ func (e timeExpr) resolve(pub time.Time, forward bool) (window, bool) {
 			return window{d, d}, true
 		}
 		if forward {
+			if delta == 0 && e.modifier == "by" {
+				delta = 7
+			}
 			d := addDays(p, delta)
 			return window{d, d}, true
 		}
