@@ -376,3 +376,56 @@ func TestScoreDomains(t *testing.T) {
 		})
 	}
 }
+
+// TestScoreWordings: one announcement against the many ways a story may
+// report it done, called off or put back (made-up, of real shapes).
+func TestScoreWordings(t *testing.T) {
+	opts := DefaultOptions()
+	mon := time.Date(2023, 3, 6, 9, 0, 0, 0, time.UTC) // a Monday
+	ant := func(title, body string) [2]string { return [2]string{title, body} }
+	summit := ant("Biden and Xi to meet in Bali on Monday next week", "President Joe Biden will meet Chinese leader Xi Jinping in Bali on Monday, the White House said.")
+	fest := ant("Coachella festival set for April 10 in Indio", "The Coachella music festival will take place in Indio, California, starting on April 10.")
+	vote := ant("House to vote on debt ceiling bill on Wednesday", "The House of Representatives will vote on the debt ceiling bill on Wednesday.")
+	launch := ant("Boeing Starliner launch set for Thursday", "Boeing's Starliner capsule is scheduled to launch on Thursday from Cape Canaveral with two astronauts.")
+	tests := []struct {
+		name              string
+		a                 [2]string
+		outTitle, outBody string
+		outAfter          time.Duration
+		want              string
+	}{
+		{"summit scrapped", summit, "Biden-Xi summit scrapped", "The planned meeting between Joe Biden and Xi Jinping in Bali has been scrapped.", 48 * time.Hour, "cancelled"},
+		{"summit off the table", summit, "Biden-Xi meeting off the table, officials say", "A meeting between Biden and Xi in Bali is no longer planned, officials said.", 48 * time.Hour, "cancelled"},
+		{"summit held", summit, "Biden and Xi hold three-hour talks in Bali", "Joe Biden and Xi Jinping met for three hours in Bali on Monday.", 7*24*time.Hour + 10*time.Hour, "happened"},
+		{"summit met lead only", summit, "Photos: the Bali meeting", "Joe Biden and Xi Jinping shook hands in Bali on Monday before their talks.", 7*24*time.Hour + 10*time.Hour, "happened"},
+		{"fest axed", fest, "Coachella axed over coronavirus fears", "Organisers have axed this year's Coachella festival because of the coronavirus.", 48 * time.Hour, "cancelled"},
+		{"fest moved", fest, "Coachella moved to October", "The Coachella festival has been rescheduled for October because of the coronavirus.", 48 * time.Hour, "postponed"},
+		{"fest on hold", fest, "Coachella put on hold", "Organisers have put the Coachella festival on hold indefinitely.", 48 * time.Hour, "postponed"},
+		{"fest not going ahead", fest, "Coachella not going ahead this year", "The Coachella festival will not take place this year, organisers said.", 48 * time.Hour, "cancelled"},
+		{"vote pulled", vote, "House leaders pull debt ceiling vote", "House leaders pulled Wednesday's vote on the debt ceiling bill after a revolt.", 50 * time.Hour, "cancelled"},
+		{"vote passes", vote, "House passes debt ceiling bill", "The House passed the debt ceiling bill on Wednesday by 314 votes to 117.", 55 * time.Hour, "happened"},
+		{"vote fails", vote, "Debt ceiling bill fails in the House", "The debt ceiling bill failed in the House on Wednesday.", 55 * time.Hour, "happened"},
+		{"vote delayed to thursday", vote, "House debt ceiling vote pushed to Thursday", "The House vote on the debt ceiling bill has been pushed to Thursday.", 50 * time.Hour, "postponed"},
+		{"launch scrubbed lead", launch, "Starliner update", "Boeing and NASA scrubbed Thursday's launch of the Starliner capsule because of a valve problem.", 75 * time.Hour, "cancelled"},
+		{"launch stood down", launch, "NASA stands down from Starliner launch", "NASA stood down from Thursday's Starliner launch attempt because of a faulty valve.", 75 * time.Hour, "cancelled"},
+		{"launch delayed indefinitely", launch, "Starliner launch delayed indefinitely", "The launch of Boeing's Starliner has been delayed indefinitely.", 50 * time.Hour, "postponed"},
+		{"launch happened", launch, "Starliner finally launches with two astronauts", "Boeing's Starliner capsule launched from Cape Canaveral on Thursday with two astronauts on board.", 80 * time.Hour, "happened"},
+		{"launch blasts off", launch, "Starliner blasts off", "Boeing's Starliner capsule blasted off from Cape Canaveral on Thursday.", 80 * time.Hour, "happened"},
+		{"launch weather", launch, "Weather 70% favourable for Starliner launch", "Forecasters gave a 70% chance of favourable weather for Thursday's launch.", 50 * time.Hour, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Analyze(story(tc.a[0], tc.a[1], mon))
+			out := Analyze(story(tc.outTitle, tc.outBody, mon.Add(tc.outAfter)))
+			got := ""
+			for i := range a.Events {
+				if m, ok := opts.Score(&a.Events[i], out, nil); ok {
+					got = string(m.Relation)
+				}
+			}
+			if got != tc.want {
+				t.Errorf("got %q, want %q\nevents %+v\noutcomes %+v", got, tc.want, a.Events, out.Outcomes)
+			}
+		})
+	}
+}

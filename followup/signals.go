@@ -443,7 +443,20 @@ func callOff(st *sentence) storyline.Relation {
 			}
 			continue
 		}
-		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || cancelling[w] || stayCue(toks, k) || pullCue(toks, k)) || hedged(toks, k, st.headline) {
+		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || w == "hold" || w == "down" || cancelling[w] || stayCue(toks, k) || pullCue(toks, k)) || hedged(toks, k, st.headline) {
+			continue
+		}
+		switch {
+		case w == "off" && lowAt(toks, k+1) == "the" && lowAt(toks, k+2) == "table":
+			return storyline.Cancelled // "meeting off the table"
+		case w == "down" && k > 0 && toks[k-1].lx.lemma == "stand" && lowAt(toks, k+1) == "from":
+			return storyline.Cancelled // "NASA stands down from launch attempt"
+		case w == "hold":
+			if lowAt(toks, k-1) == "on" && putBefore(toks, k-1) {
+				return storyline.Postponed // "festival put on hold"
+			}
+			continue
+		case w == "down":
 			continue
 		}
 		two := ""
@@ -540,9 +553,42 @@ func pullCue(toks []token, k int) bool {
 	case "its", "their":
 		return true
 	case "the":
-		return lowAt(toks, k+2) == "plug"
+		if lowAt(toks, k+2) == "plug" {
+			return true
+		}
+	case "off", "out", "ahead", "away", "back", "up", "level", "clear", "in", "into":
+		return false
 	}
-	return k+1 < len(toks) && toks[k+1].upper
+	if k+1 < len(toks) && toks[k+1].upper {
+		return true
+	}
+	// "pulled Wednesday's vote", "pulls debt ceiling vote": an event named
+	// within three words.
+	for q := k + 1; q < len(toks) && q <= k+3; q++ {
+		if !toks[q].word && toks[q].low != "'s" {
+			return false
+		}
+		if occasions[toks[q].low] || eventNouns[toks[q].lx.lemma] {
+			return true
+		}
+	}
+	return false
+}
+
+// eventNouns name things planned that can be withdrawn.
+var eventNouns = set("vote", "bill", "nomination", "bid", "offer", "ipo", "listing", "launch", "summit", "meeting",
+	"visit", "hearing", "debate", "tour", "show", "release", "event", "trip", "strike", "rally", "march")
+
+// putBefore reports whether "put" or "place" governs the phrase ending
+// before token k ("put the festival on hold").
+func putBefore(toks []token, k int) bool {
+	for q := k - 1; q >= 0 && q >= k-5; q-- {
+		switch toks[q].lx.lemma {
+		case "put", "place":
+			return true
+		}
+	}
+	return false
 }
 
 // attributes make the participle after them describe a noun: "of

@@ -55,7 +55,7 @@ type timeExpr struct {
 	start, end int // token range [start, end)
 	kind       timeKind
 	weekday    time.Weekday
-	modifier   string // "next", "this", "last", "by" (a deadline) or ""
+	modifier   string // "next", "this", "last", "next week", "by" (a deadline) or ""
 	month      time.Month
 	dayOfMonth int
 	year       int
@@ -205,6 +205,9 @@ func findTimes(toks []token) []timeExpr {
 			e := timeExpr{start: i, end: i + 1, kind: tkWeekday, weekday: wd}
 			if deadlinePreps[prev] {
 				e.modifier = "by" // "by Monday" said on a Monday is a week away
+			}
+			if i+2 < len(toks) && toks[i+1].low == "next" && toks[i+2].low == "week" {
+				e.modifier, e.end = "next week", i+3 // "on Monday next week"
 			}
 			if prev == "next" || prev == "this" || prev == "last" || prev == "coming" {
 				e.modifier = prev
@@ -424,6 +427,12 @@ func (e timeExpr) resolve(pub time.Time, forward bool) (window, bool) {
 		delta := (int(e.weekday) - int(p.Weekday()) + 7) % 7
 		back := (int(p.Weekday()) - int(e.weekday) + 7) % 7
 		switch e.modifier {
+		case "next week":
+			if !forward {
+				return window{}, false
+			}
+			d := addDays(p, 7-(int(p.Weekday())+6)%7+(int(e.weekday)+6)%7) // that day of the week after this one
+			return window{d, d}, true
 		case "next":
 			if !forward {
 				return window{}, false

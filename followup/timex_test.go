@@ -19,6 +19,8 @@ func TestTimeExpressions(t *testing.T) {
 		{"The leaders will meet on Thursday.", true, "2023-03-09"},
 		{"The leaders met on Thursday.", false, "2023-03-02"},
 		{"The leaders met on Saturday.", false, "2023-02-25"},
+		{"The leaders will meet on Monday next week.", true, "2023-03-06"},
+		{"The leaders will meet on Friday next week.", true, "2023-03-10"},
 		{"The regulator must rule by Friday.", true, "2023-03-10"}, // said on a Friday: a week away
 		{"The regulator must rule by Monday.", true, "2023-03-06"},
 		{"The vote is set for next Friday.", true, "2023-03-10"},
