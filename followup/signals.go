@@ -87,14 +87,14 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		past := pastReport(st)
 		// A time in a sentence reporting something done is its past
 		// ("On Thursday they met and agreed to ...").
-		future := strong || weak && forward && past < 0
+		// A sentence that names a time ahead and reports nothing done looks
+		// ahead too: "LIGO announcement on Thursday", "Macron travels to
+		// Beijing on Wednesday".
+		future := strong || (weak || when.from.After(day(pub)) && nearerAhead(st, pub, st.headline)) && forward && past < 0
 		if st.headline {
 			for k := range st.toks {
 				sig.nextRound = sig.nextRound || nextRound(st.toks, k)
 			}
-			// A headline that names a time ahead and reports nothing done
-			// looks ahead too: "LIGO announcement on Thursday".
-			future = future || forward && when.from.After(day(pub)) && past < 0 && nearerAhead(st, pub)
 			sig.headFuture = future
 			// Only a bare "X to V" may be a purpose: "Rover to touch down
 			// tonight" names its time.
@@ -408,8 +408,10 @@ func forwardTime(st *sentence, pub time.Time) (window, bool) {
 // nearerAhead reports whether the first time of a sentence that may lie
 // ahead does: with no cue, a month names the nearer of its two
 // occurrences ("jobs added in February" published in March is the month
-// just gone); a day of the week is the coming one ("march on Saturday").
-func nearerAhead(st *sentence, pub time.Time) bool {
+// just gone); a day of the week the coming one ("march on Saturday"),
+// unless a headline's was yesterday ("Stocks rise Wednesday" published on
+// Thursday: headlines tell the past in the present, leads do not).
+func nearerAhead(st *sentence, pub time.Time, headline bool) bool {
 	p := day(pub)
 	for _, e := range st.times {
 		if e.kind == tkYear {
@@ -419,11 +421,16 @@ func nearerAhead(st *sentence, pub time.Time) bool {
 		if !ok || ahead.to.Before(p) {
 			continue
 		}
-		if e.kind != tkMonth || e.year != 0 {
-			return true
-		}
 		behind, ok := e.resolve(pub, false)
-		return !ok || !behind.to.Before(p) || ahead.from.Sub(p) <= p.Sub(behind.to)
+		switch {
+		case !ok || !behind.to.Before(p):
+			return true
+		case e.kind == tkWeekday && e.modifier == "":
+			return !headline || !behind.to.Equal(addDays(p, -1))
+		case e.kind == tkMonth && e.year == 0:
+			return ahead.from.Sub(p) <= p.Sub(behind.to)
+		}
+		return true
 	}
 	return false
 }

@@ -2,6 +2,7 @@ package followup
 
 import (
 	"testing"
+	"time"
 
 	"github.com/storyline/storyline"
 )
@@ -162,5 +163,46 @@ func TestIsPerson(t *testing.T) {
 		if got := isPerson(storyline.Actor{Name: tc.name, Key: tc.key}); got != tc.want {
 			t.Errorf("isPerson(%s/%s) = %v, want %v", tc.name, tc.key, got, tc.want)
 		}
+	}
+}
+
+// TestAnnouncementWordings: the many ways a story looks ahead, with the
+// day it names (made-up, of real shapes).
+func TestAnnouncementWordings(t *testing.T) {
+	mon := time.Date(2023, 3, 6, 9, 0, 0, 0, time.UTC) // a Monday
+	tests := []struct{ title, body, when string }{
+		{"Fed decision looms", "The Federal Reserve announces its rate decision on Wednesday.", "2023-03-08"},
+		{"All eyes on Fed as rate decision nears", "Investors await the Federal Reserve's decision on Wednesday.", "2023-03-08"},
+		{"Apple event: what we know so far", "Apple holds its annual iPhone event on Tuesday in Cupertino.", "2023-03-07"},
+		{"Starship: SpaceX targets Thursday for first flight", "SpaceX is targeting Thursday for the first launch of its Starship rocket.", "2023-03-09"},
+		{"Jury selection begins in Murdaugh trial", "Closing arguments are expected on Thursday.", "2023-03-09"},
+		{"The countdown is on: Eurovision final this Saturday", "Twenty-six countries compete in Liverpool.", "2023-03-11"},
+		{"Senate readies vote on Ukraine aid", "The Senate is preparing to vote on the aid package on Wednesday.", "2023-03-08"},
+		{"Strike looms as talks fail", "Rail workers could walk out on Friday after talks broke down.", "2023-03-10"},
+		{"Lawmakers plan vote on gun bill Thursday", "House Democrats plan to bring the bill to the floor on Thursday.", "2023-03-09"},
+		{"Ruling due on Trump ballot case", "The Supreme Court is due to rule on the Colorado case on Monday.", "2023-03-06"},
+		{"Harris, Trump face off in debate Tuesday", "Kamala Harris and Donald Trump meet in Philadelphia for their first debate on Tuesday.", "2023-03-07"},
+		{"Government shutdown deadline approaches", "Congress has until midnight Friday to pass a funding bill.", "2023-03-10"},
+		{"Voters in Turkey head to polls Sunday", "Turks vote on Sunday in a presidential runoff.", "2023-03-12"},
+		{"Nvidia earnings preview", "Nvidia reports quarterly results after the bell on Wednesday.", "2023-03-08"},
+		{"Macron set for China trip", "French President Emmanuel Macron travels to Beijing on Wednesday.", "2023-03-08"},
+		{"Final showdown: Djokovic vs Alcaraz", "Novak Djokovic and Carlos Alcaraz meet in the Wimbledon final on Sunday.", "2023-03-12"},
+		{"Pope Francis begins Africa trip", "Pope Francis arrives in Kinshasa on Tuesday.", "2023-03-07"},
+		{"Obama to speak at convention", "Barack Obama speaks on Wednesday night at the Democratic National Convention.", "2023-03-08"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.title, func(t *testing.T) {
+			a := Analyze(story(tc.title, tc.body, mon))
+			got := "none"
+			if a.Announces() && len(a.Events) > 0 {
+				got = ""
+				if a.Events[0].HasTime() {
+					got = a.Events[0].From.Format(time.DateOnly)
+				}
+			}
+			if got != tc.when {
+				t.Errorf("got %q want %q; sig %+v events %+v", got, tc.when, a.sig, a.Events)
+			}
+		})
 	}
 }

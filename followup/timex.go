@@ -78,6 +78,11 @@ var weekdayAbbrevs = map[string]time.Weekday{
 
 var deadlinePreps = set("by", "until", "before")
 
+// namedDays name a day of the week that is not a date: "Black Friday",
+// "Super Tuesday", "Cyber Monday".
+var namedDays = set("black", "good", "cyber", "super", "ash", "holy", "maundy", "palm", "bloody", "fat", "shrove",
+	"giving", "throwback", "manic", "freaky", "music")
+
 var months = map[string]time.Month{
 	"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
 	"june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
@@ -200,6 +205,9 @@ func findTimes(toks []token) []timeExpr {
 			if a, ok := lx.abbrevWeekday, lx.is(lxWeekdayAbbrev); ok && (prev == "on" || prev == "this" || prev == "next" || prev == "last" || prev == "by" || prev == "until") {
 				wd, isWD = a, true
 			}
+		}
+		if isWD && namedDays[prev] {
+			continue // "Black Friday", "Super Tuesday": a name, not a date
 		}
 		if isWD {
 			e := timeExpr{start: i, end: i + 1, kind: tkWeekday, weekday: wd}

@@ -21,6 +21,7 @@ func TestTimeExpressions(t *testing.T) {
 		{"The leaders met on Saturday.", false, "2023-02-25"},
 		{"The leaders will meet on Monday next week.", true, "2023-03-06"},
 		{"The leaders will meet on Friday next week.", true, "2023-03-10"},
+		{"Shoppers queued for Black Friday deals.", true, ""},
 		{"The regulator must rule by Friday.", true, "2023-03-10"}, // said on a Friday: a week away
 		{"The regulator must rule by Monday.", true, "2023-03-06"},
 		{"The vote is set for next Friday.", true, "2023-03-10"},
