@@ -387,6 +387,12 @@ func TestScoreWordings(t *testing.T) {
 	fest := ant("Coachella festival set for April 10 in Indio", "The Coachella music festival will take place in Indio, California, starting on April 10.")
 	vote := ant("House to vote on debt ceiling bill on Wednesday", "The House of Representatives will vote on the debt ceiling bill on Wednesday.")
 	launch := ant("Boeing Starliner launch set for Thursday", "Boeing's Starliner capsule is scheduled to launch on Thursday from Cape Canaveral with two astronauts.")
+	fight := ant("Canelo to face Golovkin in rematch on Saturday", "Saul 'Canelo' Alvarez will fight Gennady Golovkin in Las Vegas on Saturday.")
+	elect := ant("Kenyans vote on Tuesday in presidential election", "Kenyans go to the polls on Tuesday to choose between William Ruto and Raila Odinga.")
+	court := ant("Judge to sentence Bankman-Fried on Thursday", "Sam Bankman-Fried is due to be sentenced on Thursday in New York.")
+	prize := ant("Nobel Peace Prize to be announced on Friday", "The Norwegian Nobel Committee will announce the winner of the Nobel Peace Prize on Friday in Oslo.")
+	product := ant("Samsung to unveil Galaxy S23 on Wednesday", "Samsung Electronics is expected to unveil its Galaxy S23 smartphones at an event on Wednesday.")
+	land := ant("Storm Ciaran to hit Britain on Thursday", "Storm Ciaran is expected to bring winds of up to 90 mph to southern England on Thursday.")
 	tests := []struct {
 		name              string
 		a                 [2]string
@@ -412,6 +418,20 @@ func TestScoreWordings(t *testing.T) {
 		{"launch happened", launch, "Starliner finally launches with two astronauts", "Boeing's Starliner capsule launched from Cape Canaveral on Thursday with two astronauts on board.", 80 * time.Hour, "happened"},
 		{"launch blasts off", launch, "Starliner blasts off", "Boeing's Starliner capsule blasted off from Cape Canaveral on Thursday.", 80 * time.Hour, "happened"},
 		{"launch weather", launch, "Weather 70% favourable for Starliner launch", "Forecasters gave a 70% chance of favourable weather for Thursday's launch.", 50 * time.Hour, ""},
+		{"fight won", fight, "Canelo edges Golovkin in rematch", "Canelo Alvarez beat Gennady Golovkin by majority decision on Saturday night.", 5*24*time.Hour + 20*time.Hour, "happened"},
+		{"fight draw", fight, "Canelo and Golovkin fight to a draw", "Canelo Alvarez and Gennady Golovkin fought to a draw in Las Vegas on Saturday.", 5*24*time.Hour + 20*time.Hour, "happened"},
+		{"fight retained", fight, "Canelo retains titles against Golovkin", "Canelo Alvarez kept his titles with a win over Gennady Golovkin on Saturday.", 5*24*time.Hour + 20*time.Hour, "happened"},
+		{"elect declared", elect, "Ruto declared winner of Kenya's presidential election", "William Ruto was declared the winner of Kenya's presidential election.", 2 * 24 * time.Hour, "happened"},
+		{"elect sworn", elect, "Ruto narrowly wins Kenyan presidency", "William Ruto won Kenya's presidential election with 50.5% of the vote.", 2 * 24 * time.Hour, "happened"},
+		{"elect conceded", elect, "Odinga rejects result of Kenyan election", "Raila Odinga rejected the result of Tuesday's presidential election.", 2 * 24 * time.Hour, "happened"},
+		{"court jailed", court, "Bankman-Fried jailed for 25 years", "Sam Bankman-Fried was jailed for 25 years on Thursday.", 80 * time.Hour, "happened"},
+		{"court gets", court, "Bankman-Fried gets 25 years in prison", "Sam Bankman-Fried was given 25 years in prison on Thursday.", 80 * time.Hour, "happened"},
+		{"prize goes to", prize, "Nobel Peace Prize goes to Iranian activist", "The Nobel Peace Prize was awarded on Friday to jailed Iranian activist Narges Mohammadi.", 4*24*time.Hour + 5*time.Hour, "happened"},
+		{"prize honours", prize, "Nobel Peace Prize honours jailed Iranian activist", "The Norwegian Nobel Committee honoured Narges Mohammadi on Friday.", 4*24*time.Hour + 5*time.Hour, "happened"},
+		{"product shows", product, "Samsung shows off Galaxy S23", "Samsung on Wednesday showed off its Galaxy S23 phones in San Francisco.", 55 * time.Hour, "happened"},
+		{"product hands-on", product, "Galaxy S23 hands-on: Samsung's new phones", "Samsung introduced the Galaxy S23 at its event on Wednesday.", 55 * time.Hour, "happened"},
+		{"storm batters", land, "Storm Ciaran batters southern England", "Storm Ciaran brought winds of 90 mph to southern England on Thursday.", 75 * time.Hour, "happened"},
+		{"storm lashes", land, "Storm Ciaran lashes Britain with 100mph winds", "Storm Ciaran hit Britain on Thursday with winds of up to 100 mph.", 75 * time.Hour, "happened"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

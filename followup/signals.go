@@ -90,7 +90,7 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		// A sentence that names a time ahead and reports nothing done looks
 		// ahead too: "LIGO announcement on Thursday", "Macron travels to
 		// Beijing on Wednesday".
-		future := strong || (weak || when.from.After(day(pub)) && nearerAhead(st, pub, st.headline)) && forward && past < 0
+		future := strong || (weak || when.from.After(day(pub)) && nearerAhead(st, pub)) && forward && past < 0
 		if st.headline {
 			for k := range st.toks {
 				sig.nextRound = sig.nextRound || nextRound(st.toks, k)
@@ -409,9 +409,10 @@ func forwardTime(st *sentence, pub time.Time) (window, bool) {
 // ahead does: with no cue, a month names the nearer of its two
 // occurrences ("jobs added in February" published in March is the month
 // just gone); a day of the week the coming one ("march on Saturday"),
-// unless a headline's was yesterday ("Stocks rise Wednesday" published on
-// Thursday: headlines tell the past in the present, leads do not).
-func nearerAhead(st *sentence, pub time.Time, headline bool) bool {
+// unless it was yesterday: "Stocks rise Wednesday" published on Thursday
+// tells the past in the present, "Canelo beat Golovkin on Saturday night"
+// published on Sunday in a past that looks like one.
+func nearerAhead(st *sentence, pub time.Time) bool {
 	p := day(pub)
 	for _, e := range st.times {
 		if e.kind == tkYear {
@@ -426,7 +427,7 @@ func nearerAhead(st *sentence, pub time.Time, headline bool) bool {
 		case !ok || !behind.to.Before(p):
 			return true
 		case e.kind == tkWeekday && e.modifier == "":
-			return !headline || !behind.to.Equal(addDays(p, -1))
+			return !behind.to.Equal(addDays(p, -1))
 		case e.kind == tkMonth && e.year == 0:
 			return ahead.from.Sub(p) <= p.Sub(behind.to)
 		}

@@ -186,7 +186,7 @@ func TestAnnouncementWordings(t *testing.T) {
 		{"Voters in Turkey head to polls Sunday", "Turks vote on Sunday in a presidential runoff.", "2023-03-12"},
 		{"Nvidia earnings preview", "Nvidia reports quarterly results after the bell on Wednesday.", "2023-03-08"},
 		{"Macron set for China trip", "French President Emmanuel Macron travels to Beijing on Wednesday.", "2023-03-08"},
-		{"Final showdown: Djokovic vs Alcaraz", "Novak Djokovic and Carlos Alcaraz meet in the Wimbledon final on Sunday.", "2023-03-12"},
+		{"Final showdown: Djokovic vs Alcaraz", "Novak Djokovic and Carlos Alcaraz meet in the Wimbledon final on Saturday.", "2023-03-11"},
 		{"Pope Francis begins Africa trip", "Pope Francis arrives in Kinshasa on Tuesday.", "2023-03-07"},
 		{"Obama to speak at convention", "Barack Obama speaks on Wednesday night at the Democratic National Convention.", "2023-03-08"},
 	}
