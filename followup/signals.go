@@ -244,6 +244,10 @@ func pollsOpen(toks []token, k int) bool {
 		case "begins", "began", "starts", "started", "opens", "opened", "underway", "under":
 			return true
 		}
+		switch at(k - 1) {
+		case "start", "starts", "started", "begin", "begins", "began", "continue", "continues", "continued":
+			return true // "Italians started voting on Sunday"
+		}
 	}
 	return false
 }

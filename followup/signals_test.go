@@ -66,6 +66,7 @@ func TestSignals(t *testing.T) {
 		{"build-up to", "Live: build-up to the title fight", "Fans are filling the arena.", true, false, ""},
 		{"before the final", "Photos: the two teams warm up before the final", "Players trained in the rain.", true, true, ""}, // and reports the training
 		{"polls open", "Polls open in referendum on constitutional reform", "Voting booths across the country are open.", true, false, ""},
+		{"started voting", "Referendum on reform", "Voters started voting on Friday in a referendum on the constitution.", true, true, ""},
 		{"head to the polls", "Germans head to the polls", "Voters choose a new parliament.", true, false, ""},
 		{"resigned before the vote", "Minister resigned before the vote", "The minister left office.", false, true, ""},
 		{"looked certain is no report", "Shutdown imminent as chambers split", "The government looked all but certain to shut down on Sunday.", true, false, ""},
