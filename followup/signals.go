@@ -69,6 +69,7 @@ func (s *signals) puts(e storyline.Anticipation) bool {
 // the story's classified mentions.
 func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 	sig := signals{cueSent: -1}
+	precautions := false
 	lead, first := leadSentences, 1 // the sentences read, and those read for calling off
 	if len(sents) > 0 && sents[0].headline {
 		lead, first = lead+1, first+1
@@ -120,6 +121,13 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		if sig.relation == "" && i < first {
 			sig.relation = callOff(st)
 		}
+		precautions = precautions || i < first && precautionary(st)
+	}
+	if precautions {
+		// "Amtrak cancels trains: ... canceled trains ahead of a
+		// potential rail shutdown": the shutdown is the news, still ahead.
+		sig.relation = ""
+		return sig
 	}
 	for _, m := range ms {
 		if m.sent >= first {
@@ -548,6 +556,32 @@ func hedged(toks []token, k int, headline bool) bool {
 			return true
 		case !toks[q].word && w != "-":
 			return false // the clause ends
+		}
+	}
+	return false
+}
+
+// precautionary reports whether a sentence calls something off as a
+// precaution: a cancel or postpone cue followed by what is ahead.
+func precautionary(st *sentence) bool {
+	for k, t := range st.toks {
+		if t.lx.is(lxCancel|lxPostpone) && precaution(st.toks, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// precaution reports whether what the cue at k calls off is called off
+// ahead of something still to come, which is the news: "flights cancelled
+// ahead of the storm".
+func precaution(toks []token, k int) bool {
+	for q := k + 1; q+1 < len(toks) && q <= k+15; q++ {
+		switch w, next := toks[q].low, toks[q+1].low; {
+		case w == "ahead" && next == "of", (w == "anticipation" || w == "advance") && next == "of" && toks[q-1].low == "in":
+			return true
+		case w == ";" || w == "but" || w == "." || w == ":":
+			return false
 		}
 	}
 	return false

@@ -61,6 +61,7 @@ func TestSignals(t *testing.T) {
 		{"lifts off is no call-off", "Moon rocket lifts off", "The rocket rose from the launch pad at dawn.", false, true, ""},
 		{"the Fed is no past verb", "Live updates: Fed decision on Wednesday", "Markets wait for the central bank.", true, false, ""},
 		{"polls close", "Polls close in general election", "Counting has begun across the country.", true, true, ""},
+		{"cancelled as a precaution", "Airline cancels flights", "The airline said it has canceled all flights scheduled for Saturday ahead of the hurricane's expected landfall.", true, true, ""},
 		{"may not take place is no call-off", "The vote may not take place", "Officials are unsure.", false, true, ""},
 		{"feared call-off is none", "Fans fear the final won't go ahead", "Officials are unsure.", false, true, ""},
 		{"build-up to", "Live: build-up to the title fight", "Fans are filling the arena.", true, false, ""},
