@@ -553,6 +553,9 @@ func hedged(toks []token, k int, headline bool) bool {
 					return false
 				}
 			}
+			if caused(toks, q) {
+				return false // "forced the fight to be cancelled": it was
+			}
 			return true
 		case !toks[q].word && w != "-":
 			return false // the clause ends
@@ -640,6 +643,21 @@ func putBefore(toks []token, k int) bool {
 // attributes make the participle after them describe a noun: "of
 // delayed recall", "the postponed final".
 var attributes = set("of", "the", "a", "an", "its", "their", "his", "her", "this", "that")
+
+// caused reports whether a causative verb in the past governs the
+// infinitive at "to" token k: "failures forced an upcoming fight to be
+// cancelled", "the storm caused the race to be postponed".
+func caused(toks []token, k int) bool {
+	for q := k - 1; q >= 0 && q >= k-8; q-- {
+		switch toks[q].low {
+		case "forced", "caused", "prompted", "led":
+			return true
+		case ",", ";", ".", ":":
+			return false
+		}
+	}
+	return false
+}
 
 // auxiliaries begin an infinitive whose participle is its verb ("to be
 // postponed", "to have cancelled").

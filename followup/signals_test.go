@@ -62,6 +62,7 @@ func TestSignals(t *testing.T) {
 		{"the Fed is no past verb", "Live updates: Fed decision on Wednesday", "Markets wait for the central bank.", true, false, ""},
 		{"polls close", "Polls close in general election", "Counting has begun across the country.", true, true, ""},
 		{"cancelled as a precaution", "Airline cancels flights", "The airline said it has canceled all flights scheduled for Saturday ahead of the hurricane's expected landfall.", true, true, ""},
+		{"forced to be cancelled", "Boxer apologises after failed test", "The boxer apologised after failed drug tests forced his June fight to be cancelled.", false, true, storyline.Cancelled},
 		{"may not take place is no call-off", "The vote may not take place", "Officials are unsure.", false, true, ""},
 		{"feared call-off is none", "Fans fear the final won't go ahead", "Officials are unsure.", false, true, ""},
 		{"build-up to", "Live: build-up to the title fight", "Fans are filling the arena.", true, false, ""},
