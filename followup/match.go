@@ -69,7 +69,7 @@ type Match struct {
 type Signals struct {
 	Dice, Cover, StoryCover float64 // shared term weight over both, the event's, the story's
 	Class                   float64 // the story's action agrees with the event's (1, or less for a related one)
-	Timed                   bool    // reported on the expected day, or called off before it
+	Timed                   bool    // reported on the expected day or its eve, or called off before it
 	Actor                   bool    // the story names one of the event's actors (or it has none)
 }
 
@@ -163,8 +163,8 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 	switch {
 	case rel != storyline.Happened && !pubDay.After(addDays(win.to, 1)):
 		sig.Timed = true // called off before it was due: news about this event, rarely another's
-	case rel == storyline.Happened && a.HasTime() && !pubDay.After(win.to) && !pubDay.Before(win.from):
-		sig.Timed = true // reported on the day it was expected
+	case rel == storyline.Happened && a.HasTime() && !pubDay.After(win.to) && !pubDay.Before(addDays(win.from, -1)):
+		sig.Timed = true // reported on the expected day or its eve (a deadline at midnight)
 	}
 	switch {
 	case sig.Timed && rel != storyline.Happened:
@@ -189,7 +189,7 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 }
 
 // cueBonus is what a time consistent with the expected date adds to a
-// score: a story reporting on the expected day, or calling it off before.
+// score: a story reporting on the expected day or its eve, or calling it off before.
 const cueBonus = 0.05
 
 // offBonus is cueBonus for a story calling the event off before it was

@@ -449,3 +449,36 @@ func TestScoreWordings(t *testing.T) {
 		})
 	}
 }
+
+// TestTimedEve: a report the evening before the expected day is timed, as
+// the gate already lets it in: a deadline at midnight ("shutdown at 12:01
+// a.m. Sunday") is met or missed in Saturday's news.
+func TestTimedEve(t *testing.T) {
+	opts := DefaultOptions()
+	mon := time.Date(2023, 3, 6, 9, 0, 0, 0, time.UTC)
+	a := Analyze(story("Congress to vote on funding bill on Wednesday", "Congress will vote on a stopgap funding bill on Wednesday to avoid a shutdown.", mon))
+	tests := []struct {
+		after time.Duration
+		timed bool
+	}{
+		{30 * time.Hour, true},  // Tuesday afternoon
+		{6 * time.Hour, false},  // Monday: two days early
+		{55 * time.Hour, true},  // Wednesday
+		{80 * time.Hour, false}, // Thursday: after the day
+	}
+	for _, tc := range tests {
+		out := Analyze(story("Congress passes funding bill", "Congress passed the stopgap funding bill.", mon.Add(tc.after)))
+		var got *Match
+		for i := range a.Events {
+			if m, ok := opts.Score(&a.Events[i], out, nil); ok || m.gate == "" {
+				got = &m
+			}
+		}
+		switch {
+		case got == nil && tc.timed:
+			t.Errorf("after %v: not scored", tc.after)
+		case got != nil && got.signals.Timed != tc.timed:
+			t.Errorf("after %v: timed %v, want %v (%+v)", tc.after, got.signals.Timed, tc.timed, got)
+		}
+	}
+}
