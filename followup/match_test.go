@@ -105,7 +105,7 @@ func TestCallOffNamesTheEvent(t *testing.T) {
 
 // TestLaterRound: a story reporting a later round reached is no outcome
 // of the contest still ahead, but it is the outcome of the round it
-// reports.
+// reports, and announces the round reached.
 func TestLaterRound(t *testing.T) {
 	opts := DefaultOptions()
 	mon := time.Date(2023, 3, 6, 9, 0, 0, 0, time.UTC)
@@ -120,6 +120,16 @@ func TestLaterRound(t *testing.T) {
 	}
 	if m, ok := opts.Score(&semi, reached, nil); !ok || m.Relation != storyline.Happened {
 		t.Errorf("the semi-final's own outcome is not linked: %+v, %v", m, ok)
+	}
+	// And the round reached is ahead: the story announces it.
+	won := Analyze(story("Israel wins the Song Contest", "Israel won the song contest final in Lisbon on Saturday night.", mon.Add(5*24*time.Hour+20*time.Hour)))
+	linked := false
+	for i := range reached.Events {
+		_, ok := opts.Score(&reached.Events[i], won, nil)
+		linked = linked || ok
+	}
+	if !reached.Announces() || !linked {
+		t.Errorf("the final reached is not announced (%v) or not linked to its winner (%v): %+v", reached.Announces(), linked, reached.Events)
 	}
 }
 

@@ -100,7 +100,8 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 			// Only a bare "X to V" may be a purpose: "Rover to touch down
 			// tonight" names its time.
 			sig.headTo = byTo && !weak && future && !forward
-			sig.headReport = !future && past >= 0
+			// A round reached is done, and the next one ahead.
+			sig.headReport = !future && past >= 0 || sig.nextRound
 		} else {
 			sig.leadFuture = sig.leadFuture || future
 			if i == first-1 && past >= 0 && (!strong || past < cue) && !nounCue(st, past) {
@@ -206,7 +207,7 @@ func nextRound(toks []token, k int) bool {
 	default:
 		return false
 	}
-	if q < len(toks) && toks[q].low == "the" {
+	if q < len(toks) && (toks[q].low == "the" || toks[q].low == "a") {
 		q++
 	}
 	// The round, maybe after the contest's name: "the 2018 Eurovision
@@ -386,6 +387,8 @@ func futureCues(st *sentence) (first int, weak, byTo bool) {
 			mark(k) // "teams warm up before the final"
 		case pollsOpen(toks, k):
 			mark(k) // "polls open in Italy": the vote is under way, its result ahead
+		case nextRound(toks, k):
+			mark(k) // "advanced to a final vote": the final is ahead
 		case w == "countdown" || w == "deadline":
 			weak = true
 		case w == "prepares" || w == "preparing" || w == "braces" || w == "bracing" || w == "gears" || w == "gearing":
