@@ -287,8 +287,37 @@ func findTimes(toks []token) []timeExpr {
 	if len(out) > 0 && dateline(toks, out[0]) {
 		out = out[1:]
 	}
+	if len(out) == 0 {
+		// A clock time with no day is today's: "news conference at 1045
+		// GMT". With a day, the day says when.
+		if e, ok := clockTime(toks); ok {
+			out = append(out, e)
+		}
+	}
 	markPast(toks, out)
 	return out
+}
+
+// clockTime finds "at 1045 GMT", "at 10:45 a.m.", "at 3 p.m. ET", "at
+// noon" as the publication day.
+func clockTime(toks []token) (timeExpr, bool) {
+	for i := 1; i+1 < len(toks); i++ {
+		if toks[i-1].low != "at" {
+			continue
+		}
+		w, next := toks[i].low, toks[i+1].low
+		clock := w == "noon" || w == "midnight"
+		if h, m, ok := strings.Cut(w, ":"); ok {
+			clock = len(h) <= 2 && len(m) == 2 && isDigits(h) && isDigits(m) && h != ""
+		} else if isDigits(w) && len(w) <= 4 {
+			meridian := next == "a.m." || next == "p.m." || next == "am" || next == "pm"
+			clock = meridian && len(w) <= 2 || toks[i+1].lx.is(lxTimeZone) && len(w) >= 3
+		}
+		if clock {
+			return timeExpr{start: i - 1, end: i + 1, kind: tkPeriod, period: "today"}, true
+		}
+	}
+	return timeExpr{}, false
 }
 
 // dateline reports whether e is the date of a dateline opening the

@@ -21,6 +21,10 @@ func TestTimeExpressions(t *testing.T) {
 		{"The leaders met on Saturday.", false, "2023-02-25"},
 		{"The leaders will meet on Monday next week.", true, "2023-03-06"},
 		{"The leaders will meet on Friday next week.", true, "2023-03-10"},
+		{"The commissioner gives a news conference at 1045 GMT.", true, "2023-03-03"},
+		{"The leaders meet at 10:45 a.m. in Brussels.", true, "2023-03-03"},
+		{"The vote is at 3 p.m. on Tuesday.", true, "2023-03-07"},
+		{"The firm reported 2019 results.", true, ""},
 		{"Shoppers queued for Black Friday deals.", true, ""},
 		{"The regulator must rule by Friday.", true, "2023-03-10"}, // said on a Friday: a week away
 		{"The regulator must rule by Monday.", true, "2023-03-06"},
