@@ -182,6 +182,26 @@ func occasionAfter(toks []token, k int) bool {
 	return false
 }
 
+// perfectOrParticiple reports whether the clause before token k is in
+// the present perfect or opens with a participle ("has spoken to the
+// media before the final", "Speaking before the game, ..."): done just
+// now, and the occasion still ahead. A simple past ("resigned before the
+// vote") says nothing of when the vote was.
+func perfectOrParticiple(toks []token, k int) bool {
+	if k > 0 && strings.HasSuffix(toks[0].low, "ing") && toks[0].cap && k <= 2 {
+		return true
+	}
+	for q := k - 1; q >= 1 && q >= k-8; q-- {
+		if !toks[q].word {
+			return false
+		}
+		if toks[q].lx.is(lxPast) && (toks[q-1].low == "has" || toks[q-1].low == "have") {
+			return true
+		}
+	}
+	return false
+}
+
 // pastBefore reports whether a past verb reports something done before
 // token k ("resigned before the vote").
 func pastBefore(toks []token, k int) bool {
@@ -383,8 +403,8 @@ func futureCues(st *sentence) (first int, weak, byTo bool) {
 			mark(k)
 		case leadUps[w] && at(k+1) == "to":
 			mark(k) // "build-up to the title fight", "countdown to launch"
-		case st.headline && w == "before" && occasionAfter(toks, k) && !pastBefore(toks, k):
-			mark(k) // "teams warm up before the final"
+		case w == "before" && occasionAfter(toks, k) && (st.headline && !pastBefore(toks, k) || perfectOrParticiple(toks, k)):
+			mark(k) // "teams warm up before the final", "Klopp has spoken to the media before the final"
 		case pollsOpen(toks, k):
 			mark(k) // "polls open in Italy": the vote is under way, its result ahead
 		case nextRound(toks, k):

@@ -70,6 +70,8 @@ func TestSignals(t *testing.T) {
 		{"polls open", "Polls open in referendum on constitutional reform", "Voting booths across the country are open.", true, false, ""},
 		{"started voting", "Referendum on reform", "Voters started voting on Friday in a referendum on the constitution.", true, true, ""},
 		{"head to the polls", "Germans head to the polls", "Voters choose a new parliament.", true, false, ""},
+		{"has spoken before the final", "Coach video", "The coach has spoken to the media before the cup final. Speaking before the game, he was asked about luck.", true, false, ""},
+		{"a lead's simple past before the vote", "Minister quits", "The minister resigned before the vote in parliament.", false, true, ""},
 		{"resigned before the vote", "Minister resigned before the vote", "The minister left office.", false, true, ""},
 		{"looked certain is no report", "Shutdown imminent as chambers split", "The government looked all but certain to shut down on Sunday.", true, false, ""},
 		{"blocked a planned merger", "Regulator blocks rail merger", "The regulator on Friday blocked a planned merger of the two groups.", false, true, ""},
