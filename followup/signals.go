@@ -486,10 +486,19 @@ func callOff(st *sentence) storyline.Relation {
 			}
 			continue
 		}
-		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || w == "hold" || w == "down" || cancelling[w] || stayCue(toks, k) || pullCue(toks, k)) || hedged(toks, k, st.headline) {
+		if w == "would" && counterfactual(toks, k) {
+			return storyline.Cancelled // "what would have been the largest shutdown -- until ..."
+		}
+		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || w == "hold" || w == "down" || w == "brakes" || w == "ice" || cancelling[w] || stayCue(toks, k) || pullCue(toks, k)) || hedged(toks, k, st.headline) {
 			continue
 		}
 		switch {
+		case w == "brakes" && lowAt(toks, k+1) == "on":
+			return storyline.Postponed // "slammed the brakes on its IPO"
+		case w == "ice" && lowAt(toks, k-1) == "on" && putBefore(toks, k-1):
+			return storyline.Postponed // "put the project on ice"
+		case w == "brakes" || w == "ice":
+			continue
 		case w == "off" && lowAt(toks, k+1) == "the" && lowAt(toks, k+2) == "table":
 			return storyline.Cancelled // "meeting off the table"
 		case w == "down" && k > 0 && toks[k-1].lx.lemma == "stand" && lowAt(toks, k+1) == "from":
@@ -650,6 +659,13 @@ func pullCue(toks []token, k int) bool {
 // eventNouns name things planned that can be withdrawn.
 var eventNouns = set("vote", "bill", "nomination", "bid", "offer", "ipo", "listing", "launch", "summit", "meeting",
 	"visit", "hearing", "debate", "tour", "show", "release", "event", "trip", "strike", "rally", "march")
+
+// counterfactual reports whether "would" at k opens "what would have
+// been": a thing that did not come to be ("what would have been the
+// largest shutdown in history, until a stopgap was signed").
+func counterfactual(toks []token, k int) bool {
+	return k > 0 && (toks[k-1].low == "what" || toks[k-1].low == "which") && lowAt(toks, k+1) == "have" && lowAt(toks, k+2) == "been"
+}
 
 // putBefore reports whether "put" or "place" governs the phrase ending
 // before token k ("put the festival on hold").

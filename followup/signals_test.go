@@ -63,6 +63,8 @@ func TestSignals(t *testing.T) {
 		{"polls close", "Polls close in general election", "Counting has begun across the country.", true, true, ""},
 		{"cancelled as a precaution", "Airline cancels flights", "The airline said it has canceled all flights scheduled for Saturday ahead of the hurricane's expected landfall.", true, true, ""},
 		{"forced to be cancelled", "Boxer apologises after failed test", "The boxer apologised after failed drug tests forced his June fight to be cancelled.", false, true, storyline.Cancelled},
+		{"what would have been", "Shutdown updates", "The government was heading for what would have been its longest shutdown, until a stopgap bill was signed late on Thursday.", false, true, storyline.Cancelled},
+		{"brakes on", "Why the listing waits", "The company yesterday slammed the brakes on its share sale, sources said.", false, true, storyline.Postponed},
 		{"may not take place is no call-off", "The vote may not take place", "Officials are unsure.", false, true, ""},
 		{"feared call-off is none", "Fans fear the final won't go ahead", "Officials are unsure.", false, true, ""},
 		{"build-up to", "Live: build-up to the title fight", "Fans are filling the arena.", true, false, ""},
