@@ -219,8 +219,8 @@ func pastBefore(toks []token, k int) bool {
 func nextRound(toks []token, k int) bool {
 	q := k + 1
 	switch toks[k].low {
-	case "reach", "reaches", "reached", "into":
-	case "advance", "advances", "advanced", "through", "qualify", "qualifies", "qualified":
+	case "reach", "reaches", "reached", "reaching", "into":
+	case "advance", "advances", "advanced", "advancing", "through", "qualify", "qualifies", "qualified", "qualifying":
 		if q < len(toks) && (toks[q].low == "to" || toks[q].low == "for") {
 			q++
 		}
@@ -247,7 +247,7 @@ func nextRound(toks []token, k int) bool {
 
 // rounds are the later stages of a contest.
 var rounds = set("final", "finals", "semifinal", "semifinals", "semi-final", "semi-finals", "quarterfinal", "quarterfinals",
-	"quarter-final", "quarter-finals", "playoffs", "playoff", "knockout", "knockouts")
+	"quarter-final", "quarter-finals", "playoffs", "playoff", "knockout", "knockouts", "qf", "qfs", "sf", "sfs")
 
 // pollsOpen recognises a vote under way, its result still ahead: "polls
 // open", "polling stations open", "voting begins", "head to the polls".

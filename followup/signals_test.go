@@ -74,6 +74,7 @@ func TestSignals(t *testing.T) {
 		{"head to the polls", "Germans head to the polls", "Voters choose a new parliament.", true, false, ""},
 		{"has spoken before the final", "Coach video", "The coach has spoken to the media before the cup final. Speaking before the game, he was asked about luck.", true, false, ""},
 		{"a lead's simple past before the vote", "Minister quits", "The minister resigned before the vote in parliament.", false, true, ""},
+		{"after reaching QFs", "Coach eyes rivals after reaching QFs", "The coach said his focus was on beating their rivals in the last pool game.", true, true, ""},
 		{"resigned before the vote", "Minister resigned before the vote", "The minister left office.", false, true, ""},
 		{"looked certain is no report", "Shutdown imminent as chambers split", "The government looked all but certain to shut down on Sunday.", true, false, ""},
 		{"blocked a planned merger", "Regulator blocks rail merger", "The regulator on Friday blocked a planned merger of the two groups.", false, true, ""},
