@@ -94,6 +94,9 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 	if !personsNamed(a, out) {
 		return Match{gate: "persons"}, false
 	}
+	if inst := otherInstitution(a, out); inst != "" {
+		return Match{gate: "another " + inst}, false
+	}
 	terms := a.Terms
 	if len(terms) == 0 { // stored before terms: its actors identify it
 		for _, ac := range a.Actors {
@@ -219,6 +222,74 @@ func actorNamed(a *storyline.Anticipation, out *Analysis) bool {
 		}
 	}
 	return n == 0
+}
+
+// institutions are the kinds of body an event may be held before, whose
+// instances a word tells apart ("Oversight Committee", "Intelligence
+// Committee").
+var institutions = set("committee", "subcommittee", "court", "commission", "council", "tribunal")
+
+// heldBefore are the classes of action an institution holds or gives:
+// a hearing, a ruling, a vote.
+var heldBefore = set("testify", "rule", "vote")
+
+// generalWords name no particular instance of an institution.
+var generalWords = set("the", "a", "an", "of", "house", "senate", "representatives", "u.s.", "us", "united", "states",
+	"state", "federal", "national", "top", "full", "same", "this", "that", "its", "their", "his", "her", "'s", "and",
+	"select", "standing", "joint", "powerful", "key", "new", "congressional", "parliamentary", "legislative", "high", "higher", "lower", "local")
+
+// otherInstitution returns the institution (a committee, a court) an
+// event's actors name when the story names only other ones of that kind:
+// a closed-door hearing of the House Intelligence Committee is no outcome
+// of the testimony announced before the Oversight Committee, a ruling of
+// an appeals court none of the one the Supreme Court is to give.
+func otherInstitution(a *storyline.Anticipation, out *Analysis) string {
+	if !heldBefore[a.Class] {
+		return "" // an execution halted by a court is still the execution's news
+	}
+	for _, ac := range a.Actors {
+		words := strings.Fields(ac.Key)
+		if len(words) < 2 || !institutions[words[len(words)-1]] {
+			continue
+		}
+		head, own := words[len(words)-1], map[string]bool{}
+		qualifiers(" "+ac.Key+" ", head, func(w string) { own[w] = true })
+		if len(own) == 0 {
+			continue
+		}
+		other, same := false, false
+		qualifiers(out.terms, head, func(w string) {
+			if own[w] {
+				same = true
+			} else {
+				other = true
+			}
+		})
+		if other && !same {
+			return head
+		}
+	}
+	return ""
+}
+
+// qualifiers calls f with the word naming each instance of an
+// institution in text (folded, space-padded): "intelligence" in "house
+// intelligence committee", "oversight" in "committee on oversight".
+func qualifiers(text, head string, f func(string)) {
+	for rest := text; ; {
+		i := strings.Index(rest, " "+head+" ")
+		if i < 0 {
+			return
+		}
+		if prev := rest[strings.LastIndexByte(rest[:i], ' ')+1 : i]; prev != "" && !generalWords[prev] && !institutions[prev] {
+			f(prev)
+		}
+		after := strings.Fields(rest[i+len(head)+1 : min(len(rest), i+len(head)+40)])
+		if len(after) > 1 && (after[0] == "on" || after[0] == "of") && !generalWords[after[1]] && !lex(after[1]).is(lxTimeWord|lxWeekday|lxMonth) {
+			f(after[1])
+		}
+		rest = rest[i+len(head)+1:]
+	}
 }
 
 // personsNamed: the people of an interaction (a call, a meeting, a fight

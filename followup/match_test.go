@@ -492,3 +492,40 @@ func TestTimedEve(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherInstitution: a hearing before another committee, a ruling of
+// another court, is no outcome of the one announced.
+func TestOtherInstitution(t *testing.T) {
+	opts := DefaultOptions()
+	mon := time.Date(2023, 3, 6, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name, at, ab, ot, ob string
+		after                time.Duration
+		linked               bool
+	}{
+		{"another committee", "Michael Cohen to testify before House Oversight Committee on Wednesday", "Michael Cohen, the president's former lawyer, will testify publicly before the House Oversight Committee on Wednesday.",
+			"Cohen back at House Intel Committee after closed-door testimony", "Michael Cohen emerged from a closed-door House Intelligence Committee hearing on Thursday.", 75 * time.Hour, false},
+		{"the same committee", "Michael Cohen to testify before House Oversight Committee on Wednesday", "Michael Cohen, the president's former lawyer, will testify publicly before the House Oversight Committee on Wednesday.",
+			"Cohen testifies before Oversight Committee", "Michael Cohen testified before the House Oversight Committee on Wednesday.", 55 * time.Hour, true},
+		{"the committee, unnamed", "Michael Cohen to testify before House Oversight Committee on Wednesday", "Michael Cohen, the president's former lawyer, will testify publicly before the House Oversight Committee on Wednesday.",
+			"Cohen testifies: five takeaways", "Michael Cohen testified before the committee on Wednesday.", 55 * time.Hour, true},
+		{"another court", "Supreme Court to rule on affirmative action on Thursday", "The Supreme Court is expected to rule on affirmative action in college admissions on Thursday.",
+			"Appeals court rules on affirmative action case", "A federal appeals court ruled on Thursday on affirmative action in college admissions.", 80 * time.Hour, false},
+		{"a congressional committee", "Congress to hold hearings on car recall", "The House Energy and Commerce Committee will hold hearings on the car recall on Tuesday.",
+			"Congressional committee holds hearing on car recall", "A congressional committee questioned the carmaker on the recall on Tuesday.", 30 * time.Hour, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Analyze(story(tc.at, tc.ab, mon))
+			out := Analyze(story(tc.ot, tc.ob, mon.Add(tc.after)))
+			linked := false
+			for i := range a.Events {
+				_, ok := opts.Score(&a.Events[i], out, nil)
+				linked = linked || ok
+			}
+			if linked != tc.linked {
+				t.Errorf("linked %v, want %v; events %+v", linked, tc.linked, a.Events)
+			}
+		})
+	}
+}
