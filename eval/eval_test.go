@@ -129,8 +129,8 @@ func TestFollowups(t *testing.T) {
 func TestFollowupsDev2(t *testing.T) {
 	res := scoreFollowups(t, "followups-dev2")
 	p, r := figure(t, res, "precision"), figure(t, res, "recall")
-	if p < 0.93 || r < 0.85 {
-		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.93, 0.85)", p, r)
+	if p < 0.93 || r < 0.855 {
+		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.93, 0.855)", p, r)
 	}
 	if hn := figure(t, res, "hard_negatives_linked"); hn > 1 {
 		t.Errorf("%v hard negatives linked, more than the 1 reached", hn)
@@ -149,8 +149,8 @@ func TestFollowupsDev2(t *testing.T) {
 	if c == nil {
 		t.Fatal("no cancellations figure")
 	}
-	if n, _ := strconv.Atoi(c[1]); n < 145 {
-		t.Errorf("%d cancellations marked, fewer than the 145 reached", n)
+	if n, _ := strconv.Atoi(c[1]); n < 150 {
+		t.Errorf("%d cancellations marked, fewer than the 150 reached", n)
 	}
 	t.Logf("issue targets: precision >= 0.90, recall >= 0.85, 80%% of cancellations marked, <= 1.2 threads an event")
 }
