@@ -123,12 +123,7 @@ func TestLaterRound(t *testing.T) {
 	}
 	// And the round reached is ahead: the story announces it.
 	won := Analyze(story("Israel wins the Song Contest", "Israel won the song contest final in Lisbon on Saturday night.", mon.Add(5*24*time.Hour+20*time.Hour)))
-	linked := false
-	for i := range reached.Events {
-		_, ok := opts.Score(&reached.Events[i], won, nil)
-		linked = linked || ok
-	}
-	if !reached.Announces() || !linked {
+	if linked := relationTo(opts, reached, won) != ""; !reached.Announces() || !linked {
 		t.Errorf("the final reached is not announced (%v) or not linked to its winner (%v): %+v", reached.Announces(), linked, reached.Events)
 	}
 }
@@ -374,13 +369,7 @@ func TestScoreDomains(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := Analyze(story(tc.antTitle, tc.antBody, mon))
 			out := Analyze(story(tc.outTitle, tc.outBody, mon.Add(tc.outAfter)))
-			got := ""
-			for i := range a.Events {
-				if m, ok := opts.Score(&a.Events[i], out, nil); ok {
-					got = string(m.Relation)
-				}
-			}
-			if got != tc.want {
+			if got := relationTo(opts, a, out); got != tc.want {
 				t.Errorf("got %q, want %q\nevents %+v\noutcomes %+v", got, tc.want, a.Events, out.Outcomes)
 			}
 		})
@@ -447,13 +436,7 @@ func TestScoreWordings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := Analyze(story(tc.a[0], tc.a[1], mon))
 			out := Analyze(story(tc.outTitle, tc.outBody, mon.Add(tc.outAfter)))
-			got := ""
-			for i := range a.Events {
-				if m, ok := opts.Score(&a.Events[i], out, nil); ok {
-					got = string(m.Relation)
-				}
-			}
-			if got != tc.want {
+			if got := relationTo(opts, a, out); got != tc.want {
 				t.Errorf("got %q, want %q\nevents %+v\noutcomes %+v", got, tc.want, a.Events, out.Outcomes)
 			}
 		})
@@ -518,14 +501,21 @@ func TestOtherInstitution(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := Analyze(story(tc.at, tc.ab, mon))
 			out := Analyze(story(tc.ot, tc.ob, mon.Add(tc.after)))
-			linked := false
-			for i := range a.Events {
-				_, ok := opts.Score(&a.Events[i], out, nil)
-				linked = linked || ok
-			}
-			if linked != tc.linked {
+			if linked := relationTo(opts, a, out) != ""; linked != tc.linked {
 				t.Errorf("linked %v, want %v; events %+v", linked, tc.linked, a.Events)
 			}
 		})
 	}
+}
+
+// relationTo returns how out reports one of the events a announces ("" if
+// it reports none).
+func relationTo(opts Options, a, out *Analysis) string {
+	got := ""
+	for i := range a.Events {
+		if m, ok := opts.Score(&a.Events[i], out, nil); ok {
+			got = string(m.Relation)
+		}
+	}
+	return got
 }
