@@ -65,6 +65,8 @@ func TestSignals(t *testing.T) {
 		{"forced to be cancelled", "Boxer apologises after failed test", "The boxer apologised after failed drug tests forced his June fight to be cancelled.", false, true, storyline.Cancelled},
 		{"what would have been", "Shutdown updates", "The government was heading for what would have been its longest shutdown, until a stopgap bill was signed late on Thursday.", false, true, storyline.Cancelled},
 		{"brakes on", "Why the listing waits", "The company yesterday slammed the brakes on its share sale, sources said.", false, true, storyline.Postponed},
+		{"drops out", "Champion drops out of the open", "The defending champion withdrew with a back injury.", false, true, storyline.Cancelled},
+		{"falls through", "Takeover deal falls through", "Talks between the two companies ended without agreement.", false, true, storyline.Cancelled},
 		{"may not take place is no call-off", "The vote may not take place", "Officials are unsure.", false, true, ""},
 		{"feared call-off is none", "Fans fear the final won't go ahead", "Officials are unsure.", false, true, ""},
 		{"build-up to", "Live: build-up to the title fight", "Fans are filling the arena.", true, false, ""},
