@@ -86,6 +86,9 @@ func readSignals(sents []*sentence, ms []mention, pub time.Time) signals {
 		when, forward := forwardTime(st, pub)
 		strong := cue >= 0
 		past := pastReport(st)
+		if st.headline && past >= 0 && forward && when.from.After(day(pub)) && bareParticiple(st, past) && nearerAhead(st, pub) {
+			past = -1 // "Oscar nominations announced Tuesday", on a Monday: to be announced
+		}
 		// A time in a sentence reporting something done is its past
 		// ("On Thursday they met and agreed to ...").
 		// A sentence that names a time ahead and reports nothing done looks
@@ -438,6 +441,26 @@ func forwardTime(st *sentence, pub time.Time) (window, bool) {
 		}
 	}
 	return window{}, false
+}
+
+// bareParticiple reports whether the past form at k is a headline's
+// passive with no auxiliary ("Nominations announced Tuesday"), a day or
+// date right after it: a day ahead makes it a plan.
+func bareParticiple(st *sentence, k int) bool {
+	toks := st.toks
+	if k == 0 || !strings.HasSuffix(toks[k].low, "ed") && irregular[toks[k].low] == toks[k].low {
+		return false
+	}
+	switch p := toks[k-1]; {
+	case p.lx.is(lxCopula), p.low == "has", p.low == "have", p.low == "had", pronouns[p.low], p.low == "they", p.low == "we", p.low == "i", p.low == "you":
+		return false
+	}
+	for _, e := range st.times {
+		if (e.kind == tkWeekday || e.kind == tkDate) && e.start > k && e.start <= k+2 {
+			return true // "announced Tuesday", "released on March 3"
+		}
+	}
+	return false
 }
 
 // nearerAhead reports whether the first time of a sentence that may lie

@@ -199,6 +199,20 @@ func TestAnnouncementWordings(t *testing.T) {
 		{"Final showdown: Djokovic vs Alcaraz", "Novak Djokovic and Carlos Alcaraz meet in the Wimbledon final on Saturday.", "2023-03-11"},
 		{"Pope Francis begins Africa trip", "Pope Francis arrives in Kinshasa on Tuesday.", "2023-03-07"},
 		{"Obama to speak at convention", "Barack Obama speaks on Wednesday night at the Democratic National Convention.", "2023-03-08"},
+		{"Taylor Swift's Eras tour hits Wembley this weekend", "Taylor Swift plays three nights at Wembley Stadium starting on Friday.", "2023-03-11"},
+		{"New Oasis album out Friday", "The band's first album in 15 years is released on Friday.", "2023-03-10"},
+		{"Tube strike: what you need to know", "London Underground workers walk out on Wednesday in a dispute over pensions.", "2023-03-08"},
+		{"Doctors in England to strike for three days from Monday next week", "Junior doctors will walk out for 72 hours.", "2023-03-13"},
+		{"WHO to decide whether mpox is a global emergency", "The World Health Organization's emergency committee meets on Thursday.", "2023-03-09"},
+		{"FDA panel weighs Alzheimer's drug Friday", "Advisers to the Food and Drug Administration meet on Friday to review the drug.", "2023-03-10"},
+		{"Exam results day: A-level results out Thursday", "Students in England receive their A-level results on Thursday.", "2023-03-09"},
+		{"Eurostar trains resume Tuesday after strike", "Eurostar services will run again from Tuesday.", "2023-03-07"},
+		{"Oscar nominations announced Tuesday", "The Academy will reveal its nominations on Tuesday morning.", "2023-03-07"},
+		{"Pope to canonise two saints on Sunday", "Pope Francis will canonise two new saints in St Peter's Square on Sunday.", "2023-03-12"},
+		{"Tesla shareholders vote on Musk pay package Thursday", "Tesla shareholders meet on Thursday to vote on Elon Musk's pay.", "2023-03-09"},
+		{"Heathrow third runway decision expected within weeks", "Ministers will decide on the expansion in the coming weeks.", "2023-03-06"},
+		{"Marathon runners set off on Saturday", "More than 40,000 runners take part in Saturday's race.", "2023-03-11"},
+		{"Climate talks open in Dubai on Thursday", "Delegates from nearly 200 countries gather in Dubai on Thursday for COP28.", "2023-03-09"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.title, func(t *testing.T) {

@@ -206,8 +206,8 @@ func findTimes(toks []token) []timeExpr {
 				wd, isWD = a, true
 			}
 		}
-		if isWD && namedDays[prev] {
-			continue // "Black Friday", "Super Tuesday": a name, not a date
+		if isWD && (namedDays[prev] || i+2 < len(toks) && toks[i+1].low == "night" && toks[i+2].cap) {
+			continue // "Black Friday", "Super Tuesday", "Saturday Night Live": a name, not a date
 		}
 		if isWD {
 			e := timeExpr{start: i, end: i + 1, kind: tkWeekday, weekday: wd}

@@ -26,6 +26,8 @@ func TestTimeExpressions(t *testing.T) {
 		{"The vote is at 3 p.m. on Tuesday.", true, "2023-03-07"},
 		{"The firm reported 2019 results.", true, ""},
 		{"Shoppers queued for Black Friday deals.", true, ""},
+		{"She hosted Saturday Night Live for the first time.", true, ""},
+		{"They play on Saturday night in Madrid.", true, "2023-03-04"},
 		{"The regulator must rule by Friday.", true, "2023-03-10"}, // said on a Friday: a week away
 		{"The regulator must rule by Monday.", true, "2023-03-06"},
 		{"The vote is set for next Friday.", true, "2023-03-10"},
