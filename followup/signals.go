@@ -510,28 +510,12 @@ func callOff(st *sentence) storyline.Relation {
 			continue
 		}
 		if w == "would" && counterfactual(toks, k) {
-			return storyline.Cancelled // "what would have been the largest shutdown -- until ..."
+			return storyline.Cancelled // a modal itself: "seemed to be heading for what would have been ..."
 		}
-		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || w == "hold" || w == "down" || w == "brakes" || w == "ice" || cancelling[w] || stayCue(toks, k) || pullCue(toks, k)) || hedged(toks, k, st.headline) {
-			continue
+		if rel := idiomCallOff(toks, k); rel != "" && !hedged(toks, k, st.headline) {
+			return rel
 		}
-		switch {
-		case w == "brakes" && lowAt(toks, k+1) == "on":
-			return storyline.Postponed // "slammed the brakes on its IPO"
-		case w == "ice" && lowAt(toks, k-1) == "on" && putBefore(toks, k-1):
-			return storyline.Postponed // "put the project on ice"
-		case w == "brakes" || w == "ice":
-			continue
-		case w == "off" && lowAt(toks, k+1) == "the" && lowAt(toks, k+2) == "table":
-			return storyline.Cancelled // "meeting off the table"
-		case w == "down" && k > 0 && toks[k-1].lx.lemma == "stand" && lowAt(toks, k+1) == "from":
-			return storyline.Cancelled // "NASA stands down from launch attempt"
-		case w == "hold":
-			if lowAt(toks, k-1) == "on" && putBefore(toks, k-1) {
-				return storyline.Postponed // "festival put on hold"
-			}
-			continue
-		case w == "down":
+		if !(lx.is(lxCancel|lxPostpone|lxCueFirst) || w == "off" || cancelling[w] || stayCue(toks, k) || pullCue(toks, k)) || hedged(toks, k, st.headline) {
 			continue
 		}
 		two := ""
@@ -551,6 +535,24 @@ func callOff(st *sentence) storyline.Relation {
 		case stayCue(toks, k):
 			return storyline.Postponed
 		}
+	}
+	return ""
+}
+
+// idiomCallOff recognises the phrases that call off or put back with
+// words of other uses: "meeting off the table", "NASA stands down from the launch",
+// "festival put on hold", "project put on ice", "slammed the brakes on
+// its IPO".
+func idiomCallOff(toks []token, k int) storyline.Relation {
+	switch w := toks[k].low; {
+	case w == "off" && lowAt(toks, k+1) == "the" && lowAt(toks, k+2) == "table":
+		return storyline.Cancelled
+	case w == "down" && k > 0 && toks[k-1].lx.lemma == "stand" && lowAt(toks, k+1) == "from":
+		return storyline.Cancelled
+	case (w == "hold" || w == "ice") && lowAt(toks, k-1) == "on" && putBefore(toks, k-1):
+		return storyline.Postponed
+	case w == "brakes" && lowAt(toks, k+1) == "on":
+		return storyline.Postponed
 	}
 	return ""
 }

@@ -63,7 +63,7 @@ func TestSignals(t *testing.T) {
 		{"polls close", "Polls close in general election", "Counting has begun across the country.", true, true, ""},
 		{"cancelled as a precaution", "Airline cancels flights", "The airline said it has canceled all flights scheduled for Saturday ahead of the hurricane's expected landfall.", true, true, ""},
 		{"forced to be cancelled", "Boxer apologises after failed test", "The boxer apologised after failed drug tests forced his June fight to be cancelled.", false, true, storyline.Cancelled},
-		{"what would have been", "Shutdown updates", "The government was heading for what would have been its longest shutdown, until a stopgap bill was signed late on Thursday.", false, true, storyline.Cancelled},
+		{"what would have been", "Shutdown updates", "The government seemed to be heading for what would have been its longest shutdown, until a stopgap bill was signed late on Thursday.", false, true, storyline.Cancelled},
 		{"brakes on", "Why the listing waits", "The company yesterday slammed the brakes on its share sale, sources said.", false, true, storyline.Postponed},
 		{"drops out", "Champion drops out of the open", "The defending champion withdrew with a back injury.", false, true, storyline.Cancelled},
 		{"falls through", "Takeover deal falls through", "Talks between the two companies ended without agreement.", false, true, storyline.Cancelled},
