@@ -129,11 +129,11 @@ func TestFollowups(t *testing.T) {
 func TestFollowupsDev2(t *testing.T) {
 	res := scoreFollowups(t, "followups-dev2")
 	p, r := figure(t, res, "precision"), figure(t, res, "recall")
-	if p < 0.93 || r < 0.855 {
-		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.93, 0.855)", p, r)
+	if p < 0.94 || r < 0.855 {
+		t.Errorf("follow-ups precision %.3f recall %.3f, below the floors reached (0.94, 0.855)", p, r)
 	}
-	if hn := figure(t, res, "hard_negatives_linked"); hn > 1 {
-		t.Errorf("%v hard negatives linked, more than the 1 reached", hn)
+	if hn := figure(t, res, "hard_negatives_linked"); hn > 0 {
+		t.Errorf("%v hard negatives linked, more than the 0 reached", hn)
 	}
 	if d := figure(t, res, "distractor_links"); d > 0 {
 		t.Errorf("%v distractor links", d)

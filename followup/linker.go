@@ -233,6 +233,7 @@ func (l *Linker) linkOutcome(ctx context.Context, st Store, s *storyline.Story, 
 	dated := datedRoots(cands)
 	best := map[int64]Match{}
 	var roots []int64
+	vetoed := map[int64]bool{}
 	for i := range cands {
 		a := &cands[i]
 		root := a.RootID()
@@ -250,6 +251,9 @@ func (l *Linker) linkOutcome(ctx context.Context, st Store, s *storyline.Story, 
 		}
 		l.traced(a, s.ID, m, ok)
 		if !ok {
+			// One announcement that tells the story apart (another
+			// committee) speaks for the whole event.
+			vetoed[root] = vetoed[root] || m.identity()
 			continue
 		}
 		if b, seen := best[root]; !seen || m.Score > b.Score {
@@ -259,6 +263,7 @@ func (l *Linker) linkOutcome(ctx context.Context, st Store, s *storyline.Story, 
 			best[root] = m
 		}
 	}
+	roots = slices.DeleteFunc(roots, func(r int64) bool { return vetoed[r] })
 	roots, err := l.mergeRoots(ctx, st, roots, cands, best)
 	if err != nil {
 		return 0, err

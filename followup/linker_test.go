@@ -269,3 +269,34 @@ func TestNoChainedAnnouncements(t *testing.T) {
 		}
 	}
 }
+
+// TestAnotherCommitteeVetoes: when one announcement of an event names the
+// committee it is held before, a story about another committee's hearing
+// is no outcome of the event, even through its other announcements.
+func TestAnotherCommitteeVetoes(t *testing.T) {
+	ctx := context.Background()
+	db, l := linkerStore(t)
+	tue := time.Date(2019, 2, 26, 9, 0, 0, 0, time.UTC)
+	when := &storyline.Story{URL: "https://wire.example/1", Title: "Michael Cohen testimony: what time it starts, how to watch",
+		Summary: "Michael Cohen, the president's former lawyer, is expected to testify on Wednesday.", Published: tue}
+	named := &storyline.Story{URL: "https://wire.example/2", Title: "Michael Cohen to testify before House Oversight Committee on Wednesday",
+		Summary: "Michael Cohen will testify publicly before the House Oversight Committee on Wednesday.", Published: tue.Add(time.Hour)}
+	public := &storyline.Story{URL: "https://wire.example/3", Title: "Michael Cohen testifies before Oversight Committee",
+		Summary: "Michael Cohen testified before the House Oversight Committee on Wednesday, calling the president a con man.", Published: tue.Add(30 * time.Hour)}
+	closed := &storyline.Story{URL: "https://wire.example/4", Title: "Michael Cohen back at House Intelligence Committee for closed-door testimony",
+		Summary: "Michael Cohen emerged from a closed-door House Intelligence Committee hearing on Thursday.", Published: tue.Add(55 * time.Hour)}
+	ingest(t, db, l, when, named, public, closed)
+	threads, err := db.Threads(ctx, storage.ThreadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range followup.Threads(threads, l.Options(), closed.Published) {
+		for _, o := range v.Outcomes {
+			got = append(got, o.URL)
+		}
+	}
+	if strings.Join(got, ",") != public.URL {
+		t.Errorf("outcomes %v, want only %s", got, public.URL)
+	}
+}

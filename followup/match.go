@@ -65,6 +65,14 @@ type Match struct {
 	signals     Signals
 }
 
+// identity reports whether the gate that failed tells the story's
+// happening from the event's by where it happens: another committee or
+// court. (The people an announcement names vary more: one names the
+// guests of a summit its host's others do not.)
+func (m Match) identity() bool {
+	return strings.HasPrefix(m.gate, "another ")
+}
+
 // Signals are what a score is made of, for tracing.
 type Signals struct {
 	Dice, Cover, StoryCover float64 // shared term weight over both, the event's, the story's
