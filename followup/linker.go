@@ -233,7 +233,7 @@ func (l *Linker) linkOutcome(ctx context.Context, st Store, s *storyline.Story, 
 	dated := datedRoots(cands)
 	best := map[int64]Match{}
 	var roots []int64
-	vetoed := map[int64]bool{}
+	var vetoed map[int64]bool // roots an announcement tells the story from
 	for i := range cands {
 		a := &cands[i]
 		root := a.RootID()
@@ -253,7 +253,12 @@ func (l *Linker) linkOutcome(ctx context.Context, st Store, s *storyline.Story, 
 		if !ok {
 			// One announcement that tells the story apart (another
 			// committee) speaks for the whole event.
-			vetoed[root] = vetoed[root] || m.identity()
+			if m.identity() {
+				if vetoed == nil {
+					vetoed = map[int64]bool{}
+				}
+				vetoed[root] = true
+			}
 			continue
 		}
 		if b, seen := best[root]; !seen || m.Score > b.Score {

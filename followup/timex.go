@@ -301,17 +301,17 @@ func findTimes(toks []token) []timeExpr {
 // clockTime finds "at 1045 GMT", "at 10:45 a.m.", "at 3 p.m. ET", "at
 // noon" as the publication day.
 func clockTime(toks []token) (timeExpr, bool) {
-	for i := 1; i+1 < len(toks); i++ {
+	for i := 1; i < len(toks); i++ {
 		if toks[i-1].low != "at" {
 			continue
 		}
-		w, next := toks[i].low, toks[i+1].low
+		w, next := toks[i].low, lowAt(toks, i+1)
 		clock := w == "noon" || w == "midnight"
 		if h, m, ok := strings.Cut(w, ":"); ok {
-			clock = len(h) <= 2 && len(m) == 2 && isDigits(h) && isDigits(m) && h != ""
+			clock = len(h) <= 2 && len(m) == 2 && isDigits(h) && isDigits(m)
 		} else if isDigits(w) && len(w) <= 4 {
 			meridian := next == "a.m." || next == "p.m." || next == "am" || next == "pm"
-			clock = meridian && len(w) <= 2 || toks[i+1].lx.is(lxTimeZone) && len(w) >= 3
+			clock = meridian && len(w) <= 2 || len(w) >= 3 && next != "" && toks[i+1].lx.is(lxTimeZone)
 		}
 		if clock {
 			return timeExpr{start: i - 1, end: i + 1, kind: tkPeriod, period: "today"}, true

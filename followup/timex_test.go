@@ -25,6 +25,7 @@ func TestTimeExpressions(t *testing.T) {
 		{"The leaders meet at 10:45 a.m. in Brussels.", true, "2023-03-03"},
 		{"The vote is at 3 p.m. on Tuesday.", true, "2023-03-07"},
 		{"The firm reported 2019 results.", true, ""},
+		{"The verdict is due at noon", true, "2023-03-03"},
 		{"Shoppers queued for Black Friday deals.", true, ""},
 		{"She hosted Saturday Night Live for the first time.", true, ""},
 		{"They play on Saturday night in Madrid.", true, "2023-03-04"},
