@@ -253,7 +253,7 @@ func (l *Linker) linkOutcome(ctx context.Context, st Store, s *storyline.Story, 
 		if !ok {
 			// One announcement that tells the story apart (another
 			// committee) speaks for the whole event.
-			if m.identity() {
+			if m.vetoes {
 				if vetoed == nil {
 					vetoed = map[int64]bool{}
 				}

@@ -62,15 +62,12 @@ type Match struct {
 	Score       float64
 	Explanation string
 	gate        string // the gate that failed, for tracing
-	signals     Signals
-}
-
-// identity reports whether the gate that failed tells the story's
-// happening from the event's by where it happens: another committee or
-// court. (The people an announcement names vary more: one names the
-// guests of a summit its host's others do not.)
-func (m Match) identity() bool {
-	return strings.HasPrefix(m.gate, "another ")
+	// vetoes: the gate tells the story's happening from the event's by
+	// where it happens (another committee or court), for all the event's
+	// announcements. (The people they name vary more: one names the
+	// guests of a summit its host's others do not.)
+	vetoes  bool
+	signals Signals
 }
 
 // Signals are what a score is made of, for tracing.
@@ -103,7 +100,7 @@ func (o Options) score(a *storyline.Anticipation, out *Analysis, sw storyWeights
 		return Match{gate: "persons"}, false
 	}
 	if inst := otherInstitution(a, out); inst != "" {
-		return Match{gate: "another " + inst}, false
+		return Match{gate: "another " + inst, vetoes: true}, false
 	}
 	terms := a.Terms
 	if len(terms) == 0 { // stored before terms: its actors identify it
