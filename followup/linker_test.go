@@ -49,8 +49,17 @@ func linkerStore(t *testing.T) (*storage.DB, *followup.Linker) {
 	return db, followup.NewLinker(followup.DefaultOptions(), nil)
 }
 
+// threadViews reads the store's threads as the views shown at now.
+func threadViews(t *testing.T, db *storage.DB, l *followup.Linker, now time.Time) []followup.ThreadView {
+	t.Helper()
+	threads, err := db.Threads(context.Background(), storage.ThreadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return followup.Threads(threads, l.Options(), now)
+}
+
 func TestLinkerOrderAndCausality(t *testing.T) {
-	ctx := context.Background()
 	db, l := linkerStore(t)
 	fri := time.Date(2023, 3, 3, 12, 0, 0, 0, time.UTC)
 	ant := &storyline.Story{URL: "https://wire.example/1", Title: "Macron and Scholz to meet in Berlin on Friday",
@@ -67,12 +76,8 @@ func TestLinkerOrderAndCausality(t *testing.T) {
 		Summary: "Scholz met Spanish Prime Minister Pedro Sanchez in Madrid on Friday.", Published: fri.Add(25 * time.Hour)}
 	ingest(t, db, l, sameTime, ant, earlier, later, unrelated)
 
-	threads, err := db.Threads(ctx, storage.ThreadFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Date(2023, 3, 10, 0, 0, 0, 0, time.UTC)
-	views := followup.Threads(threads, l.Options(), now)
+	views := threadViews(t, db, l, now)
 	var meet *followup.ThreadView
 	for i, v := range views {
 		if v.Anticipation.URL == ant.URL && v.Event.Action == "meet" {
@@ -209,7 +214,6 @@ func TestRetryReusesAnalysis(t *testing.T) {
 // later report of the same people on the same date is another happening
 // (a replacement bout), also after a restart, when the store tells it.
 func TestCalledOffTakesNoLaterOutcome(t *testing.T) {
-	ctx := context.Background()
 	db, l := linkerStore(t)
 	feb := time.Date(2019, 2, 13, 12, 0, 0, 0, time.UTC)
 	ant := &storyline.Story{URL: "https://wire.example/fight", Title: "Joshua to fight Miller in New York on June 1",
@@ -224,12 +228,8 @@ func TestCalledOffTakesNoLaterOutcome(t *testing.T) {
 	// A restarted daemon: the linker learns what was called off from the store.
 	ingest(t, db, followup.NewLinker(followup.DefaultOptions(), nil), ruiz)
 
-	threads, err := db.Threads(ctx, storage.ThreadFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got []string
-	for _, v := range followup.Threads(threads, l.Options(), ruiz.Published) {
+	for _, v := range threadViews(t, db, l, ruiz.Published) {
 		for _, o := range v.Outcomes {
 			got = append(got, o.URL+" "+o.Relation)
 		}
@@ -244,7 +244,6 @@ func TestCalledOffTakesNoLaterOutcome(t *testing.T) {
 // a roundup ("what to expect this week") gathers every story that shares a
 // word with the last one to join.
 func TestNoChainedAnnouncements(t *testing.T) {
-	ctx := context.Background()
 	db, l := linkerStore(t)
 	mon := time.Date(2023, 3, 6, 9, 0, 0, 0, time.UTC)
 	roundup := &storyline.Story{URL: "https://wire.example/1", Title: "What to expect this week: markets, weather and football",
@@ -254,11 +253,7 @@ func TestNoChainedAnnouncements(t *testing.T) {
 	launch := &storyline.Story{URL: "https://wire.example/3", Title: "Orbis set to launch Zephyr phone with foldable screen",
 		Summary: "Orbis is set to launch the Zephyr phone with a foldable screen and a new camera.", Published: mon.Add(2 * time.Hour)}
 	ingest(t, db, l, roundup, phone, launch)
-	threads, err := db.Threads(ctx, storage.ThreadFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range followup.Threads(threads, l.Options(), mon) {
+	for _, v := range threadViews(t, db, l, mon) {
 		if v.Anticipation.URL != roundup.URL {
 			continue
 		}
@@ -274,7 +269,6 @@ func TestNoChainedAnnouncements(t *testing.T) {
 // committee it is held before, a story about another committee's hearing
 // is no outcome of the event, even through its other announcements.
 func TestAnotherCommitteeVetoes(t *testing.T) {
-	ctx := context.Background()
 	db, l := linkerStore(t)
 	tue := time.Date(2019, 2, 26, 9, 0, 0, 0, time.UTC)
 	when := &storyline.Story{URL: "https://wire.example/1", Title: "Michael Cohen testimony: what time it starts, how to watch",
@@ -286,12 +280,8 @@ func TestAnotherCommitteeVetoes(t *testing.T) {
 	closed := &storyline.Story{URL: "https://wire.example/4", Title: "Michael Cohen back at House Intelligence Committee for closed-door testimony",
 		Summary: "Michael Cohen emerged from a closed-door House Intelligence Committee hearing on Thursday.", Published: tue.Add(55 * time.Hour)}
 	ingest(t, db, l, when, named, public, closed)
-	threads, err := db.Threads(ctx, storage.ThreadFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got []string
-	for _, v := range followup.Threads(threads, l.Options(), closed.Published) {
+	for _, v := range threadViews(t, db, l, closed.Published) {
 		for _, o := range v.Outcomes {
 			got = append(got, o.URL)
 		}
